@@ -1,0 +1,203 @@
+"""The `feedwatch` command line: a thin layer over the headless core.
+
+argparse rather than a framework keeps start-up cheap (a 304-only fetch run is mostly start-up).
+Expected failures (config errors, unreachable database, bad arguments) print one line to stderr
+and exit with a status; tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import ConfigError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A one-line user-facing error with an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_FAILURE):
+        super().__init__(message)
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="feedwatch", description="Keep up with papers, posts and model releases "
+                                "that affect your prompts and pipelines.")
+    p.add_argument("--version", action="version", version=f"feedwatch {__version__}")
+    p.add_argument("--config", metavar="PATH", help="feeds.toml (env FEEDWATCH_CONFIG; default ./feeds.toml, "
+                   "then the user config dir, then the bundled default)")
+    p.add_argument("--db", metavar="PATH_OR_URL", help="database file or URL (env FEEDWATCH_DB; default a SQLite "
+                   "file in the user data dir; postgresql+psycopg://... for team mode)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    f = sub.add_parser("fetch", help="fetch sources and store new items")
+    f.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
+    f.add_argument("--due", action="store_true", help="only sources whose interval has elapsed (for cron)")
+    f.add_argument("--force", action="store_true", help="also fetch sources that are backing off")
+
+    i = sub.add_parser("items", help="list stored items")
+    i.add_argument("--format", choices=("table", "jsonl"), default="table")
+    i.add_argument("--source", metavar="NAME")
+    i.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, ISO time, or 7d / 12h / 2w")
+    i.add_argument("--limit", type=int, metavar="N")
+
+    sub.add_parser("sources", help="health of every source")
+
+    o = sub.add_parser("opml", help="import or export OPML subscription lists")
+    osub = o.add_subparsers(dest="opml_command", metavar="ACTION", required=True)
+    oi = osub.add_parser("import", help="add the feeds of an OPML file to the config")
+    oi.add_argument("file", type=Path)
+    oe = osub.add_parser("export", help="write the configured feeds as OPML")
+    oe.add_argument("-o", "--output", type=Path, metavar="FILE")
+    return p
+
+
+def _config_path(args) -> Path:
+    from .config import default_config_path
+    return Path(args.config) if args.config else default_config_path()
+
+
+def _load_config(args):
+    from .config import load_config
+    return load_config(_config_path(args))
+
+
+def _open_db(args):
+    from .storage.db import open_database
+    return open_database(args.db)
+
+
+def cmd_fetch(args) -> int:
+    import asyncio
+
+    from .ingest.run import FetchRun, select_sources
+    from .ingest.report import FetchReporter
+
+    config = _load_config(args)
+    try:
+        sources = select_sources(config, args.source)
+    except KeyError as exc:
+        raise CliError(f"no source named {exc.args[0]!r} in {config.path}", EXIT_USAGE) from None
+    if not sources:
+        print("no enabled sources to fetch", file=sys.stderr)
+        return EXIT_OK
+    db = _open_db(args)
+    reporter = FetchReporter(len(sources), sys.stdout)
+    run = FetchRun(config, db, on_result=reporter.result, on_start=reporter.start)
+    try:
+        with reporter:
+            summary = asyncio.run(run.run(sources, due_only=args.due, force=args.force))
+    finally:
+        db.close()
+    reporter.totals(summary)
+    return EXIT_OK
+
+
+def cmd_items(args) -> int:
+    from .output import print_items_jsonl, print_items_table
+    from .storage.queries import QueryError, list_items, parse_since
+
+    if args.limit is not None and args.limit < 0:
+        raise CliError("--limit must be 0 or more", EXIT_USAGE)
+    try:
+        since = parse_since(args.since) if args.since else None
+    except QueryError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    db = _open_db(args)
+    try:
+        rows = list_items(db, source=args.source, since=since, limit=args.limit)
+    finally:
+        db.close()
+    if args.format == "jsonl":
+        print_items_jsonl(rows, sys.stdout)
+    else:
+        print_items_table(rows, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_sources(args) -> int:
+    from .output import print_sources
+    from .storage.queries import source_health
+
+    config = _load_config(args)
+    db = _open_db(args)
+    try:
+        health = source_health(db)
+    finally:
+        db.close()
+    print_sources(config, health, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_opml(args) -> int:
+    from .opml import OpmlError, export_opml, import_opml
+
+    if args.opml_command == "import":
+        config_path = Path(args.config) if args.config else Path(os.environ.get("FEEDWATCH_CONFIG", "feeds.toml"))
+        try:
+            report = import_opml(args.file, config_path)
+        except OpmlError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
+        for line in report.refused:
+            print(f"refused: {line}", file=sys.stderr)
+        for line in report.skipped:
+            print(f"skipped: {line}")
+        print(f"added {len(report.added)} feed(s) to {config_path}")
+        return EXIT_OK
+    config = _load_config(args)
+    triples = [(s.name, s.title or s.name, s.fetch_url(config.endpoints))
+               for s in config.sources if s.kind in ("feed", "github")]
+    text = export_opml(triples)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_default(args, parser) -> int:
+    parser.print_help()
+    return EXIT_OK
+
+
+COMMANDS = {"fetch": cmd_fetch, "items": cmd_items, "sources": cmd_sources, "opml": cmd_opml}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .storage.db import StorageError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return cmd_default(args, parser)
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(f"feedwatch: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CliError as exc:
+        print(f"feedwatch: {exc}", file=sys.stderr)
+        return exc.status
+    except StorageError as exc:
+        print(f"feedwatch: database error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("feedwatch: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # e.g. `feedwatch items | head`: the reader went away; not an error worth a traceback
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

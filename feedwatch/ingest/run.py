@@ -1,0 +1,280 @@
+"""A fetch run: every selected source fetched, parsed and stored, each isolated from the others.
+
+Network I/O runs on the event loop; parsing (CPU-bound) runs in worker processes so neither the
+loop nor, later, the TUI freezes; database writes go through one writer thread, one transaction
+per source. Whatever happens to one source is recorded against it and never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable
+
+from ..config import Config, Source
+from ..entry import Entry, ParsedFeed
+from ..storage.db import Database, StorageError
+from ..storage.ingest import SourceState, load_source_states, lock_for_ingest, record_fetch, write_entries
+from .http import FetchError, HttpFetcher
+
+ERROR_BACKOFF_BASE = 15 * 60
+ERROR_BACKOFF_MAX = 24 * 3600
+
+
+@dataclass(slots=True)
+class SourceResult:
+    """How one source's fetch went; `outcome` is new | updated | not-modified | unchanged | error | skipped."""
+    name: str
+    outcome: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    filtered: int = 0
+    status: int | None = None
+    error: str | None = None
+    warning: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class RunSummary:
+    results: list[SourceResult] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def new_items(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def updated_items(self) -> int:
+        return sum(r.updated for r in self.results)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def select_sources(config: Config, names: Iterable[str] | None) -> list[Source]:
+    """The enabled sources, or exactly the named ones (enabled or not); unknown names raise KeyError."""
+    if names:
+        chosen = []
+        for n in names:
+            s = config.source(n)
+            if s is None:
+                raise KeyError(n)
+            chosen.append(s)
+        return chosen
+    return [s for s in config.sources if s.enabled]
+
+
+def default_executor(kind: str | None = None) -> Executor:
+    """A process pool on multi-core machines (parsing is CPU-bound), threads otherwise."""
+    kind = kind or os.environ.get("FEEDWATCH_PARSE", "process")
+    cpus = os.cpu_count() or 1
+    if kind == "process" and cpus > 1:
+        import multiprocessing
+        return ProcessPoolExecutor(max_workers=min(cpus, 4), mp_context=multiprocessing.get_context("fork"))
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedwatch-parse")
+
+
+class FetchRun:
+    """Fetch a set of sources into the database. `on_result` is called as each source finishes."""
+
+    def __init__(self, config: Config, db: Database, *, fetcher: HttpFetcher | None = None,
+                 parse_executor: Executor | None = None, on_result: Callable[[SourceResult], None] | None = None,
+                 on_start: Callable[[Source], None] | None = None):
+        self.config = config
+        self.db = db
+        self._fetcher = fetcher
+        self._parse_executor = parse_executor
+        self.on_result = on_result
+        self.on_start = on_start
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedwatch-db")
+        self._arxiv_lock = asyncio.Lock()
+
+    async def run(self, sources: list[Source], *, due_only: bool = False, force: bool = False) -> RunSummary:
+        summary = RunSummary()
+        loop = asyncio.get_running_loop()
+        states = await loop.run_in_executor(self._writer, load_source_states, self.db)
+        own_executor = self._parse_executor is None and any(s.kind != "arxiv" for s in sources)
+        executor = self._parse_executor or (default_executor() if own_executor else None)
+        fetcher = self._fetcher or self._make_fetcher()
+        now = datetime.now(timezone.utc)
+        try:
+            async with fetcher if self._fetcher is None else _nullcontext(fetcher):
+                tasks = [self._one(s, states.get(s.name), fetcher, executor, now, due_only, force)
+                         for s in sources]
+                for coro in asyncio.as_completed(tasks):
+                    result = await coro
+                    summary.results.append(result)
+                    if self.on_result:
+                        self.on_result(result)
+        finally:
+            if own_executor and executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+            self._writer.shutdown(wait=True)
+        summary.results.sort(key=lambda r: r.name)
+        return summary
+
+    def _make_fetcher(self) -> HttpFetcher:
+        f = self.config.fetch
+        return HttpFetcher(concurrency=f.concurrency, per_host=f.per_host, timeout=f.timeout,
+                           max_body=int(f.max_body_mb * 1024 * 1024))
+
+    async def _one(self, source: Source, state: SourceState | None, fetcher: HttpFetcher,
+                   executor: Executor | None, now: datetime, due_only: bool, force: bool) -> SourceResult:
+        started = time.monotonic()
+        skip = None if force else _skip_reason(state, now, due_only)
+        if skip:
+            return SourceResult(source.name, "skipped", warning=skip)
+        if self.on_start:
+            self.on_start(source)
+        url = source.fetch_url(self.config.endpoints)
+        etag = last_modified = None
+        if state is not None and state.url == url:   # validators belong to the URL they came from
+            etag, last_modified = state.etag, state.last_modified
+        try:
+            if source.kind == "arxiv":
+                parsed, status = await self._arxiv(source), 200
+                etag = last_modified = None
+            else:
+                resp = await fetcher.get(url, etag=etag, last_modified=last_modified)
+                status = resp.status
+                if resp.not_modified:
+                    parsed = None
+                else:
+                    etag = resp.headers.get("etag")
+                    last_modified = resp.headers.get("last-modified")
+                    parsed = await asyncio.get_running_loop().run_in_executor(
+                        executor, _parse, source.kind, resp.body, resp.url, resp.headers,
+                        self.config.endpoints.huggingface)
+        except (FetchError, _SourceError) as exc:
+            return await self._failed(source, state, url, now, str(exc), getattr(exc, "status", None),
+                                      getattr(exc, "retry_after", None), started)
+        except Exception as exc:   # a bug in one source's handling must not stop the others
+            return await self._failed(source, state, url, now, f"internal error: {type(exc).__name__}: {exc}",
+                                      None, None, started)
+        result = SourceResult(source.name, "not-modified" if parsed is None else "unchanged", status=status)
+        entries: list[Entry] = []
+        if parsed is not None:
+            if isinstance(parsed, _ParseFailure):
+                return await self._failed(source, state, url, now, parsed.message, status, None, started)
+            result.warning = parsed.warning
+            entries = parsed.entries
+            keep = source.title_filter()
+            if keep is not None:
+                kept = [e for e in entries if keep(e.title)]
+                result.filtered = len(entries) - len(kept)
+                entries = kept
+        interval = source.interval or self.config.fetch.interval
+        next_due = _iso(now + timedelta(seconds=interval))
+        title = parsed.title if parsed is not None else ""
+        try:
+            counts = await asyncio.get_running_loop().run_in_executor(
+                self._writer, self._store, source, url, title, entries, etag, last_modified, status, next_due)
+        except StorageError as exc:
+            result.outcome, result.error = "error", str(exc)
+            result.seconds = time.monotonic() - started
+            return result
+        result.new, result.updated, result.unchanged = counts.new, counts.updated, counts.unchanged
+        if parsed is not None:
+            result.outcome = "new" if counts.new else ("updated" if counts.updated else "unchanged")
+        result.seconds = time.monotonic() - started
+        return result
+
+    def _store(self, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified,
+               status, next_due):
+        now = _iso(datetime.now(timezone.utc))
+        with self.db.transaction() as c:
+            lock_for_ingest(c, self.db.dialect)
+            counts = write_entries(c, source.name, entries, list(source.tags), now)
+            record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
+                         last_modified=last_modified, attempt=now, success=True, status=status, error=None,
+                         consecutive_errors=0, next_due=next_due)
+        return counts
+
+    async def _failed(self, source: Source, state: SourceState | None, url: str, now: datetime, message: str,
+                      status: int | None, retry_after: float | None, started: float) -> SourceResult:
+        errors = (state.consecutive_errors if state else 0) + 1
+        wait = min(ERROR_BACKOFF_BASE * 2 ** (errors - 1), ERROR_BACKOFF_MAX)
+        if retry_after:
+            wait = max(retry_after, 60.0)
+            message = f"{message}; server asks to retry after {int(retry_after)} s"
+        next_due = _iso(now + timedelta(seconds=wait))
+        keep_etag = state.etag if state and state.url == url else None
+        keep_lm = state.last_modified if state and state.url == url else None
+
+        def store():
+            with self.db.transaction() as c:
+                record_fetch(c, name=source.name, kind=source.kind, url=url, etag=keep_etag,
+                             last_modified=keep_lm, attempt=_iso(datetime.now(timezone.utc)), success=False,
+                             status=status, error=message, consecutive_errors=errors, next_due=next_due)
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._writer, store)
+        except StorageError as exc:
+            message = f"{message} (and could not record it: {exc})"
+        return SourceResult(source.name, "error", status=status, error=message,
+                            seconds=time.monotonic() - started)
+
+    async def _arxiv(self, source: Source) -> ParsedFeed:
+        from ..sources.arxiv_api import ArxivError, fetch_arxiv
+        from .http import USER_AGENT
+        async with self._arxiv_lock:   # arXiv asks for one connection at a time
+            try:
+                return await asyncio.to_thread(fetch_arxiv, source.query or "", source.max_results,
+                                               self.config.endpoints.arxiv_api, self.config.fetch.timeout,
+                                               USER_AGENT)
+            except ArxivError as exc:
+                raise _SourceError(str(exc), getattr(exc, "status", None)) from None
+
+
+class _SourceError(Exception):
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(slots=True)
+class _ParseFailure:
+    message: str
+
+
+def _parse(kind: str, body: bytes, url: str, headers: dict, site: str):
+    """Runs in a worker: returns a ParsedFeed or a _ParseFailure (exceptions cross processes badly)."""
+    from ..sources.parse import ParseError, parse_document
+    try:
+        return parse_document(kind, body, url, headers, site)
+    except ParseError as exc:
+        return _ParseFailure(f"cannot parse: {exc}")
+    except Exception as exc:  # parser bugs on hostile input stay confined to this source
+        return _ParseFailure(f"cannot parse: {type(exc).__name__}: {str(exc)[:200]}")
+
+
+def _skip_reason(state: SourceState | None, now: datetime, due_only: bool) -> str | None:
+    if state is None or not state.next_due:
+        return None
+    due = datetime.strptime(state.next_due, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    if due <= now:
+        return None
+    if due_only:
+        return f"not due until {state.next_due}"
+    if state.last_status in (429, 503) and state.consecutive_errors:
+        return f"the server asked us to wait until {state.next_due} (use --force to fetch anyway)"
+    return None
+
+
+class _nullcontext:
+    def __init__(self, value):
+        self.value = value
+
+    async def __aenter__(self):
+        return self.value
+
+    async def __aexit__(self, *exc):
+        return None

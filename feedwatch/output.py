@@ -1,0 +1,69 @@
+"""Plain-text and JSONL renderings of items and source health for the CLI.
+
+Stored text is already cleaned on ingest; it is cleaned again here because a terminal is the last
+place where a stray escape sequence could do harm.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from typing import TextIO
+
+from .text import clean_line
+
+JSONL_FIELDS = ("id", "source", "url", "title", "published", "summary", "authors", "tags", "assets", "state",
+                "starred", "arxiv_id", "first_seen", "updated", "change_note")
+
+
+def print_items_jsonl(rows: list[dict], out: TextIO) -> None:
+    for r in rows:
+        record = {k: r.get(k) for k in JSONL_FIELDS}
+        record["starred"] = bool(record["starred"])
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _fit(text: str, width: int) -> str:
+    text = clean_line(text, max(width, 1))
+    return text.ljust(width)
+
+
+def print_items_table(rows: list[dict], out: TextIO) -> None:
+    width = shutil.get_terminal_size((120, 24)).columns
+    title_w = max(20, width - 6 - 11 - 22 - 4)
+    for r in rows:
+        date = (r.get("published") or r.get("first_seen") or "")[:10]
+        mark = "*" if r.get("starred") else ("N" if r.get("state") == "unread" else " ")
+        out.write(f"{r['id']:>6} {mark} {date:<10} {_fit(r['source'], 20)} {clean_line(r['title'], title_w)}\n")
+    if not rows:
+        out.write("no items\n")
+
+
+def _age(ts: str | None) -> str:
+    return ts.replace("T", " ").rstrip("Z") if ts else "never"
+
+
+def print_sources(config, health: dict, out: TextIO) -> None:
+    """One block per configured source (plus stored ones no longer configured)."""
+    names = [s.name for s in config.sources] + sorted(set(health) - {s.name for s in config.sources})
+    header = f"{'source':<28} {'kind':<11} {'last attempt':<19} {'last success':<19} {'http':>4} {'items':>6} " \
+             f"{'errors':>6} {'next due':<19}"
+    out.write(header + "\n")
+    for name in names:
+        h = health.get(name)
+        src = config.source(name)
+        kind = src.kind if src else (h.kind if h else "?")
+        if h is None:
+            state = "disabled" if src is not None and not src.enabled else "never fetched"
+            out.write(f"{_fit(name, 28)} {kind:<11} {state}\n")
+            continue
+        status = str(h.last_status) if h.last_status is not None else "-"
+        out.write(f"{_fit(name, 28)} {kind:<11} {_age(h.last_attempt):<19} {_age(h.last_success):<19} "
+                  f"{status:>4} {h.items:>6} {h.consecutive_errors:>6} {_age(h.next_due):<19}")
+        if src is None:
+            out.write("  (not in config)")
+        elif not src.enabled:
+            out.write("  (disabled)")
+        out.write("\n")
+        if h.last_error:
+            out.write(f"{'':<28}   last error: {clean_line(h.last_error, 200)}\n")

@@ -1,0 +1,235 @@
+"""Writing fetched entries: dedupe, insert, update, and the source's fetch state, in one transaction.
+
+Identity rules, in order: the same (source, guid) is the same item; an arXiv id is one paper
+whatever listing, query or version it arrives through; otherwise a canonical URL seen once in the
+batch matches an item another source already delivered. A re-fetch updates changed content but
+never touches what a user did (state, star, user tags, note).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..entry import Entry
+from .db import Conn, Database
+
+_TRACKING_PREFIXES = ("utm_", "mc_", "fbclid", "gclid", "ref_src", "_hs")
+
+
+@dataclass(slots=True)
+class WriteCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(slots=True)
+class SourceState:
+    """What the fetcher needs to know about a source before fetching it."""
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    url: str = ""
+    consecutive_errors: int = 0
+    next_due: str | None = None
+    last_success: str | None = None
+    last_status: int | None = None
+
+
+def canonical_url(url: str | None) -> str | None:
+    """A key for "the same page": https, lower-case host, no default port or tracking parameters.
+
+    The fragment is kept: some changelogs give each version its own #anchor on one page.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not host:
+            return None
+        port = parts.port
+    except ValueError:
+        return None
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(_TRACKING_PREFIXES)]
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]
+    return urlunsplit(("https", netloc, path, urlencode(query), parts.fragment))
+
+
+def content_hash(e: Entry) -> str:
+    h = hashlib.sha1()
+    for part in (e.title, e.url or "", e.summary, e.content, "\x1f".join(e.authors), e.published or "",
+                 str(e.arxiv_version or ""), json.dumps(e.extra, sort_keys=True, ensure_ascii=False)):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def load_source_states(db: Database) -> dict[str, SourceState]:
+    rows = db.query("SELECT name, url, etag, last_modified, consecutive_errors, next_due, last_success, last_status "
+                    "FROM sources")
+    return {r["name"]: SourceState(**r) for r in rows}
+
+
+_INSERT_ITEM = (
+    "INSERT INTO items (source, guid, url, canonical_url, arxiv_id, arxiv_version, title, summary, content, "
+    "authors, categories, extra, published, updated, first_seen, content_hash, tags) VALUES (:source, :guid, "
+    ":url, :canonical_url, :arxiv_id, :arxiv_version, :title, :summary, :content, :authors, :categories, "
+    ":extra, :published, :updated, :now, :content_hash, :tags) RETURNING id")
+_UPDATE_ITEM = (
+    "UPDATE items SET url = :url, canonical_url = :canonical_url, arxiv_version = :arxiv_version, "
+    "title = :title, summary = :summary, content = :content, authors = :authors, categories = :categories, "
+    "extra = :extra, published = COALESCE(:published, published), updated = :updated, "
+    "content_hash = :content_hash, changed_at = :now, change_note = :change_note WHERE id = :id")
+_LINK = ("INSERT INTO item_sources (source, guid, item_id, content_hash) VALUES (:source, :guid, :item_id, "
+         ":content_hash) ON CONFLICT (source, guid) DO UPDATE SET item_id = :item_id, "
+         "content_hash = :content_hash")
+_UPSERT_SOURCE = (
+    "INSERT INTO sources (name, kind, url, title, etag, last_modified, last_attempt, last_success, "
+    "last_status, last_error, consecutive_errors, next_due) VALUES (:name, :kind, :url, :title, :etag, "
+    ":last_modified, :last_attempt, :last_success, :last_status, :last_error, :consecutive_errors, :next_due) "
+    "ON CONFLICT (name) DO UPDATE SET kind = :kind, url = :url, title = CASE WHEN :title = '' THEN "
+    "sources.title ELSE :title END, etag = :etag, last_modified = :last_modified, last_attempt = :last_attempt, "
+    "last_success = COALESCE(:last_success, sources.last_success), last_status = :last_status, "
+    "last_error = :last_error, consecutive_errors = :consecutive_errors, next_due = :next_due")
+
+
+def _row(e: Entry, source: str, tags: list[str], now: str, h: str) -> dict:
+    return {
+        "source": source, "guid": e.guid, "url": e.url, "canonical_url": canonical_url(e.url),
+        "arxiv_id": e.arxiv_id, "arxiv_version": e.arxiv_version, "title": e.title, "summary": e.summary,
+        "content": e.content, "authors": json.dumps(e.authors, ensure_ascii=False),
+        "categories": json.dumps(e.categories, ensure_ascii=False),
+        "extra": json.dumps(e.extra, ensure_ascii=False, sort_keys=True), "published": e.published,
+        "updated": e.updated, "now": now, "content_hash": h, "tags": json.dumps(sorted(set(tags))),
+    }
+
+
+def _chunks(values: list, size: int = 500):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def _in_clause(prefix: str, values: list) -> tuple[str, dict]:
+    params = {f"{prefix}{i}": v for i, v in enumerate(values)}
+    return ", ".join(f":{k}" for k in params), params
+
+
+def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], now: str) -> WriteCounts:
+    counts = WriteCounts()
+    seen: set[str] = set()
+    batch: list[Entry] = []
+    for e in entries:
+        if e.guid not in seen:
+            seen.add(e.guid)
+            batch.append(e)
+    if not batch:
+        return counts
+    known = {r["guid"]: r for r in c.execute(
+        "SELECT s.guid, s.item_id, s.content_hash, i.arxiv_version FROM item_sources s "
+        "JOIN items i ON i.id = s.item_id WHERE s.source = :source", {"source": source})}
+    fresh = [e for e in batch if e.guid not in known]
+    by_arxiv = _lookup(c, "arxiv_id", [e.arxiv_id for e in fresh if e.arxiv_id])
+    url_counts: dict[str, int] = {}
+    for e in batch:
+        cu = canonical_url(e.url)
+        if cu:
+            url_counts[cu] = url_counts.get(cu, 0) + 1
+    unique_urls = [cu for e in fresh if not e.arxiv_id and (cu := canonical_url(e.url)) and url_counts[cu] == 1]
+    by_url = _lookup(c, "canonical_url", unique_urls, unique_only=True)
+    links: list[dict] = []
+    for e in batch:
+        h = content_hash(e)
+        prev = known.get(e.guid)
+        if prev is not None:
+            if prev["content_hash"] == h:
+                counts.unchanged += 1
+                continue
+            note = _version_note(prev["arxiv_version"], e.arxiv_version)
+            _update(c, prev["item_id"], e, source, tags, now, h, note)
+            links.append({"source": source, "guid": e.guid, "item_id": prev["item_id"], "content_hash": h})
+            counts.updated += 1
+            continue
+        match = by_arxiv.get(e.arxiv_id) if e.arxiv_id else by_url.get(canonical_url(e.url) or "")
+        if match is not None:
+            item_id = match["id"]
+            note = _version_note(match["arxiv_version"], e.arxiv_version)
+            if note:
+                _update(c, item_id, e, source, tags, now, h, note)
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+            _merge_tags(c, item_id, tags)
+        else:
+            rows = c.execute(_INSERT_ITEM, _row(e, source, tags, now, h))
+            item_id = rows[0]["id"]
+            counts.new += 1
+            if e.arxiv_id:   # two entries of one batch can name the same paper
+                by_arxiv[e.arxiv_id] = {"id": item_id, "arxiv_version": e.arxiv_version}
+        links.append({"source": source, "guid": e.guid, "item_id": item_id, "content_hash": h})
+    c.executemany(_LINK, links)
+    return counts
+
+
+def _lookup(c: Conn, column: str, values: list[str], unique_only: bool = False) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    dupes: set[str] = set()
+    for chunk in _chunks(sorted(set(values))):
+        clause, params = _in_clause("v", chunk)
+        for r in c.execute(f"SELECT id, {column} AS k, arxiv_version FROM items WHERE {column} IN ({clause})",
+                           params):
+            if r["k"] in found:
+                dupes.add(r["k"])
+            found[r["k"]] = r
+    if unique_only:
+        for k in dupes:
+            found.pop(k, None)
+    return found
+
+
+def _version_note(old: int | None, new: int | None) -> str | None:
+    if new is not None and old is not None and new > old:
+        return f"new version v{new} (was v{old})"
+    return None
+
+
+def _update(c: Conn, item_id: int, e: Entry, source: str, tags: list[str], now: str, h: str,
+            note: str | None) -> None:
+    row = _row(e, source, tags, now, h)
+    row["id"] = item_id
+    row["change_note"] = note or "content changed"
+    c.execute(_UPDATE_ITEM, row)
+    _merge_tags(c, item_id, tags)
+
+
+def _merge_tags(c: Conn, item_id: int, tags: list[str]) -> None:
+    if not tags:
+        return
+    rows = c.execute("SELECT tags FROM items WHERE id = :id", {"id": item_id})
+    current = json.loads(rows[0]["tags"]) if rows else []
+    merged = sorted(set(current) | set(tags))
+    if merged != current:
+        c.execute("UPDATE items SET tags = :tags WHERE id = :id", {"tags": json.dumps(merged), "id": item_id})
+
+
+def record_fetch(c: Conn, *, name: str, kind: str, url: str, title: str = "", etag: str | None,
+                 last_modified: str | None, attempt: str, success: bool, status: int | None,
+                 error: str | None, consecutive_errors: int, next_due: str | None) -> None:
+    c.execute(_UPSERT_SOURCE, {
+        "name": name, "kind": kind, "url": url, "title": title, "etag": etag,
+        "last_modified": last_modified, "last_attempt": attempt, "last_success": attempt if success else None,
+        "last_status": status, "last_error": error, "consecutive_errors": consecutive_errors,
+        "next_due": next_due})
+
+
+def lock_for_ingest(c: Conn, dialect: str) -> None:
+    """PostgreSQL: serialise ingest transactions (SQLite's BEGIN IMMEDIATE already does)."""
+    if dialect == "postgresql":
+        c.execute("SELECT pg_advisory_xact_lock(727275)")

@@ -1,0 +1,86 @@
+"""Schema migrations (Alembic), run automatically when a database is opened.
+
+The check is a single query against `alembic_version`, so the common case (schema current) never
+imports Alembic or SQLAlchemy. Concurrent first runs are serialised by a lock (a file lock for
+SQLite, an advisory lock for PostgreSQL) so two processes never migrate at once.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from .db import Database, StorageError
+
+HEAD = "0001"   # tests check this equals the newest revision in migrations/versions
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def current_revision(db: Database) -> str | None:
+    try:
+        rows = db.query("SELECT version_num FROM alembic_version")
+    except StorageError:
+        raise
+    except Exception:   # table absent: a new database (sqlite3 and SQLAlchemy raise different types)
+        return None
+    return rows[0]["version_num"] if rows else None
+
+
+def ensure_schema(db: Database) -> None:
+    """Bring the database to HEAD; refuse a database written by a newer feedwatch."""
+    rev = current_revision(db)
+    if rev == HEAD:
+        return
+    known = _known_revisions()
+    if rev is not None and rev not in known:
+        raise StorageError(f"database schema {rev} is newer than this feedwatch knows; upgrade feedwatch")
+    with _migration_lock(db):
+        if current_revision(db) != HEAD:
+            upgrade(db)
+
+
+def upgrade(db: Database, target: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with db.engine().begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, target)
+    except Exception as exc:
+        raise StorageError(f"cannot migrate the database: {str(exc).splitlines()[0]}") from exc
+    finally:
+        if db.dialect == "sqlite":
+            db.engine().dispose()
+
+
+def _known_revisions() -> set[str]:
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
+
+
+@contextmanager
+def _migration_lock(db: Database):
+    if db.dialect == "sqlite":
+        if db.path == ":memory:":
+            yield
+            return
+        import fcntl
+        lock_path = Path(db.path + ".migrate-lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    else:
+        from sqlalchemy import text
+        with db.engine().connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(727274)"))
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(727274)"))
+                conn.commit()

@@ -1,0 +1,99 @@
+"""Read queries for the CLI (and later the TUI): items and source health.
+
+Everything that asks the database a question lives in `feedwatch.storage`; callers get plain
+dicts with JSON columns decoded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from .db import Database
+
+_RELATIVE = re.compile(r"^(\d+)([hdw])$")
+
+
+class QueryError(ValueError):
+    """Bad user input to a query (a date that is not a date, ...)."""
+
+
+def parse_since(value: str, now: datetime | None = None) -> str:
+    """'2026-11-01', '2026-11-01T12:00', '7d', '12h', '2w' -> ISO 8601 UTC string."""
+    now = now or datetime.now(timezone.utc)
+    value = value.strip()
+    m = _RELATIVE.match(value)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
+        return (now - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD, an ISO time, or 7d / 12h / 2w)") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _decode(row: dict) -> dict:
+    for key in ("authors", "categories", "tags", "user_tags"):
+        if key in row and isinstance(row[key], str):
+            row[key] = json.loads(row[key])
+    if "extra" in row and isinstance(row["extra"], str):
+        row["extra"] = json.loads(row["extra"])
+    return row
+
+
+def list_items(db: Database, *, source: str | None = None, since: str | None = None,
+               limit: int | None = None) -> list[dict]:
+    """Items newest first (by published date, else first-seen), with their merged tags."""
+    where, params = [], {}
+    if source:
+        where.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :source)")
+        params["source"] = source
+    if since:
+        where.append("COALESCE(published, first_seen) >= :since")
+        params["since"] = since
+    sql = ("SELECT id, source, guid, url, arxiv_id, arxiv_version, title, summary, authors, categories, extra, "
+           "published, updated, first_seen, changed_at, change_note, tags, user_tags, state, starred, note "
+           "FROM items")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY COALESCE(published, first_seen) DESC, id DESC"
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = int(limit)
+    rows = [_decode(r) for r in db.query(sql, params)]
+    for r in rows:
+        r["tags"] = sorted(set(r["tags"]) | set(r["user_tags"]))
+        r["assets"] = []   # asset links arrive with enrichment
+    return rows
+
+
+@dataclass(slots=True)
+class SourceHealth:
+    name: str
+    kind: str
+    title: str
+    last_attempt: str | None
+    last_success: str | None
+    last_status: int | None
+    last_error: str | None
+    consecutive_errors: int
+    next_due: str | None
+    items: int
+
+
+def source_health(db: Database) -> dict[str, SourceHealth]:
+    rows = db.query(
+        "SELECT s.name, s.kind, s.title, s.last_attempt, s.last_success, s.last_status, s.last_error, "
+        "s.consecutive_errors, s.next_due, (SELECT COUNT(*) FROM item_sources i WHERE i.source = s.name) "
+        "AS items FROM sources s")
+    return {r["name"]: SourceHealth(**r) for r in rows}
+
+
+def count_items(db: Database) -> int:
+    return db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]

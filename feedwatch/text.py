@@ -1,0 +1,330 @@
+"""Cleaning of hostile feed text before it reaches storage or the terminal.
+
+Feed titles, authors, summaries and links are written by strangers. Anything we show must not be
+able to drive the terminal (ANSI/OSC escapes, C0/C1 controls), reorder what the reader sees (bidi
+overrides such as U+202E, "Trojan Source"), hide content (zero-width junk) or crash an encoder
+(lone surrogates). URLs must only ever be http(s). Everything here is pure Python + lxml and never
+raises on any input string, because one broken entry must not stop an ingest run.
+
+Rich/Textual markup such as "[bold]" is deliberately left as literal text: it is plain text here,
+and the display layer must render it without markup interpretation.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+import threading
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+__all__ = ["CONTROL_RE", "clean_line", "clean_body", "html_to_text", "safe_url"]
+
+# ANSI escape sequences are removed whole, so "\x1b[31mred" becomes "red", not "[31mred".
+# CSI (ESC [ params final), OSC (ESC ] ... BEL or ST, e.g. OSC 8 hyperlinks), other 2-byte escapes.
+_ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+# Invisible characters that change how text is displayed rather than what it says:
+# bidi marks/embeddings/overrides/isolates (incl. U+061C), zero-width space, BOM, word joiner and
+# invisible operators, deprecated format chars, interlinear annotations, and lone surrogates
+# (they cannot be encoded to UTF-8 and would crash the terminal writer or the database).
+# ZWJ/ZWNJ (U+200C/U+200D) are kept: emoji sequences and several scripts need them.
+_INVISIBLE = (
+    "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff"
+)
+
+#: Everything dropped from any displayed text: C0 controls except \t \n \v \f \r, DEL, C1 controls
+#: except NEL, and the invisible characters above. \v, \f, \r, NEL, U+2028/9 are line breaks.
+CONTROL_RE = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f{_INVISIBLE}]")
+
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+_ELLIPSIS = "…"
+
+
+def _cap(s: str, max_len: int) -> str:
+    """Cut to at most max_len characters, marking the cut with an ellipsis."""
+    if len(s) <= max_len:
+        return s
+    if max_len <= 0:
+        return ""
+    return s[: max_len - 1].rstrip() + _ELLIPSIS
+
+
+def clean_line(s: str | None, max_len: int = 300) -> str:
+    """One line of safe display text (titles, author names): no controls, single spaces, capped."""
+    if not s:
+        return ""
+    if not isinstance(s, str):
+        s = str(s)
+    if not s.isprintable():  # C-speed check; the regexes only run on suspicious text
+        if "\x1b" in s:
+            s = _ANSI_RE.sub("", s)
+        s = CONTROL_RE.sub("", s)
+    # str.split() treats \t \n \r \v \f \x1c-\x1f NEL U+2028/9 and Unicode spaces as whitespace.
+    return _cap(" ".join(s.split()), max_len)
+
+
+def clean_body(s: str | None, max_len: int = 20000) -> str:
+    """Multi-line safe text: like clean_line but keeps newlines and tabs, at most one blank line."""
+    if not s:
+        return ""
+    if not isinstance(s, str):
+        s = str(s)
+    # Fast path: isprintable() is False for every Cc/Cf/Cs/Zl/Zp and non-ASCII space, so when it
+    # holds (once \n and \t are set aside) only " ", "\t" and "\n" can be whitespace here.
+    if not s.replace("\n", " ").replace("\t", " ").isprintable():
+        if "\x1b" in s:
+            s = _ANSI_RE.sub("", s)
+        s = CONTROL_RE.sub("", s)
+        if "\r" in s:
+            s = s.replace("\r\n", "\n").replace("\r", "\n")
+        for nl in "\x0b\x0c\x85\u2028\u2029":
+            if nl in s:
+                s = s.replace(nl, "\n")
+        s = "\n".join([line.rstrip() for line in s.split("\n")])
+    elif " \n" in s or "\t\n" in s:
+        s = "\n".join([line.rstrip() for line in s.split("\n")])
+    if "\n\n\n" in s:
+        s = _BLANK_LINES_RE.sub("\n\n", s)
+    return _cap(s.strip(), max_len)
+
+
+# --- HTML -> text ---------------------------------------------------------------------------
+#
+# Design for speed: libxml2 parses, lxml's C code drops unwanted elements and serialises text;
+# Python only touches block elements (to plant break markers) and then does a few str.replace
+# passes. A per-node Python walk was ~3x slower.
+
+# Elements whose content is never readable text (code, embedded documents, metadata).
+_DROP = (
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "applet",
+    "head", "title", "svg", "select",
+)
+# Paragraph-like blocks get a blank line around them, line-like blocks a single line break.
+_PARA = frozenset(
+    "p blockquote h1 h2 h3 h4 h5 h6 figure section article ul ol dl table".split()
+)
+_LINE = frozenset(
+    "div br tr dt dd header footer aside nav main address figcaption hr caption details summary"
+    " form fieldset center".split()
+)
+_PRE = frozenset(("pre", "textarea", "listing", "xmp", "plaintext"))
+
+# Break markers planted in the tree (private-use characters; lxml refuses control characters).
+_BR, _PARA_BR, _BULLET, _PRE_ON, _PRE_OFF = "\ue001", "\ue002", "\ue003", "\ue004", "\ue005"
+# tag -> (marker before its content, marker after it); ("", None) flags an element to drop.
+_MARKS: dict[str, tuple[str, str | None]] = {
+    **{t: ("", None) for t in _DROP},
+    **{t: (_BR, _BR) for t in _LINE},
+    **{t: (_PARA_BR, _PARA_BR) for t in _PARA},
+    **{t: (_PRE_ON, _PRE_OFF) for t in _PRE},
+    "br": ("", _BR),
+    "li": (_BULLET, ""),
+    "td": (" ", " "),  # table cells side by side, rows on their own lines
+    "th": (" ", " "),
+}
+_MARKERS_RE = re.compile("[\ue001-\ue005]")
+
+_CDATA_RE = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.S)
+# A doctype with an internal subset (e.g. billion-laughs entity declarations) is removed before
+# parsing; libxml2's HTML parser does not expand such entities anyway, but "]>" would leak as text.
+# Anchored at the start (where doctypes live) so hostile input cannot make it scan quadratically.
+_DOCTYPE_RE = re.compile(r"\s*<!doctype[^>\[]*(?:\[[^\]]*\])?[^>]*>?", re.I)
+# Escaped HTML ("&lt;p&gt;...") is unescaped and parsed only when it clearly contains markup,
+# so plain text that merely mentions "&lt;b&gt;" keeps its words.
+_ESCAPED_MARKUP_RE = re.compile(
+    r"<(?:p|div|br|li|ul|ol|h[1-6]|pre|blockquote|table|tr|a\s+href|img\s)\b[^<>]*>", re.I
+)
+_FALLBACK_DROP_RE = re.compile(
+    r"<(script|style|noscript|template|iframe|object|head|title|svg)\b.*?(?:</\1\s*>|\Z)",
+    re.I | re.S,
+)
+_FALLBACK_BLOCK_RE = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|h[1-6]|pre|blockquote|tr|section|article|figure)\b[^<>]*>", re.I
+)
+_TAG_RE = re.compile(r"<[^>]*>?")
+
+_local = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """One HTML parser per thread (lxml parsers are cheaper unshared).
+
+    libxml2's HTML parser loads no DTD, ignores entity declarations and has no_network=True, so
+    neither network nor file system can be touched; huge_tree=False caps nesting depth (256).
+    Input is always handed over as UTF-8 bytes, so <meta charset> cannot change the decoding.
+    """
+    p = getattr(_local, "parser", None)
+    if p is None:
+        p = _local.parser = etree.HTMLParser(
+            encoding="utf-8",
+            remove_comments=True,
+            remove_pis=True,
+            no_network=True,
+            collect_ids=False,
+            default_doctype=False,
+            huge_tree=False,
+        )
+    return p
+
+
+def _plant_markers(root: etree._Element) -> bool:
+    """Mark where block elements start and end, so the flat text keeps the layout.
+
+    Returns whether an element to drop (script, style...) was seen, to skip a needless pass.
+    """
+    drop = False
+    marks = _MARKS
+    for el in root.iter():  # faster than root.iter(*tags) with this many names
+        mark = marks.get(el.tag)
+        if mark is None:
+            continue
+        before, after = mark
+        if before:
+            text = el.text
+            el.text = before + text if text else before
+        elif after is None:
+            drop = True
+            continue
+        if after:
+            tail = el.tail
+            el.tail = after + tail if tail else after
+    return drop
+
+
+def _flow(t: str) -> str:
+    """Normal (non-pre) text: collapse whitespace, drop spaces next to break markers."""
+    if "\n" in t or "  " in t or "\t" in t or "\r" in t or "\x0c" in t:
+        t = " ".join(t.split())
+    else:
+        t = t.strip(" ")
+    for m in (_BR, _PARA_BR, _BULLET):
+        if m in t:
+            t = t.replace(" " + m, m).replace(m + " ", m)
+    return t
+
+
+def _layout(flat: str) -> str:
+    """Turn the marked-up flat text into lines: merge adjacent breaks, expand bullets."""
+    if "\xa0" in flat:  # &nbsp; is just a space on a terminal, and keeps clean_body on its fast path
+        flat = flat.replace("\xa0", " ")
+    if _PRE_ON in flat:
+        parts = flat.split(_PRE_ON)
+        out = [_flow(parts[0])]
+        for part in parts[1:]:
+            pre, _, rest = part.partition(_PRE_OFF)
+            pre = pre.replace(_PRE_OFF, "").replace(_BULLET, "\n- ")
+            out.append(_PARA_BR + pre.replace(_PARA_BR, "\n").replace(_BR, "\n") + _PARA_BR)
+            out.append(_flow(rest.replace(_PRE_OFF, "")))
+        t = "".join(out)
+    else:
+        t = _flow(flat.replace(_PRE_OFF, ""))
+    t = t.replace(_BULLET, _BR + "- ")
+    # Adjacent breaks merge into the strongest one (no blank line between consecutive <div>s).
+    while _BR + _BR in t:
+        t = t.replace(_BR + _BR, _BR)
+    for pair in (_BR + _PARA_BR, _PARA_BR + _BR, _PARA_BR + _PARA_BR):
+        while pair in t:
+            t = t.replace(pair, _PARA_BR)
+    return t.replace(_PARA_BR, "\n\n").replace(_BR, "\n")
+
+
+def _hit_limit(parser: etree.HTMLParser) -> bool:
+    """Whether the last parse stopped at a libxml2 resource limit (and so lost text)."""
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+
+
+def _fallback(s: str, max_len: int) -> str:
+    """Regex tag stripping for input lxml cannot handle; crude but total."""
+    try:
+        s = _FALLBACK_DROP_RE.sub(" ", s)
+        s = _FALLBACK_BLOCK_RE.sub("\n", s)
+        s = _TAG_RE.sub("", s)
+        return clean_body(_html.unescape(s), max_len)
+    except Exception:  # pragma: no cover - belt and braces
+        return clean_body(_TAG_RE.sub("", str(s)), max_len)
+
+
+def html_to_text(html: str | None, max_len: int = 20000) -> str:
+    """Readable plain text from an HTML fragment, escaped HTML or plain text; never raises.
+
+    Measured (lxml 6.0 / libxml2 2.14, CPython 3.11, timeit): ~30 µs for a typical 0.8-1 KB
+    summary with paragraphs, links, a list, entities and a <script>; ~3 µs for 1 KB of plain
+    text (fast path, no '<' or '&').
+    """
+    if not html:
+        return ""
+    if not isinstance(html, str):
+        html = str(html)
+    if "<" not in html:
+        if "&" not in html:
+            return clean_body(html, max_len)
+        unescaped = _html.unescape(html)
+        if "<" not in unescaped or not _ESCAPED_MARKUP_RE.search(unescaped):
+            return clean_body(unescaped, max_len)
+        html = unescaped  # double-escaped HTML: parse the markup it carries
+    try:
+        s = html
+        if "<!" in s:
+            if "<![CDATA[" in s:
+                s = _CDATA_RE.sub(lambda m: m.group(1), s)
+            m = _DOCTYPE_RE.match(s)
+            if m:
+                s = s[m.end():]
+        if not s.isascii():
+            s = _MARKERS_RE.sub("", s)
+            try:
+                data = s.encode("utf-8")
+            except UnicodeEncodeError:  # lone surrogates: libxml2 would silently truncate there
+                data = CONTROL_RE.sub("", s).encode("utf-8")
+        else:
+            data = s.encode("ascii")
+        parser = _parser()
+        root = etree.fromstring(data, parser) if s.strip() else None
+        if data.count(b"<") > 255 and _hit_limit(parser):
+            return _fallback(s, max_len)  # nesting deeper than 256: libxml2 stopped parsing
+        if root is None:  # only whitespace / comments
+            return ""
+        if _plant_markers(root):
+            etree.strip_elements(root, *_DROP, with_tail=False)
+        flat = etree.tostring(root, method="text", encoding=str)
+        return clean_body(_layout(flat), max_len)
+    except Exception:
+        return _fallback(html, max_len)
+
+
+# --- URLs -----------------------------------------------------------------------------------
+
+_URL_STRIP = "".join(map(chr, range(0x21)))  # C0 controls and space
+_URL_JUNK_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+_BAD_HOST_RE = re.compile(r"[\s%<>\"{}|\\^`]")
+_MAX_URL = 8192
+
+
+def _prep_url(url: str) -> str:
+    # As browsers do: trim C0+space at the ends, drop tab/newline (and any control) inside;
+    # inner spaces are percent-encoded so the link stays one token.
+    return _URL_JUNK_RE.sub("", url.strip(_URL_STRIP)).strip().replace(" ", "%20")
+
+
+def safe_url(url: str | None, base: str | None = None) -> str | None:
+    """An absolute http(s) URL with a host, or None (javascript:, data:, file:, junk...)."""
+    try:
+        if not url or not isinstance(url, str) or len(url) > _MAX_URL:
+            return None
+        u = _prep_url(url)
+        if not u:
+            return None
+        if base and isinstance(base, str):
+            u = urljoin(_prep_url(base), u)
+        parts = urlsplit(u)
+        scheme = parts.scheme.lower()
+        host = parts.hostname
+        if scheme not in ("http", "https") or not host or _BAD_HOST_RE.search(host):
+            return None
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+        return scheme + u[len(parts.scheme):]
+    except Exception:
+        return None
