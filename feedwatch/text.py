@@ -263,7 +263,7 @@ def html_to_text(html: str | None, max_len: int = 20000) -> str:
             return clean_body(html, max_len)
         unescaped = _html.unescape(html)
         if "<" not in unescaped or not _ESCAPED_MARKUP_RE.search(unescaped):
-            return clean_body(unescaped, max_len)
+            return clean_body(unescaped.replace("\xa0", " "), max_len)  # as in _layout
         html = unescaped  # double-escaped HTML: parse the markup it carries
     try:
         s = html

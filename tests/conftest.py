@@ -1,4 +1,6 @@
+import os
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,3 +21,51 @@ def http_server():
         yield server
     finally:
         server.close()
+
+
+PG_BASE = os.environ.get("FEEDWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed"
+    dsn = PG_BASE.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(dsn, connect_timeout=3):
+            return None
+    except Exception as exc:  # any failure means "no server here"
+        return f"PostgreSQL at {dsn} is not reachable: {str(exc).splitlines()[0] if str(exc) else exc}"
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards.
+
+    Required when CI is set (the CI machine runs PostgreSQL on 127.0.0.1:5432); skipped otherwise.
+    """
+    reason = _pg_available()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {reason}")
+        pytest.skip(reason)
+    import psycopg
+    schema = f"fw_test_{uuid.uuid4().hex[:12]}"
+    dsn = PG_BASE.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Each storage test runs on both backends."""
+    if request.param == "sqlite":
+        return str(tmp_path / "feedwatch.db")
+    return request.getfixturevalue("pg_url")

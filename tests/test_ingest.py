@@ -49,8 +49,8 @@ def make_config(server, sources: list[dict], **fetch) -> object:
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(str(tmp_path / "fw.db"))
+def db(db_url):
+    database = open_database(db_url)
     yield database
     database.close()
 

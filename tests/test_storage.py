@@ -1,0 +1,102 @@
+"""Storage: migrations match the SQLModel classes, run once, and concurrent fetchers never duplicate."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from feedwatch.storage.db import Database, StorageError, open_database, resolve_db_url
+from feedwatch.storage.migrate import HEAD, MIGRATIONS_DIR, current_revision
+from tests.servers.http import Reply
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_head_constant_is_the_newest_migration():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD
+
+
+def test_migrated_schema_matches_the_models(db_url):
+    """Alembic's autogenerate comparison finds no difference between migrations and SQLModel classes."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import feedwatch.storage.models  # noqa: F401  (registers the tables)
+    db = open_database(db_url)
+    try:
+        with db.engine().connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        assert diff == []
+        assert current_revision(db) == HEAD
+    finally:
+        db.close()
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    db = open_database(str(tmp_path / "w.db"))
+    try:
+        assert db.query("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
+        assert db.query("PRAGMA busy_timeout")[0]["timeout"] == 30000
+    finally:
+        db.close()
+
+
+def test_newer_schema_is_refused(tmp_path):
+    db = open_database(str(tmp_path / "n.db"))
+    with db.transaction() as c:
+        c.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.close()
+    with pytest.raises(StorageError, match="newer than this feedwatch"):
+        open_database(str(tmp_path / "n.db"))
+
+
+def test_db_urls():
+    assert resolve_db_url("/tmp/x.db") == "sqlite:////tmp/x.db"
+    assert resolve_db_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert Database("sqlite:////tmp/a b.db").path == "/tmp/a b.db"
+
+
+def test_unreachable_postgres_is_one_line(tmp_path):
+    with pytest.raises(StorageError) as info:
+        open_database("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
+    assert "\n" not in str(info.value) and "secret" not in str(info.value)
+
+
+def test_two_fetch_processes_at_once_create_no_duplicates(http_server, tmp_path, db_url):
+    """Several `feedwatch fetch` processes on one database: every item stored exactly once."""
+    feeds = []
+    for f in range(6):
+        items = "".join(f"<item><title>Post {f}-{i}</title><link>https://e.org/{f}/{i}</link><guid>g{f}-{i}</guid>"
+                        "</item>" for i in range(40))
+        # the same arXiv paper through every listing, and one URL shared across feeds
+        items += ("<item><title>Shared paper</title><link>https://arxiv.org/abs/2611.00001</link>"
+                  "<guid>oai:arXiv.org:2611.00001v1</guid></item>")
+        http_server.route(f"/f{f}", Reply(body=f"<rss version='2.0'><channel><title>f{f}</title>{items}"
+                                              "</channel></rss>", delay=0.05))
+        feeds.append(f'[[sources]]\nname = "f{f}"\nkind = "feed"\nurl = "{http_server.url(f"/f{f}")}"\n')
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text("\n".join(feeds))
+    env = {**os.environ, "FEEDWATCH_PARSE": "thread"}
+    procs = [subprocess.Popen([sys.executable, "-m", "feedwatch.cli", "--config", str(cfg), "--db", db_url, "fetch"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for _ in range(3)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        assert "Traceback" not in err
+    db = open_database(db_url)
+    try:
+        assert db.query("SELECT COUNT(*) AS n FROM items")[0]["n"] == 6 * 40 + 1
+        assert db.query("SELECT COUNT(*) AS n FROM item_sources")[0]["n"] == 6 * 41
+    finally:
+        db.close()
