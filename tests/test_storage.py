@@ -100,3 +100,10 @@ def test_two_fetch_processes_at_once_create_no_duplicates(http_server, tmp_path,
         assert db.query("SELECT COUNT(*) AS n FROM item_sources")[0]["n"] == 6 * 41
     finally:
         db.close()
+
+
+def test_sqlite_baseline_is_what_the_migrations_produce(tmp_path):
+    """New SQLite databases skip Alembic (start-up cost); the frozen baseline must not drift."""
+    from feedwatch.storage.migrate import BASELINE, baseline_from_migrations
+    assert BASELINE.read_text(encoding="utf-8") == baseline_from_migrations(str(tmp_path / "b.db")), \
+        "run `python -m feedwatch.storage.migrate` to rewrite sqlite_baseline.sql"

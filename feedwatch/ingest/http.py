@@ -40,10 +40,12 @@ class FetchError(Exception):
 
 @dataclass(slots=True)
 class Response:
+    """A 200 or 304. `body` is still Content-Encoded unless `decoded`: see `decode_body`."""
     status: int
     url: str
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    decoded: bool = True
 
     @property
     def not_modified(self) -> bool:
@@ -106,12 +108,20 @@ class _Decoder:
         self.parts.append(out)
 
     def finish(self) -> bytes:
+        """The decoded body (also checks the cap on what the decompressor still held)."""
         if self.z is not None:
             try:
                 self._add(self.z.flush())
             except zlib.error:
                 pass
         return b"".join(self.parts)
+
+
+def decode_body(body: bytes, encoding: str, cap: int) -> bytes:
+    """Undo Content-Encoding with the size cap; raises FetchError. Runs in parse workers, off the loop."""
+    decoder = _Decoder(encoding, cap)
+    decoder.feed(body)
+    return decoder.finish()
 
 
 class HttpFetcher:
@@ -143,8 +153,13 @@ class HttpFetcher:
     async def __aexit__(self, *exc) -> None:
         await self._client.aclose()
 
-    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
-        """GET with retries; raises FetchError with a one-line reason."""
+    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                  decode: bool = True) -> Response:
+        """GET with retries; raises FetchError with a one-line reason.
+
+        decode=False leaves gzip/deflate bodies compressed (the raw size is still capped) so the
+        caller can decompress in a worker process with `decode_body`.
+        """
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -154,7 +169,7 @@ class HttpFetcher:
         attempt = 0
         while True:
             try:
-                return await self._get_once(url, host, headers)
+                return await self._get_once(url, host, headers, decode)
             except FetchError as exc:
                 attempt += 1
                 wait = self._retry_wait(exc, attempt)
@@ -173,12 +188,12 @@ class HttpFetcher:
             return self.backoff * (2 ** (attempt - 1)) * (1 + random.random() / 2)
         return None
 
-    async def _get_once(self, url: str, host: str, headers: dict[str, str]) -> Response:
+    async def _get_once(self, url: str, host: str, headers: dict[str, str], decode: bool) -> Response:
         async with self._hosts[host], self._slots:
             await self._polite_pause(host)
             try:
                 async with asyncio.timeout(self.timeout):
-                    return await self._stream(url, headers)
+                    return await self._stream(url, headers, decode)
             except TimeoutError:
                 raise FetchError(f"timed out after {self.timeout:g} s") from None
             except httpx.TooManyRedirects:
@@ -202,7 +217,7 @@ class HttpFetcher:
                 if wait > 0:
                     await asyncio.sleep(wait)
 
-    async def _stream(self, url: str, headers: dict[str, str]) -> Response:
+    async def _stream(self, url: str, headers: dict[str, str], decode: bool) -> Response:
         async with self._client.stream("GET", url, headers=headers) as r:
             final = str(r.url)
             if urlsplit(final).scheme not in ("http", "https"):
@@ -219,9 +234,12 @@ class HttpFetcher:
             if length and length.isdigit() and int(length) > self.max_body:
                 raise FetchError(f"body of {int(length) // (1024 * 1024)} MB exceeds the "
                                  f"{self.max_body // (1024 * 1024)} MB limit; refused", status=200)
-            decoder = _Decoder(r.headers.get("content-encoding", ""), self.max_body)
+            encoding = r.headers.get("content-encoding", "")
+            decoder = _Decoder(encoding if decode else "", self.max_body)
             async for chunk in r.aiter_raw():
                 decoder.feed(chunk)
+            if not decode and encoding.lower() not in ("", "identity"):
+                return Response(200, final, resp_headers, decoder.finish(), decoded=False)
             return Response(200, final, resp_headers, decoder.finish())
 
 

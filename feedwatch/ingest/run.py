@@ -144,7 +144,7 @@ class FetchRun:
                 parsed, status = await self._arxiv(source), 200
                 etag = last_modified = None
             else:
-                resp = await fetcher.get(url, etag=etag, last_modified=last_modified)
+                resp = await fetcher.get(url, etag=etag, last_modified=last_modified, decode=False)
                 status = resp.status
                 if resp.not_modified:
                     parsed = None
@@ -153,7 +153,7 @@ class FetchRun:
                     last_modified = resp.headers.get("last-modified")
                     parsed = await asyncio.get_running_loop().run_in_executor(
                         executor, _parse, source.kind, resp.body, resp.url, resp.headers,
-                        self.config.endpoints.huggingface)
+                        self.config.endpoints.huggingface, None if resp.decoded else fetcher.max_body)
         except (FetchError, _SourceError) as exc:
             return await self._failed(source, state, url, now, str(exc), getattr(exc, "status", None),
                                       getattr(exc, "retry_after", None), started)
@@ -245,9 +245,19 @@ class _ParseFailure:
     message: str
 
 
-def _parse(kind: str, body: bytes, url: str, headers: dict, site: str):
-    """Runs in a worker: returns a ParsedFeed or a _ParseFailure (exceptions cross processes badly)."""
+def _parse(kind: str, body: bytes, url: str, headers: dict, site: str, encoded_cap: int | None):
+    """Runs in a worker: returns a ParsedFeed or a _ParseFailure (exceptions cross processes badly).
+
+    When `encoded_cap` is set the body is still gzip/deflate-encoded: decompressing here, with the
+    size cap, keeps that CPU work off the event loop too.
+    """
     from ..sources.parse import ParseError, parse_document
+    if encoded_cap is not None:
+        from .http import FetchError, decode_body
+        try:
+            body = decode_body(body, headers.get("content-encoding", ""), encoded_cap)
+        except FetchError as exc:
+            return _ParseFailure(str(exc))
     try:
         return parse_document(kind, body, url, headers, site)
     except ParseError as exc:

@@ -1,0 +1,61 @@
+CREATE TABLE alembic_version (
+	version_num VARCHAR(32) NOT NULL, 
+	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+);
+CREATE TABLE sources (
+	name TEXT NOT NULL, 
+	kind TEXT NOT NULL, 
+	url TEXT DEFAULT '' NOT NULL, 
+	title TEXT DEFAULT '' NOT NULL, 
+	etag TEXT, 
+	last_modified TEXT, 
+	last_attempt TEXT, 
+	last_success TEXT, 
+	last_status INTEGER, 
+	last_error TEXT, 
+	consecutive_errors INTEGER DEFAULT '0' NOT NULL, 
+	next_due TEXT, 
+	PRIMARY KEY (name)
+);
+CREATE TABLE items (
+	id INTEGER NOT NULL, 
+	source TEXT NOT NULL, 
+	guid TEXT NOT NULL, 
+	url TEXT, 
+	canonical_url TEXT, 
+	arxiv_id TEXT, 
+	arxiv_version INTEGER, 
+	title TEXT NOT NULL, 
+	summary TEXT DEFAULT '' NOT NULL, 
+	content TEXT DEFAULT '' NOT NULL, 
+	authors TEXT DEFAULT '[]' NOT NULL, 
+	categories TEXT DEFAULT '[]' NOT NULL, 
+	extra TEXT DEFAULT '{}' NOT NULL, 
+	published TEXT, 
+	updated TEXT, 
+	first_seen TEXT NOT NULL, 
+	changed_at TEXT, 
+	change_note TEXT, 
+	content_hash TEXT NOT NULL, 
+	tags TEXT DEFAULT '[]' NOT NULL, 
+	user_tags TEXT DEFAULT '[]' NOT NULL, 
+	state TEXT DEFAULT 'unread' NOT NULL, 
+	starred INTEGER DEFAULT '0' NOT NULL, 
+	note TEXT DEFAULT '' NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE TABLE item_sources (
+	source TEXT NOT NULL, 
+	guid TEXT NOT NULL, 
+	item_id INTEGER NOT NULL, 
+	content_hash TEXT NOT NULL, 
+	PRIMARY KEY (source, guid), 
+	FOREIGN KEY(item_id) REFERENCES items (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
+CREATE INDEX ix_items_canonical_url ON items (canonical_url);
+CREATE INDEX ix_items_published ON items (published);
+CREATE INDEX ix_items_first_seen ON items (first_seen);
+CREATE INDEX ix_items_source ON items (source);
+CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
+INSERT INTO alembic_version (version_num) VALUES ('0001');
