@@ -107,3 +107,34 @@ def test_sqlite_baseline_is_what_the_migrations_produce(tmp_path):
     from feedwatch.storage.migrate import BASELINE, baseline_from_migrations
     assert BASELINE.read_text(encoding="utf-8") == baseline_from_migrations(str(tmp_path / "b.db")), \
         "run `python -m feedwatch.storage.migrate` to rewrite sqlite_baseline.sql"
+
+
+def test_killed_fetch_leaves_no_half_written_source(http_server, tmp_path):
+    """SIGKILL in the middle of a run: every source is either fully stored or not at all."""
+    import signal
+    import time as _time
+    feeds = []
+    for f in range(12):
+        items = "".join(f"<item><title>P{f}-{i}</title><guid>k{f}-{i}</guid></item>" for i in range(60))
+        http_server.route(f"/k{f}", Reply(body=f"<rss version='2.0'><channel>{items}</channel></rss>", delay=0.15 * f))
+        feeds.append(f'[[sources]]\nname = "k{f}"\nkind = "feed"\nurl = "{http_server.url(f"/k{f}")}"\n')
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text("[fetch]\nconcurrency = 2\nper_host = 2\n" + "\n".join(feeds))
+    dbp = str(tmp_path / "k.db")
+    proc = subprocess.Popen([sys.executable, "-m", "feedwatch.cli", "--config", str(cfg), "--db", dbp, "fetch"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "FEEDWATCH_PARSE": "thread"})
+    deadline = _time.monotonic() + 30
+    while _time.monotonic() < deadline and http_server.hits("/k4") == 0:
+        _time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    db = open_database(dbp)
+    try:
+        per_source = {r["source"]: r["n"] for r in db.query(
+            "SELECT source, COUNT(*) AS n FROM item_sources GROUP BY source")}
+        recorded = {r["name"] for r in db.query("SELECT name FROM sources")}
+    finally:
+        db.close()
+    assert 0 < len(per_source) < 12, per_source      # killed mid-run, after some sources were stored
+    assert set(per_source.values()) == {60}
+    assert recorded == set(per_source)                # fetch state written with the items, never apart
