@@ -138,3 +138,24 @@ def test_killed_fetch_leaves_no_half_written_source(http_server, tmp_path):
     assert 0 < len(per_source) < 12, per_source      # killed mid-run, after some sources were stored
     assert set(per_source.values()) == {60}
     assert recorded == set(per_source)                # fetch state written with the items, never apart
+
+
+def test_an_old_database_upgrades_in_place(db_url):
+    """A database written by the first release keeps its items through every later migration."""
+    from feedwatch.storage.migrate import upgrade
+    old = Database(resolve_db_url(db_url))
+    try:
+        upgrade(old, "0001")
+        with old.transaction() as c:
+            c.execute("INSERT INTO items (source, guid, title, first_seen, content_hash, state) "
+                      "VALUES ('s', 'g', 'Kept', '2026-01-01T00:00:00Z', 'h', 'read')")
+        assert current_revision(old) == "0001"
+    finally:
+        old.close()
+    db = open_database(db_url)
+    try:
+        assert current_revision(db) == HEAD
+        [row] = db.query("SELECT title, state, enrich_state FROM items")
+        assert row == {"title": "Kept", "state": "read", "enrich_state": "pending"}
+    finally:
+        db.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .db import Database, StorageError
 
-HEAD = "0001"   # tests check this equals the newest revision in migrations/versions
+HEAD = "0002"   # tests check this equals the newest revision in migrations/versions
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

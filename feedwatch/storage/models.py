@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -41,6 +41,7 @@ class ItemRow(SQLModel, table=True):
         Index("ix_items_published", "published"),
         Index("ix_items_first_seen", "first_seen"),
         Index("ix_items_source", "source"),
+        Index("ix_items_enrich_state", "enrich_state"),
     )
     id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     source: str = Field(sa_column=Column(Text, nullable=False))
@@ -66,6 +67,14 @@ class ItemRow(SQLModel, table=True):
     state: str = Field(default="unread", sa_column=Column(Text, nullable=False, server_default="unread"))
     starred: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    ai_summary: Optional[str] = Field(default=None, sa_column=Column(Text))
+    enrich_tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    relevance: Optional[float] = Field(default=None, sa_column=Column(Float))
+    enrich_state: str = Field(default="pending", sa_column=Column(Text, nullable=False, server_default="pending"))
+    enrich_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    enrich_attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    enrich_after: Optional[str] = Field(default=None, sa_column=Column(Text))
+    enriched_key: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
 class ItemSourceRow(SQLModel, table=True):
@@ -77,3 +86,54 @@ class ItemSourceRow(SQLModel, table=True):
     guid: str = Field(sa_column=Column(Text, primary_key=True))
     item_id: int = Field(sa_column=Column(Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False))
     content_hash: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class EnrichmentRow(SQLModel, table=True):
+    """One enrichment of one item: the record of what ran (and the LLM cache, by cache_key)."""
+
+    __tablename__ = "enrichments"
+    __table_args__ = (Index("ix_enrichments_cache_key", "cache_key"), Index("ix_enrichments_item_id", "item_id"))
+    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False))
+    cache_key: str = Field(sa_column=Column(Text, nullable=False))
+    enricher: str = Field(sa_column=Column(Text, nullable=False))
+    model: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    prompt_version: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    content_hash: str = Field(sa_column=Column(Text, nullable=False))
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    links: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    relevance: Optional[float] = Field(default=None, sa_column=Column(Float))
+    prompt_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    completion_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    cost_usd: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
+    latency_ms: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    dropped: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    created_at: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AssetLinkRow(SQLModel, table=True):
+    """An item may affect one of our prompts or pipelines; a user's confirm/dismiss is final."""
+
+    __tablename__ = "asset_links"
+    __table_args__ = (Index("ix_asset_links_asset", "asset"),)
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True))
+    asset: str = Field(sa_column=Column(Text, primary_key=True))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    score: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
+    origin: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="suggested", sa_column=Column(Text, nullable=False, server_default="suggested"))
+    created_at: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: str = Field(sa_column=Column(Text, nullable=False))
+    updated_by: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class LLMSpendRow(SQLModel, table=True):
+    """Money and tokens spent on the LLM per UTC day, for the daily budget."""
+
+    __tablename__ = "llm_spend"
+    day: str = Field(sa_column=Column(Text, primary_key=True))
+    cost_usd: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
+    calls: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    prompt_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    completion_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))

@@ -41,7 +41,7 @@ CREATE TABLE items (
 	user_tags TEXT DEFAULT '[]' NOT NULL, 
 	state TEXT DEFAULT 'unread' NOT NULL, 
 	starred INTEGER DEFAULT '0' NOT NULL, 
-	note TEXT DEFAULT '' NOT NULL, 
+	note TEXT DEFAULT '' NOT NULL, ai_summary TEXT, enrich_tags TEXT DEFAULT '[]' NOT NULL, relevance FLOAT, enrich_state TEXT DEFAULT 'pending' NOT NULL, enrich_error TEXT, enrich_attempts INTEGER DEFAULT '0' NOT NULL, enrich_after TEXT, enriched_key TEXT, 
 	PRIMARY KEY (id)
 );
 CREATE TABLE item_sources (
@@ -52,10 +52,56 @@ CREATE TABLE item_sources (
 	PRIMARY KEY (source, guid), 
 	FOREIGN KEY(item_id) REFERENCES items (id) ON DELETE CASCADE
 );
+CREATE TABLE enrichments (
+	id INTEGER NOT NULL, 
+	item_id INTEGER NOT NULL, 
+	cache_key TEXT NOT NULL, 
+	enricher TEXT NOT NULL, 
+	model TEXT DEFAULT '' NOT NULL, 
+	prompt_version TEXT DEFAULT '' NOT NULL, 
+	content_hash TEXT NOT NULL, 
+	summary TEXT DEFAULT '' NOT NULL, 
+	tags TEXT DEFAULT '[]' NOT NULL, 
+	links TEXT DEFAULT '[]' NOT NULL, 
+	relevance FLOAT, 
+	prompt_tokens INTEGER DEFAULT '0' NOT NULL, 
+	completion_tokens INTEGER DEFAULT '0' NOT NULL, 
+	cost_usd FLOAT DEFAULT '0' NOT NULL, 
+	latency_ms INTEGER DEFAULT '0' NOT NULL, 
+	dropped TEXT DEFAULT '{}' NOT NULL, 
+	created_at TEXT NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(item_id) REFERENCES items (id) ON DELETE CASCADE
+);
+CREATE TABLE asset_links (
+	item_id INTEGER NOT NULL, 
+	asset TEXT NOT NULL, 
+	reason TEXT DEFAULT '' NOT NULL, 
+	score FLOAT DEFAULT '0' NOT NULL, 
+	origin TEXT NOT NULL, 
+	status TEXT DEFAULT 'suggested' NOT NULL, 
+	created_at TEXT NOT NULL, 
+	updated_at TEXT NOT NULL, 
+	updated_by TEXT, 
+	PRIMARY KEY (item_id, asset), 
+	FOREIGN KEY(item_id) REFERENCES items (id) ON DELETE CASCADE
+);
+CREATE TABLE llm_spend (
+	day TEXT NOT NULL, 
+	cost_usd FLOAT DEFAULT '0' NOT NULL, 
+	calls INTEGER DEFAULT '0' NOT NULL, 
+	prompt_tokens INTEGER DEFAULT '0' NOT NULL, 
+	completion_tokens INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (day)
+);
 CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
 CREATE INDEX ix_items_canonical_url ON items (canonical_url);
 CREATE INDEX ix_items_published ON items (published);
 CREATE INDEX ix_items_first_seen ON items (first_seen);
 CREATE INDEX ix_items_source ON items (source);
 CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
-INSERT INTO alembic_version (version_num) VALUES ('0001');
+CREATE INDEX ix_items_enrich_state ON items (enrich_state);
+CREATE INDEX ix_enrichments_cache_key ON enrichments (cache_key);
+CREATE INDEX ix_enrichments_item_id ON enrichments (item_id);
+CREATE INDEX ix_asset_links_asset ON asset_links (asset);
+INSERT INTO alembic_version (version_num) VALUES ('0002');
