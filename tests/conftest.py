@@ -69,3 +69,19 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "feedwatch.db")
     return request.getfixturevalue("pg_url")
+
+
+from tests.servers.openai_server import OpenAIServer  # noqa: E402
+
+
+@pytest.fixture
+def llm_server():
+    """A real OpenAI-compatible Chat Completions server on 127.0.0.1:<free port>; see tests/servers/openai_server.py.
+
+    Point the client at ``llm_server.base_url + "/v1"``.
+    """
+    server = OpenAIServer()
+    try:
+        yield server
+    finally:
+        server.close()
