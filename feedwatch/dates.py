@@ -73,7 +73,7 @@ def _parse_iso(m: re.Match[str]) -> str | None:
     tz = timezone.utc
     if sign:
         offset = timedelta(hours=int(oh), minutes=int(om or 0))
-        tz = timezone(-offset if sign == "-" else offset)  # ValueError if >= 24h: caller falls back
+        tz = timezone(-offset if sign == "-" else offset)  # ValueError if >= 24h
     return _checked(datetime(int(y), int(mo), int(d), hour, minute, second, tzinfo=tz) + extra)
 
 
@@ -112,7 +112,7 @@ def parse_date(value: str | None) -> str | None:
             return _checked(value)
         if isinstance(value, time.struct_time):
             return _checked(datetime(*value[:5], min(value[5], 59)))
-        if not isinstance(value, str):
+        if not isinstance(value, str) or len(value) > 4 * _MAX_LEN:
             return None
         if not value.isprintable():  # controls, odd spaces: keep only what is visible
             value = "".join(ch if ch.isprintable() else " " for ch in value)
