@@ -3,10 +3,24 @@
 feedparser costs ~1.9 ms per item here, 50x lxml; this parser handles the well-formed documents
 that make up nearly all real traffic and returns None whenever it is unsure (ill-formed XML,
 an unknown root, an encoding lxml rejects), so the caller falls back to full feedparser
-behaviour. External entities and DTDs are never loaded.
+behaviour. External entities and DTDs are never loaded; entity references are replaced the way
+feedparser does it (HTML named entities, plain-text internal declarations), see _expand_entities.
+
+Where feedparser's result is the reference (see tests/test_parse_real.py), this parser follows
+it: guids are resolved against xml:base / the feed URL like feedparser resolves them, an Atom
+entry without an alternate link links to its id, the "UTF-8 read as Latin-1" repair and the
+windows-1252 mapping of C1 characters are applied to text, and RSS titles are only read as HTML
+when feedparser would (a closing tag or an entity, known HTML tags only). Deliberate differences:
+media:title/description/content (Media RSS) and itunes:title never replace the item's own title,
+summary or content, the RSS <link> element wins over an atom:link, and an Atom entry whose only
+alternate link is not HTML (e.g. a PDF) still gets that link.
 """
 
 from __future__ import annotations
+
+import re
+import threading
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -15,15 +29,110 @@ from ..entry import Entry, ParsedFeed
 from ..text import clean_body, clean_line, html_to_text, safe_url
 from .arxiv_ids import split_arxiv_id
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_comments=True, remove_pis=True, recover=False)
+_local_state = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """One parser per thread: a shared lxml parser serialises concurrent parses on its lock.
+
+    Do not add collect_ids=False: with lxml 6.1 / libxml2 2.14 it makes libxml2 load external
+    parameter entities (`<!ENTITY % p SYSTEM "file:///...">%p;`), i.e. read local files
+    (tests/test_parse_hostile.py::test_external_entities_are_never_resolved).
+    """
+    p = getattr(_local_state, "parser", None)
+    if p is None:
+        p = _local_state.parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+            remove_comments=True, remove_pis=True, recover=False,
+        )
+    return p
+
 
 ATOM10 = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
 XHTML = "http://www.w3.org/1999/xhtml"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RSS10 = "http://purl.org/rss/1.0/"
+RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
+DC = "http://purl.org/dc/elements/1.1/"
+DCTERMS = "http://purl.org/dc/terms/"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 SUMMARY_MAX = 2000
 CONTENT_MAX = 50000
 ARXIV_ANNOUNCE = "http://arxiv.org/schemas/atom"
+
+# Field codes of the child elements we read; everything else (media:*, itunes:title, unknown
+# extensions) is skipped with one dict lookup per child.
+(_TITLE, _LINK, _ATOMLINK, _GUID, _DESC, _CONTENT, _ENCODED, _AUTHOR, _ATOM_AUTHOR, _CATEGORY,
+ _PUBLISHED, _UPDATED, _ANNOUNCE, _ID, _SUMMARY) = range(15)
+
+# Namespaces whose elements feedparser reads as core RSS elements.
+_RSS_CORE_NS = ("", RSS10, RSS090, "http://backend.userland.com/rss",
+                "http://blogs.law.harvard.edu/tech/rss", "http://purl.org/rss/1.0/modules/rss091#")
+_RSS_CORE = {
+    "title": _TITLE, "link": _LINK, "guid": _GUID, "description": _DESC, "author": _AUTHOR,
+    "category": _CATEGORY, "pubDate": _PUBLISHED,
+}
+_RSS_EXT = {
+    f"{{{DC}}}title": _TITLE, f"{{{DC}}}description": _DESC, f"{{{DC}}}creator": _AUTHOR,
+    f"{{{DC}}}author": _AUTHOR, f"{{{DC}}}subject": _CATEGORY, f"{{{DC}}}date": _PUBLISHED,
+    f"{{{DCTERMS}}}issued": _PUBLISHED, f"{{{DCTERMS}}}created": _PUBLISHED,
+    f"{{{DCTERMS}}}modified": _UPDATED, f"{{{CONTENT}}}encoded": _ENCODED,
+    f"{{{ATOM10}}}title": _TITLE, f"{{{ATOM10}}}link": _ATOMLINK, f"{{{ATOM10}}}content": _CONTENT,
+    f"{{{ATOM10}}}published": _PUBLISHED, f"{{{ATOM10}}}updated": _UPDATED,
+    f"{{{ITUNES}}}author": _AUTHOR, f"{{{ARXIV_ANNOUNCE}}}announce_type": _ANNOUNCE,
+}
+_ATOM_CORE = {
+    "id": _ID, "title": _TITLE, "link": _LINK, "summary": _SUMMARY, "content": _CONTENT,
+    "author": _ATOM_AUTHOR, "contributor": _ATOM_AUTHOR, "category": _CATEGORY,
+    "published": _PUBLISHED, "issued": _PUBLISHED, "created": _PUBLISHED,
+    "updated": _UPDATED, "modified": _UPDATED,
+}
+_ATOM_EXT = {
+    f"{{{DC}}}creator": _AUTHOR, f"{{{DC}}}subject": _CATEGORY, f"{{{DC}}}date": _PUBLISHED,
+    f"{{{ARXIV_ANNOUNCE}}}announce_type": _ANNOUNCE,
+}
+
+
+def _field_map(core: dict, ext: dict, core_ns: tuple[str, ...]) -> dict:
+    m = dict(ext)
+    for ns in core_ns:
+        for name, code in core.items():
+            m[f"{{{ns}}}{name}" if ns else name] = code
+    return m
+
+
+_RSS_MAP = _field_map(_RSS_CORE, _RSS_EXT, _RSS_CORE_NS)
+_ATOM_MAPS = {ns: _field_map(_ATOM_CORE, _ATOM_EXT, (ns,)) for ns in (ATOM10, ATOM03)}
+_ITEM_TAGS = {f"{{{ns}}}item" if ns else "item" for ns in _RSS_CORE_NS}
+_RDF_ABOUT = f"{{{RDF}}}about"
+
+_HTML_TYPES = frozenset(("text/html", "application/xhtml+xml", "html", "xhtml"))
+
+# feedparser's _cp1252 table: C1 controls that are really windows-1252 characters
+# (a feed declared ISO-8859-1 but written in windows-1252, the most common encoding lie).
+_CP1252 = {
+    0x80: "\u20ac", 0x82: "\u201a", 0x83: "\u0192", 0x84: "\u201e", 0x85: "\u2026", 0x86: "\u2020",
+    0x87: "\u2021", 0x88: "\u02c6", 0x89: "\u2030", 0x8a: "\u0160", 0x8b: "\u2039", 0x8c: "\u0152",
+    0x8e: "\u017d", 0x91: "\u2018", 0x92: "\u2019", 0x93: "\u201c", 0x94: "\u201d", 0x95: "\u2022",
+    0x96: "\u2013", 0x97: "\u2014", 0x98: "\u02dc", 0x99: "\u2122", 0x9a: "\u0161", 0x9b: "\u203a",
+    0x9c: "\u0153", 0x9e: "\u017e", 0x9f: "\u0178",
+}
+_C1_CHARS = tuple(map(chr, range(0x80, 0xA0)))
+_C1_TABLE = bytes(0x80 if 0x80 <= i < 0xA0 else 0 for i in range(256))  # C1 byte -> 0x80, others -> 0
+
+# feedparser's looks_like_html(): tags it accepts as HTML in a plain-text RSS title.
+_HTML_TAGS = frozenset("""a abbr acronym address area article aside audio b big blockquote br button
+canvas caption center cite code col colgroup command datagrid datalist dd del details dfn dialog dir
+div dl dt em event-source fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr i
+img input ins kbd keygen label legend li m map menu meter multicol nav nextid noscript ol optgroup
+option output p pre progress q s samp section select small sound source spacer span strike strong
+sub sup table tbody td textarea tfoot th thead time tr tt u ul var video""".split())
+_HTML_HINT_RE = re.compile(r"</\w+>|&#?\w+;")
+_TAG_NAME_RE = re.compile(r"</?(\w+)")
+_ENTITY_NAME_RE = re.compile(r"&(\w+);")
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _local(tag) -> str:
@@ -33,8 +142,80 @@ def _local(tag) -> str:
     return tag[i + 1:] if i >= 0 else tag
 
 
+def _fix(s: str) -> str:
+    """feedparser's repairs of mis-encoded text, so both parsers agree on every string.
+
+    UTF-8 that was decoded as Latin-1 somewhere upstream ("Ã©" for "é") is decoded again, and C1
+    controls are mapped to the windows-1252 characters they almost always are. O(1) for ASCII;
+    for other text about 1 ns per character (C-level scans only).
+    """
+    if s.isascii():
+        return s
+    try:
+        b = s.encode("latin-1")
+    except UnicodeEncodeError:  # characters above U+00FF: cannot be UTF-8 read as Latin-1
+        if any(c in s for c in _C1_CHARS):
+            s = s.translate(_CP1252)
+        return s
+    try:
+        s = b.decode("utf-8")
+    except UnicodeDecodeError:
+        if b"\x80" in b.translate(_C1_TABLE):
+            s = s.translate(_CP1252)
+        return s
+    if not s.isascii() and any(c in s for c in _C1_CHARS):
+        s = s.translate(_CP1252)
+    return s
+
+
 def _text(el) -> str:
-    return "".join(el.itertext()) if len(el) else (el.text or "")
+    if not len(el):
+        return _fix(el.text or "")
+    if next(el.iter(etree.Entity), None) is not None:
+        _expand_entities(el)
+    return _fix("".join(el.itertext()))
+
+
+_SAFE_ENTITY_RE = re.compile(r"&#\w+;|[^&]*")
+_EXPANSION_BUDGET = 1_000_000  # characters per element; libxml2 refuses real bombs before this
+
+
+def _expand_entities(el) -> None:
+    """Replace the entity references the parser left in `el` (resolve_entities=False) by text.
+
+    As feedparser does: HTML named entities (RSS 0.91 documents declare the Netscape DTD and use
+    &eacute;...), and internal entities whose declared value is plain text or one character
+    reference. External entities and entities built from other entities stay as written.
+    """
+    from html.entities import name2codepoint
+
+    dtd = el.getroottree().docinfo.internalDTD
+    declared = {}
+    if dtd is not None:
+        for decl in dtd.entities():
+            if decl.system_url is None and decl.content is not None and _SAFE_ENTITY_RE.fullmatch(decl.orig or ""):
+                declared[decl.name] = decl.content
+    budget = _EXPANSION_BUDGET
+    for ent in list(el.iter(etree.Entity)):
+        name = ent.name
+        value = declared.get(name)
+        if value is None:
+            if name in declared or name not in name2codepoint:
+                continue
+            value = chr(name2codepoint[name])
+        budget -= len(value)
+        if budget < 0:
+            break
+        parent = ent.getparent()
+        if parent is None:
+            continue
+        text = value + (ent.tail or "")
+        prev = ent.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(ent)
 
 
 def _html_or_text(value: str, max_len: int) -> str:
@@ -43,23 +224,44 @@ def _html_or_text(value: str, max_len: int) -> str:
     return clean_body(value, max_len)
 
 
+def _looks_like_html(s: str) -> bool:
+    """feedparser's test for HTML in a plain-text element (RSS titles)."""
+    if not _HTML_HINT_RE.search(s):
+        return False
+    if any(t.lower() not in _HTML_TAGS for t in _TAG_NAME_RE.findall(s)):
+        return False
+    from html.entities import entitydefs
+    return all(e in entitydefs for e in _ENTITY_NAME_RE.findall(s))
+
+
+def _resolve_id(guid: str, base: str | None) -> str:
+    """A guid/id resolved against the base URL, as feedparser does for permalink guids and ids."""
+    if not guid or not base or _SCHEME_RE.match(guid):
+        return guid
+    try:
+        return urljoin(base, guid)
+    except ValueError:
+        return guid
+
+
 def parse_xml_feed(body: bytes, url: str) -> ParsedFeed | None:
     """Parse a feed document; None means "not sure, use feedparser"."""
     try:
-        root = etree.fromstring(body, _PARSER, base_url=url)
+        root = etree.fromstring(body, _parser(), base_url=url or None)
     except (etree.XMLSyntaxError, ValueError):
         return None
-    if root is None:
+    if root is None or not isinstance(root.tag, str):
         return None
     name = _local(root.tag)
     ns = etree.QName(root).namespace
     if name == "feed" and ns in (ATOM10, ATOM03):
-        return _atom(root, url)
+        return _atom(root, url, ns)
     if name == "rss":
         channel = next((c for c in root if _local(c.tag) == "channel"), None)
         if channel is None:
             return None
-        return _rss(channel, list(channel), url)
+        # items belong in the channel; some generators put them after it (feedparser takes both)
+        return _rss(channel, list(channel) + [c for c in root if _local(c.tag) == "item"], url)
     if name == "RDF":
         children = list(root)
         channel = next((c for c in children if _local(c.tag) == "channel"), None)
@@ -67,158 +269,230 @@ def parse_xml_feed(body: bytes, url: str) -> ParsedFeed | None:
         items = [c for c in children if _local(c.tag) == "item"]
         if channel is not None:
             items += [c for c in channel if _local(c.tag) == "item"]
-        return _rss(channel, items, url, rdf=True)
+        elif not items:
+            return None  # some other RDF document: let feedparser decide
+        return _rss(channel, items, url)
     return None
 
 
-def _rss(channel, children, url: str, rdf: bool = False) -> ParsedFeed:
+def _rss(channel, children, url: str) -> ParsedFeed:
     feed = ParsedFeed()
     if channel is not None:
+        fields = _rss_fields(channel.tag)
         for c in channel:
-            if _local(c.tag) == "title":
+            if fields.get(c.tag) is _TITLE:  # not itunes:title, media:title...
                 feed.title = clean_line(_text(c))
                 break
     for el in children:
-        if _local(el.tag) != "item":
-            continue
-        entry = _rss_item(el, url, rdf)
-        if entry is not None:
-            feed.entries.append(entry)
+        tag = el.tag
+        if tag in _ITEM_TAGS:
+            feed.entries.append(_rss_item(el, url, _RSS_MAP))
+        elif _local(tag) == "item":  # an item in some other default namespace: its own is the core
+            feed.entries.append(_rss_item(el, url, _rss_fields(tag)))
     return feed
 
 
-def _rss_item(el, url: str, rdf: bool) -> Entry | None:
-    title = link = guid = description = content = ""
-    permalink = None
+_extra_maps: dict[str, dict] = {}
+
+
+def _rss_fields(tag: str) -> dict:
+    """The field map for the children of an RSS element (channel, item) with this tag.
+
+    feedparser reads the elements of the document's default namespace as core RSS elements,
+    whatever that namespace is; the known ones share one precomputed map.
+    """
+    if tag[0] != "{":
+        return _RSS_MAP
+    ns = tag[1:tag.find("}")]
+    if ns in _RSS_CORE_NS:
+        return _RSS_MAP
+    m = _extra_maps.get(ns)
+    if m is None:
+        m = _field_map(_RSS_CORE, _RSS_MAP, (ns,))
+        if len(_extra_maps) < 16:  # bounded: namespaces are chosen by whoever wrote the feed
+            _extra_maps[ns] = m
+    return m
+
+
+def _rss_item(el, url: str, fields: dict) -> Entry:
+    title = link = guid = description = content = atom_content = ""
+    atom_link = None
+    permalink = False
     authors: list[str] = []
     categories: list[str] = []
     published = updated = None
     extra: dict = {}
     for c in el:
-        tag = c.tag
-        if not isinstance(tag, str):
+        f = fields.get(c.tag)
+        if f is None:
             continue
-        name = _local(tag)
-        if name == "title":
+        if f is _TITLE:
             title = _text(c)
-        elif name == "link":
-            link = link or (c.text or c.get("href") or "").strip()
-        elif name == "guid":
+        elif f is _LINK:
+            text = (c.text or "").strip()
+            if text:
+                link = text  # the last one wins, as in feedparser
+        elif f is _GUID:
             guid = (c.text or "").strip()
-            if c.get("isPermaLink", "true").lower() != "false":
-                permalink = guid
-        elif name == "description":
+            permalink = c.get("isPermaLink", "true").lower() != "false"
+        elif f is _DESC:
             description = _text(c)
-        elif name == "encoded" or (name == "content" and not content):
+        elif f is _ENCODED:
             content = _text(c)
-        elif name in ("creator", "author"):
-            text = _text(c)
-            authors.extend(_split_authors(text))
-        elif name == "category" or name == "subject":
+        elif f is _AUTHOR:
+            authors.extend(_split_authors(_text(c)))
+        elif f is _CATEGORY:
             t = clean_line(_text(c), 100)
             if t:
                 categories.append(t)
-        elif name in ("pubDate", "date", "issued"):
+        elif f is _PUBLISHED:
             published = published or parse_date(c.text)
-        elif name in ("modified", "updated"):
+        elif f is _UPDATED:
             updated = parse_date(c.text)
-        elif name == "announce_type":
+        elif f is _ATOMLINK:
+            if atom_link is None and (c.get("rel") or "alternate").lower() == "alternate" and c.get("href") \
+                    and (c.get("type") or "text/html").lower() in _HTML_TYPES:
+                atom_link = c.get("href")
+        elif f is _CONTENT:
+            atom_content = atom_content or _text(c)
+        elif f is _ANNOUNCE:
             extra["announce_type"] = clean_line(c.text, 40)
-    if rdf and not guid:
-        guid = el.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about", "").strip()
     base = el.base or url
-    item_url = safe_url(link, base) or (safe_url(permalink, base) if permalink else None)
-    guid = guid or link or ""
+    link = link or atom_link or ""
+    if guid and permalink:
+        guid = _resolve_id(guid, base)
+    item_url = safe_url(link, base) if link else None
+    if item_url is None and guid and permalink:
+        item_url = safe_url(guid, base)
     if not guid:
-        guid = _fallback_guid(title, description)
-    entry = Entry(guid=guid[:1000], title=_title(title, description), url=item_url,
-                  authors=authors, categories=categories, published=published, updated=updated,
-                  extra=extra)
-    if description:
-        entry.summary = _html_or_text(description, SUMMARY_MAX)
-    if content:
-        entry.content = _html_or_text(content, CONTENT_MAX)
-        if not entry.summary:
-            entry.summary = entry.content[:SUMMARY_MAX]
+        guid = el.get(_RDF_ABOUT, "").strip()  # RSS 1.0 items are identified by rdf:about
+    summary = _html_or_text(description, SUMMARY_MAX) if description else ""
+    content = content or atom_content
+    body = _html_or_text(content, CONTENT_MAX) if content else ""
+    if not summary:
+        summary = body[:SUMMARY_MAX]
+    if title and (("<" in title or "&" in title) and _looks_like_html(title)):
+        title = html_to_text(title, 2000)
+    title = _title(title, summary)
+    guid = guid or item_url or link or _fallback_guid(title, summary)
+    if len(authors) > 1:
+        authors = list(dict.fromkeys(authors))
+    entry = Entry(guid=guid[:1000], title=title, url=item_url, summary=summary, content=body,
+                  authors=authors, categories=categories, published=published or updated,
+                  updated=updated, extra=extra)
     _arxiv_listing(entry)
     return entry
 
 
-def _atom(root, url: str) -> ParsedFeed:
+def _atom(root, url: str, ns: str) -> ParsedFeed:
     feed = ParsedFeed()
+    fields = _ATOM_MAPS[ns]
+    entry_tag = f"{{{ns}}}entry"
     for c in root:
-        name = _local(c.tag)
-        if name == "title":
+        tag = c.tag
+        if tag == entry_tag:
+            feed.entries.append(_atom_entry(c, url, fields))
+        elif fields.get(tag) is _TITLE:
             feed.title = clean_line(_atom_text(c, 300))
-        elif name == "entry":
-            feed.entries.append(_atom_entry(c, url))
     return feed
+
+
+def _xhtml_source(el) -> str:
+    """The markup inside an Atom type="xhtml" element, without namespace prefixes."""
+    from copy import deepcopy
+    el = deepcopy(el)
+    for d in el.iter():
+        if isinstance(d.tag, str) and d.tag[0] == "{":
+            d.tag = _local(d.tag)
+    etree.cleanup_namespaces(el)
+    return (el.text or "") + "".join(etree.tostring(c, encoding="unicode", method="html") for c in el)
 
 
 def _atom_text(el, max_len: int) -> str:
     kind = (el.get("type") or "text").lower()
     if kind in ("xhtml", "application/xhtml+xml"):
-        return html_to_text(etree.tostring(el, encoding="unicode", method="html"), max_len)
+        return html_to_text(_fix(_xhtml_source(el)), max_len)
     value = _text(el)
-    if kind in ("html", "text/html") or el.get("mode") == "escaped":
+    mode = el.get("mode")
+    if mode == "base64":  # Atom 0.3
+        import base64
+        import binascii
+        try:
+            value = base64.b64decode(value).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            return ""
+    if kind in ("html", "text/html") or mode == "escaped":
         return html_to_text(value, max_len)
     return clean_body(value, max_len)
 
 
-def _atom_entry(el, url: str) -> Entry:
+def _atom_entry(el, url: str, fields: dict) -> Entry:
     guid = title = ""
-    link = None
+    html_link = other_link = None
     summary = content = ""
     authors: list[str] = []
     categories: list[str] = []
     published = updated = None
     extra: dict = {}
     for c in el:
-        tag = c.tag
-        if not isinstance(tag, str):
+        f = fields.get(c.tag)
+        if f is None:
             continue
-        name = _local(tag)
-        if name == "id":
+        if f is _ID:
             guid = (c.text or "").strip()
-        elif name == "title":
+        elif f is _TITLE:
             title = _atom_text(c, 2000)
-        elif name == "link":
-            rel = c.get("rel", "alternate")
-            if rel == "alternate" and link is None:
-                link = safe_url(c.get("href"), c.base or url)
-        elif name == "summary":
+        elif f is _LINK:
+            if (c.get("rel") or "alternate").lower() == "alternate" and c.get("href"):
+                if (c.get("type") or "text/html").lower() in _HTML_TYPES:
+                    html_link = c  # the last one wins, as in feedparser
+                elif other_link is None:
+                    other_link = c
+        elif f is _SUMMARY:
             summary = _atom_text(c, SUMMARY_MAX)
-        elif name == "content":
+        elif f is _CONTENT:
             content = _atom_text(c, CONTENT_MAX)
-        elif name == "author" or name == "contributor":
+        elif f is _ATOM_AUTHOR:
             for a in c:
                 if _local(a.tag) == "name":
                     authors.extend(_split_authors(_text(a)))
-        elif name == "category":
-            t = clean_line(c.get("term") or c.get("label") or "", 100)
+        elif f is _AUTHOR:
+            authors.extend(_split_authors(_text(c)))
+        elif f is _CATEGORY:
+            t = clean_line(c.get("term") or c.get("label") or _fix(c.text or ""), 100)
             if t:
                 categories.append(t)
-        elif name in ("published", "issued", "created"):
+        elif f is _PUBLISHED:
             published = published or parse_date(c.text)
-        elif name in ("updated", "modified"):
+        elif f is _UPDATED:
             updated = parse_date(c.text)
-        elif name == "announce_type":
+        elif f is _ANNOUNCE:
             extra["announce_type"] = clean_line(c.text, 40)
-    guid = guid or link or _fallback_guid(title, summary or content)
-    entry = Entry(guid=guid[:1000], title=_title(title, summary or content), url=link, summary=summary,
-                  content=content, authors=authors, categories=categories,
+    link = None
+    if html_link is not None:
+        link = safe_url(html_link.get("href"), html_link.base or url)
+    if guid:
+        base = el.base or url
+        guid = _resolve_id(guid, base)
+        if link is None:
+            link = safe_url(guid, base)  # feedparser: an entry's id is its link when it has none
+    if link is None and other_link is not None:
+        link = safe_url(other_link.get("href"), other_link.base or url)
+    if not summary and content:
+        summary = content[:SUMMARY_MAX]
+    title = _title(title, summary)
+    if len(authors) > 1:
+        authors = list(dict.fromkeys(authors))
+    entry = Entry(guid=(guid or link or _fallback_guid(title, summary))[:1000], title=title, url=link,
+                  summary=summary, content=content, authors=authors, categories=categories,
                   published=published or updated, updated=updated, extra=extra)
-    if not entry.summary and content:
-        entry.summary = content[:SUMMARY_MAX]
     _arxiv_listing(entry)
     return entry
 
 
-def _title(raw: str, fallback: str) -> str:
-    title = clean_line(html_to_text(raw, 2000) if ("<" in raw or "&" in raw) else raw, 300)
-    if not title:
-        title = clean_line(fallback, 100) or "(untitled)"
-    return title
+def _title(text: str, summary: str) -> str:
+    """The display title from plain text; the summary's start when there is none."""
+    return clean_line(text, 300) or clean_line(summary, 100) or "(untitled)"
 
 
 def _split_authors(text: str) -> list[str]:
@@ -232,9 +506,13 @@ def _split_authors(text: str) -> list[str]:
     return [clean_line(text, 200)]
 
 
-def _fallback_guid(title: str, body: str) -> str:
+def _fallback_guid(title: str, summary: str) -> str:
+    """A stable guid for an entry with neither guid/id nor link, from its cleaned title and summary.
+
+    Both parsers call it with the same cleaned values, so the guid does not depend on which one ran.
+    """
     import hashlib
-    return "sha1:" + hashlib.sha1((title + "\x00" + body[:2000]).encode("utf-8", "replace")).hexdigest()
+    return "sha1:" + hashlib.sha1((title + "\x00" + summary[:2000]).encode("utf-8", "replace")).hexdigest()
 
 
 def _arxiv_listing(entry: Entry) -> None:
