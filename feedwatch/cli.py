@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
     f.add_argument("--due", action="store_true", help="only sources whose interval has elapsed (for cron)")
     f.add_argument("--force", action="store_true", help="also fetch sources that are backing off")
+    f.add_argument("--enrich", action="store_true", help="enrich the new items afterwards")
+
+    e = sub.add_parser("enrich", help="summarize, tag and link items (offline, or the configured LLM)")
+    e.add_argument("--source", metavar="NAME", help="only items of this source")
+    e.add_argument("--limit", type=int, metavar="N", help="at most N items")
+    e.add_argument("--redo", action="store_true",
+                   help="also re-enrich items enriched by another enricher, model or prompt version")
 
     i = sub.add_parser("items", help="list stored items")
     i.add_argument("--format", choices=("table", "jsonl"), default="table")
@@ -96,6 +103,47 @@ def cmd_fetch(args) -> int:
     finally:
         db.close()
     reporter.totals(summary)
+    if args.enrich:
+        db = _open_db(args)
+        try:
+            _run_enrich(config, db, source=None, limit=None, redo=False)
+        finally:
+            db.close()
+    return EXIT_OK
+
+
+def _run_enrich(config, db, *, source, limit, redo) -> None:
+    import asyncio
+
+    from .enrich.run import enrich
+    from .text import clean_line
+
+    s = asyncio.run(enrich(config, db, source=source, limit=limit, redo=redo))
+    for note in s.notes:
+        print(f"feedwatch: {note}", file=sys.stderr)
+    label = s.enricher + (f" ({s.model})" if s.model else "")
+    line = (f"enriched with {label}: {s.done} done, {s.cached} cached, {s.failed} failed; "
+            f"{s.calls} calls, {s.prompt_tokens + s.completion_tokens} tokens "
+            f"({s.prompt_tokens} prompt, {s.completion_tokens} completion), ${s.cost_usd:.4f}")
+    if s.dropped:
+        line += "; dropped from answers: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(s.dropped.items()))
+    print(line)
+    for err in s.errors:
+        print(f"  error: {clean_line(err, 300)}")
+
+
+def cmd_enrich(args) -> int:
+    config = _load_config(args)
+    if args.limit is not None and args.limit < 0:
+        raise CliError("--limit must be 0 or more", EXIT_USAGE)
+    if args.source and config.source(args.source) is None:
+        print(f"feedwatch: note: {args.source!r} is not in {config.path}; enriching its stored items anyway",
+              file=sys.stderr)
+    db = _open_db(args)
+    try:
+        _run_enrich(config, db, source=args.source, limit=args.limit, redo=args.redo)
+    finally:
+        db.close()
     return EXIT_OK
 
 
@@ -162,11 +210,21 @@ def cmd_opml(args) -> int:
 
 
 def cmd_default(args, parser) -> int:
-    parser.print_help()
+    """No command: the triage TUI on a terminal, help otherwise."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        parser.print_help()
+        return EXIT_OK
+    from .storage.db import open_database, resolve_db_url
+    from .tui.app import run_tui
+
+    config = _load_config(args)
+    url = resolve_db_url(args.db)
+    open_database(url).close()   # migrate (and report database errors) before the screen takes over
+    run_tui(config, url)
     return EXIT_OK
 
 
-COMMANDS = {"fetch": cmd_fetch, "items": cmd_items, "sources": cmd_sources, "opml": cmd_opml}
+COMMANDS = {"fetch": cmd_fetch, "enrich": cmd_enrich, "items": cmd_items, "sources": cmd_sources, "opml": cmd_opml}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -120,6 +120,8 @@ class LLMSettings:
     daily_budget_usd: float = 1.0
     timeout: float = 60.0
     batch_size: int = 8
+    input_price: float | None = None    # USD per million tokens; None = the built-in table
+    output_price: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +323,7 @@ def _llm(w: _Where, table) -> LLMSettings:
     if not isinstance(table, dict):
         raise w.error(where, "must be a table")
     keys = {"enabled", "base_url", "model", "api_key_env", "max_concurrency", "daily_budget_usd",
-            "timeout", "batch_size"}
+            "timeout", "batch_size", "input_price", "output_price"}
     _check_keys(w, where, table, keys)
     d = LLMSettings()
     base_url = _typed(w, where, table, "base_url", str)
@@ -334,7 +336,16 @@ def _llm(w: _Where, table) -> LLMSettings:
         daily_budget_usd=float(_typed(w, where, table, "daily_budget_usd", (int, float), d.daily_budget_usd)),
         timeout=float(_positive(w, where, table, "timeout", (int, float), d.timeout)),
         batch_size=_positive(w, where, table, "batch_size", int, d.batch_size),
+        input_price=_price(w, where, table, "input_price"),
+        output_price=_price(w, where, table, "output_price"),
     )
+
+
+def _price(w: _Where, where: str, table: dict, key: str) -> float | None:
+    value = _typed(w, where, table, key, (int, float))
+    if value is not None and value < 0:
+        raise w.error(where, f"key '{key}' must be 0 or more (USD per million tokens)")
+    return None if value is None else float(value)
 
 
 def _fetch(w: _Where, table) -> FetchSettings:

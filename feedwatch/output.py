@@ -13,7 +13,7 @@ from typing import TextIO
 from .text import clean_line
 
 JSONL_FIELDS = ("id", "source", "url", "title", "published", "summary", "authors", "tags", "assets", "state",
-                "starred", "arxiv_id", "first_seen", "updated", "change_note")
+                "starred", "arxiv_id", "first_seen", "updated", "change_note", "ai_summary", "relevance", "links")
 
 
 def print_items_jsonl(rows: list[dict], out: TextIO) -> None:

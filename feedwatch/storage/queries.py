@@ -39,7 +39,7 @@ def parse_since(value: str, now: datetime | None = None) -> str:
 
 
 def _decode(row: dict) -> dict:
-    for key in ("authors", "categories", "tags", "user_tags"):
+    for key in ("authors", "categories", "tags", "user_tags", "enrich_tags"):
         if key in row and isinstance(row[key], str):
             row[key] = json.loads(row[key])
     if "extra" in row and isinstance(row["extra"], str):
@@ -58,7 +58,8 @@ def list_items(db: Database, *, source: str | None = None, since: str | None = N
         where.append("COALESCE(published, first_seen) >= :since")
         params["since"] = since
     sql = ("SELECT id, source, guid, url, arxiv_id, arxiv_version, title, summary, authors, categories, extra, "
-           "published, updated, first_seen, changed_at, change_note, tags, user_tags, state, starred, note "
+           "published, updated, first_seen, changed_at, change_note, tags, user_tags, enrich_tags, ai_summary, "
+           "relevance, enrich_state, enrich_error, state, starred, note "
            "FROM items")
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -67,9 +68,12 @@ def list_items(db: Database, *, source: str | None = None, since: str | None = N
         sql += " LIMIT :limit"
         params["limit"] = int(limit)
     rows = [_decode(r) for r in db.query(sql, params)]
+    from .enrichment import links_for
+    links = links_for(db, [r["id"] for r in rows]) if rows else {}
     for r in rows:
-        r["tags"] = sorted(set(r["tags"]) | set(r["user_tags"]))
-        r["assets"] = []   # asset links arrive with enrichment
+        r["tags"] = sorted(set(r["tags"]) | set(r["enrich_tags"]) | set(r["user_tags"]))
+        r["links"] = links.get(r["id"], [])
+        r["assets"] = [link["asset"] for link in r["links"]]
     return rows
 
 

@@ -1,0 +1,1 @@
+"""Enrichment: summaries, tags and links from items to our own prompts and pipelines."""

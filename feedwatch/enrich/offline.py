@@ -1,0 +1,81 @@
+"""The offline enricher: deterministic, no key, no network, thousands of items a second.
+
+Extractive summary (the first informative sentences), vocabulary tags by keyword and phrase,
+asset links by model mention and topic, and a relevance score built from those signals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..config import Asset, Tag
+from ..text import clean_line
+from .base import Enrichment, ItemText
+from .linking import Linker, detect_event, item_mentions
+
+SUMMARY_MAX = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(\[])")
+_BOILERPLATE = re.compile(r"^(arXiv:\S+|Announce Type:|Abstract:|The post .* appeared first on|Read more|Continue reading)",
+                          re.IGNORECASE)
+
+
+def extractive_summary(text: str, title: str, limit: int = SUMMARY_MAX) -> str:
+    """At most two sentences and `limit` characters, taken from the start of the text."""
+    text = " ".join(text.split())
+    sentences = [s for s in _SENTENCE_END.split(text) if len(s) >= 20 and not _BOILERPLATE.match(s)][:2]
+    if not sentences:
+        return clean_line(text or title, limit)
+    summary = sentences[0]
+    if len(sentences) > 1 and len(summary) + 1 + len(sentences[1]) <= limit:
+        summary += " " + sentences[1]
+    if len(summary) > limit:
+        cut = summary[: limit - 1].rsplit(" ", 1)[0]
+        summary = cut.rstrip(",;:") + "…"
+    return summary
+
+
+def _norm(phrase: str) -> str:
+    """Keyword identity: case, hyphens and runs of spaces do not matter ("Fine-tuning" = "fine tuning")."""
+    return " ".join(phrase.lower().replace("-", " ").split())
+
+
+class OfflineEnricher:
+    name = "offline"
+    model = ""
+    prompt_version = "offline-1"
+
+    def __init__(self, tags: tuple[Tag, ...], assets: tuple[Asset, ...]):
+        self.tag_names = [t.name for t in tags]
+        phrases: dict[str, set[str]] = {}
+        for t in tags:
+            for kw in (*t.keywords, t.name):
+                kw = _norm(kw)
+                if kw:
+                    phrases.setdefault(kw, set()).add(t.name)
+        self._phrase_tags = phrases
+        alternation = "|".join(r"[\s-]+".join(map(re.escape, p.split()))
+                               for p in sorted(phrases, key=len, reverse=True))
+        self._tag_re = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE) if phrases else None
+        self.linker = Linker(assets)
+
+    def tags_for(self, item: ItemText, text: str) -> list[str]:
+        found: set[str] = set()
+        if self._tag_re is not None:
+            for m in self._tag_re.finditer(item.title + "\n" + text):
+                found |= self._phrase_tags.get(_norm(m.group(0)), set())
+        for c in item.categories:
+            if c.lower() in self.tag_names:
+                found.add(c.lower())
+        return sorted(found)
+
+    def enrich(self, item: ItemText) -> Enrichment:
+        text = item.body()
+        tags = self.tags_for(item, text)
+        mentions = item_mentions(item, text)
+        links = self.linker.links(item, text, mentions, tags)
+        relevance = 0.1 + 0.1 * min(len(tags), 3) + 0.5 * max((link.score for link in links), default=0.0)
+        if mentions and detect_event(item, text) in ("release", "deprecation"):
+            relevance += 0.1
+        return Enrichment(item_id=item.id, summary=extractive_summary(text, item.title), tags=tags,
+                          relevance=round(min(relevance, 1.0), 3), links=links, enricher=self.name,
+                          prompt_version=self.prompt_version)

@@ -1,0 +1,182 @@
+"""Enrichment storage: which items need work, the enrichment log (which is also the LLM cache),
+asset links that respect a user's decision, and the daily LLM spend.
+
+An item needs enrichment when it was never enriched or its content changed since; with --redo,
+also when it was enriched by another enricher, model or prompt version. `enriched_key` records
+"enricher:model:prompt_version:content_hash" of the enrichment in force.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from ..enrich.base import EnrichFailure, Enrichment, ItemText
+from .db import Conn, Database
+
+RETRY_BASE = 5 * 60
+RETRY_MAX = 24 * 3600
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pending_items(db: Database, *, key_prefix: str, source: str | None = None, limit: int | None = None,
+                  redo: bool = False, now: str | None = None) -> list[ItemText]:
+    """Items to enrich with the enricher identified by key_prefix ("enricher:model:prompt_version:")."""
+    now = now or _iso(_now())
+    where = []
+    params: dict = {"prefix": key_prefix, "now": now}
+    if redo:   # anything not enriched by exactly this enricher, model and prompt version
+        where.append("(enriched_key IS NULL OR enriched_key <> (:prefix || content_hash))")
+    else:      # never enriched, or its content changed since (by whichever enricher)
+        where.append("(enriched_key IS NULL OR enriched_key NOT LIKE ('%:' || content_hash))")
+    where.append("(enrich_after IS NULL OR enrich_after <= :now)")
+    if source:
+        where.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :source)")
+        params["source"] = source
+    sql = ("SELECT id, source, title, summary, content, authors, categories, extra, content_hash FROM items"
+           + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY COALESCE(published, first_seen) DESC, id DESC")
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = int(limit)
+    out = []
+    for r in db.query(sql, params):
+        out.append(ItemText(id=r["id"], source=r["source"], title=r["title"], summary=r["summary"],
+                            content=r["content"], authors=json.loads(r["authors"]),
+                            categories=json.loads(r["categories"]), extra=json.loads(r["extra"]),
+                            content_hash=r["content_hash"]))
+    return out
+
+
+def cached(db: Database, cache_keys: list[str]) -> dict[str, dict]:
+    """The newest enrichment stored under each cache key (the LLM cache)."""
+    found: dict[str, dict] = {}
+    for i in range(0, len(cache_keys), 500):
+        chunk = cache_keys[i:i + 500]
+        params = {f"k{j}": k for j, k in enumerate(chunk)}
+        rows = db.query(f"SELECT cache_key, summary, tags, links, relevance, dropped FROM enrichments "
+                        f"WHERE cache_key IN ({', '.join(':' + k for k in params)}) ORDER BY id", params)
+        for r in rows:
+            found[r["cache_key"]] = r
+    return found
+
+
+def save_results(db: Database, results: list[Enrichment], failures: list[EnrichFailure], *,
+                 hashes: dict[int, str], cache_keys: dict[int, str], key_prefix: str) -> None:
+    """Store a batch in one transaction: item fields, the log row, and the links."""
+    now = _now()
+    stamp = _iso(now)
+    with db.transaction() as c:
+        for e in results:
+            h = hashes[e.item_id]
+            c.execute(
+                "UPDATE items SET ai_summary = :summary, enrich_tags = :tags, relevance = :relevance, "
+                "enrich_state = 'done', enrich_error = NULL, enrich_attempts = 0, enrich_after = NULL, "
+                "enriched_key = :key WHERE id = :id",
+                {"summary": e.summary, "tags": json.dumps(sorted(set(e.tags))), "relevance": e.relevance,
+                 "key": key_prefix + h, "id": e.item_id})
+            if not e.cached:
+                c.execute(
+                    "INSERT INTO enrichments (item_id, cache_key, enricher, model, prompt_version, content_hash, "
+                    "summary, tags, links, relevance, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
+                    "dropped, created_at) VALUES (:item_id, :cache_key, :enricher, :model, :pv, :hash, :summary, "
+                    ":tags, :links, :relevance, :pt, :ct, :cost, :latency, :dropped, :now)",
+                    {"item_id": e.item_id, "cache_key": cache_keys[e.item_id], "enricher": e.enricher,
+                     "model": e.model, "pv": e.prompt_version, "hash": h, "summary": e.summary,
+                     "tags": json.dumps(e.tags), "links": json.dumps([_link_dict(x) for x in e.links]),
+                     "relevance": e.relevance, "pt": e.prompt_tokens, "ct": e.completion_tokens,
+                     "cost": e.cost_usd, "latency": e.latency_ms, "dropped": json.dumps(e.dropped), "now": stamp})
+            replace_suggestions(c, e.item_id, e.links, stamp)
+        for f in failures:
+            rows = c.execute("SELECT enrich_attempts FROM items WHERE id = :id", {"id": f.item_id})
+            attempts = (rows[0]["enrich_attempts"] if rows else 0) + 1
+            wait = min(RETRY_BASE * 2 ** (attempts - 1), RETRY_MAX)
+            c.execute("UPDATE items SET enrich_state = 'pending', enrich_error = :error, enrich_attempts = :n, "
+                      "enrich_after = :after WHERE id = :id",
+                      {"error": f.error[:500], "n": attempts, "after": _iso(now + timedelta(seconds=wait)),
+                       "id": f.item_id})
+
+
+def _link_dict(link) -> dict:
+    return {"asset": link.asset, "reason": link.reason, "score": link.score, "origin": link.origin}
+
+
+def replace_suggestions(c: Conn, item_id: int, links, stamp: str) -> None:
+    """New suggestions replace old ones; a user's confirm, dismiss or own link is never touched."""
+    keep = {link.asset for link in links}
+    current = {r["asset"]: r for r in c.execute(
+        "SELECT asset, status, origin FROM asset_links WHERE item_id = :id", {"id": item_id})}
+    for asset, row in current.items():
+        if asset not in keep and row["status"] == "suggested" and row["origin"] != "user":
+            c.execute("DELETE FROM asset_links WHERE item_id = :id AND asset = :asset", {"id": item_id, "asset": asset})
+    for link in links:
+        row = current.get(link.asset)
+        if row is None:
+            c.execute("INSERT INTO asset_links (item_id, asset, reason, score, origin, status, created_at, updated_at) "
+                      "VALUES (:id, :asset, :reason, :score, :origin, 'suggested', :now, :now) "
+                      "ON CONFLICT (item_id, asset) DO NOTHING",
+                      {"id": item_id, "asset": link.asset, "reason": link.reason, "score": link.score,
+                       "origin": link.origin, "now": stamp})
+        elif row["status"] == "suggested" and row["origin"] != "user":
+            c.execute("UPDATE asset_links SET reason = :reason, score = :score, origin = :origin, updated_at = :now "
+                      "WHERE item_id = :id AND asset = :asset",
+                      {"id": item_id, "asset": link.asset, "reason": link.reason, "score": link.score,
+                       "origin": link.origin, "now": stamp})
+
+
+def set_link_status(db: Database, item_id: int, asset: str, status: str, user: str | None,
+                    reason: str | None = None) -> None:
+    """A user's decision on a link (confirm, dismiss) or a link they add themselves."""
+    if status not in ("suggested", "confirmed", "dismissed"):
+        raise ValueError(f"unknown link status {status!r}")
+    stamp = _iso(_now())
+    with db.transaction() as c:
+        rows = c.execute("SELECT status FROM asset_links WHERE item_id = :id AND asset = :asset",
+                         {"id": item_id, "asset": asset})
+        if rows:
+            c.execute("UPDATE asset_links SET status = :status, updated_at = :now, updated_by = :user, "
+                      "reason = COALESCE(:reason, reason) WHERE item_id = :id AND asset = :asset",
+                      {"status": status, "now": stamp, "user": user, "reason": reason, "id": item_id, "asset": asset})
+        else:
+            c.execute("INSERT INTO asset_links (item_id, asset, reason, score, origin, status, created_at, updated_at, "
+                      "updated_by) VALUES (:id, :asset, :reason, 1.0, 'user', :status, :now, :now, :user)",
+                      {"id": item_id, "asset": asset, "reason": reason or f"linked by {user or 'a user'}",
+                       "status": status, "now": stamp, "user": user})
+
+
+def links_for(db: Database, item_ids: list[int], include_dismissed: bool = False) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for i in range(0, len(item_ids), 500):
+        chunk = item_ids[i:i + 500]
+        params = {f"i{j}": v for j, v in enumerate(chunk)}
+        sql = (f"SELECT item_id, asset, reason, score, origin, status, updated_by FROM asset_links "
+               f"WHERE item_id IN ({', '.join(':' + k for k in params)})")
+        if not include_dismissed:
+            sql += " AND status <> 'dismissed'"
+        for r in db.query(sql + " ORDER BY item_id, score DESC, asset", params):
+            out.setdefault(r.pop("item_id"), []).append(r)
+    return out
+
+
+def spend_today(db: Database, day: str | None = None) -> float:
+    day = day or _now().strftime("%Y-%m-%d")
+    rows = db.query("SELECT cost_usd FROM llm_spend WHERE day = :day", {"day": day})
+    return float(rows[0]["cost_usd"]) if rows else 0.0
+
+
+def add_spend(db: Database, cost: float, calls: int, prompt_tokens: int, completion_tokens: int,
+              day: str | None = None) -> None:
+    day = day or _now().strftime("%Y-%m-%d")
+    with db.transaction() as c:
+        c.execute("INSERT INTO llm_spend (day, cost_usd, calls, prompt_tokens, completion_tokens) "
+                  "VALUES (:day, :cost, :calls, :pt, :ct) ON CONFLICT (day) DO UPDATE SET "
+                  "cost_usd = llm_spend.cost_usd + :cost, calls = llm_spend.calls + :calls, "
+                  "prompt_tokens = llm_spend.prompt_tokens + :pt, completion_tokens = llm_spend.completion_tokens + :ct",
+                  {"day": day, "cost": cost, "calls": calls, "pt": prompt_tokens, "ct": completion_tokens})
