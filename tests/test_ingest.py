@@ -291,3 +291,14 @@ def test_jsonl_items_carry_the_contract_fields(http_server, tmp_path, capsys):
     assert record["published"] == "2026-11-24T10:00:00Z" and record["state"] == "unread"
     assert main(["--config", str(cfg), "--db", dbp, "sources"]) == 0
     assert "f " in capsys.readouterr().out
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"https://[a-z0-9.-]{1,12}(:[0-9]{1,5})?(/[a-zA-Z0-9._~%-]{0,8}){0,4}/?(\?[a-z_]{1,6}=[a-z]{0,3})?(#[a-z]{0,4})?",
+                     fullmatch=True))
+def test_canonical_url_fast_path_matches_the_full_rules(url):
+    from feedwatch.storage.ingest import _canonical_url, canonical_url
+    assert canonical_url(url) == _canonical_url(url)

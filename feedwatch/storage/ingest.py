@@ -46,6 +46,13 @@ def canonical_url(url: str | None) -> str | None:
     """
     if not url:
         return None
+    if ("?" not in url and "#" not in url and "%" not in url and url.startswith("https://") and url.islower()
+            and ":" not in url[8:] and url.count("/") >= 3 and url.isascii() and url.isprintable() and " " not in url):
+        return url[:-1] if url.endswith("/") and url.count("/") > 3 else url   # already canonical: the common case
+    return _canonical_url(url)
+
+
+def _canonical_url(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -65,10 +72,10 @@ def canonical_url(url: str | None) -> str | None:
 
 def content_hash(e: Entry) -> str:
     h = hashlib.sha1()
-    for part in (e.title, e.url or "", e.summary, e.content, "\x1f".join(e.authors), e.published or "",
-                 str(e.arxiv_version or ""), json.dumps(e.extra, sort_keys=True, ensure_ascii=False)):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
+    extra = json.dumps(e.extra, sort_keys=True, ensure_ascii=False) if e.extra else ""
+    joined = "\x00".join((e.title, e.url or "", e.summary, e.content, "\x1f".join(e.authors), e.published or "",
+                          str(e.arxiv_version or ""), extra))
+    h.update(joined.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -82,7 +89,7 @@ _INSERT_ITEM = (
     "INSERT INTO items (source, guid, url, canonical_url, arxiv_id, arxiv_version, title, summary, content, "
     "authors, categories, extra, published, updated, first_seen, content_hash, tags) VALUES (:source, :guid, "
     ":url, :canonical_url, :arxiv_id, :arxiv_version, :title, :summary, :content, :authors, :categories, "
-    ":extra, :published, :updated, :now, :content_hash, :tags) RETURNING id")
+    ":extra, :published, :updated, :now, :content_hash, :tags)")
 _UPDATE_ITEM = (
     "UPDATE items SET url = :url, canonical_url = :canonical_url, arxiv_version = :arxiv_version, "
     "title = :title, summary = :summary, content = :content, authors = :authors, categories = :categories, "
@@ -101,15 +108,19 @@ _UPSERT_SOURCE = (
     "last_error = :last_error, consecutive_errors = :consecutive_errors, next_due = :next_due")
 
 
-def _row(e: Entry, source: str, tags: list[str], now: str, h: str) -> dict:
+def _row(e: Entry, source: str, tags: list[str], now: str, h: str, canon: str | None) -> dict:
     return {
-        "source": source, "guid": e.guid, "url": e.url, "canonical_url": canonical_url(e.url),
+        "source": source, "guid": e.guid, "url": e.url, "canonical_url": canon,
         "arxiv_id": e.arxiv_id, "arxiv_version": e.arxiv_version, "title": e.title, "summary": e.summary,
-        "content": e.content, "authors": json.dumps(e.authors, ensure_ascii=False),
-        "categories": json.dumps(e.categories, ensure_ascii=False),
-        "extra": json.dumps(e.extra, ensure_ascii=False, sort_keys=True), "published": e.published,
-        "updated": e.updated, "now": now, "content_hash": h, "tags": json.dumps(sorted(set(tags))),
+        "content": e.content, "authors": _json_list(e.authors), "categories": _json_list(e.categories),
+        "extra": json.dumps(e.extra, ensure_ascii=False, sort_keys=True) if e.extra else "{}",
+        "published": e.published, "updated": e.updated, "now": now, "content_hash": h,
+        "tags": _json_list(sorted(set(tags))),
     }
+
+
+def _json_list(values: list[str]) -> str:
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
 
 
 def _chunks(values: list, size: int = 500):
@@ -123,6 +134,7 @@ def _in_clause(prefix: str, values: list) -> tuple[str, dict]:
 
 
 def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], now: str) -> WriteCounts:
+    """Store one source's entries (inside the caller's transaction, which holds the write lock)."""
     counts = WriteCounts()
     seen: set[str] = set()
     batch: list[Entry] = []
@@ -132,19 +144,22 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
             batch.append(e)
     if not batch:
         return counts
+    canon = {e.guid: canonical_url(e.url) for e in batch}
     known = {r["guid"]: r for r in c.execute(
         "SELECT s.guid, s.item_id, s.content_hash, i.arxiv_version FROM item_sources s "
         "JOIN items i ON i.id = s.item_id WHERE s.source = :source", {"source": source})}
     fresh = [e for e in batch if e.guid not in known]
-    by_arxiv = _lookup(c, "arxiv_id", [e.arxiv_id for e in fresh if e.arxiv_id])
+    by_arxiv = _lookup(c, "arxiv_id", [e.arxiv_id for e in fresh if e.arxiv_id]) if fresh else {}
     url_counts: dict[str, int] = {}
-    for e in batch:
-        cu = canonical_url(e.url)
+    for cu in canon.values():
         if cu:
             url_counts[cu] = url_counts.get(cu, 0) + 1
-    unique_urls = [cu for e in fresh if not e.arxiv_id and (cu := canonical_url(e.url)) and url_counts[cu] == 1]
-    by_url = _lookup(c, "canonical_url", unique_urls, unique_only=True)
+    unique_urls = [cu for e in fresh if not e.arxiv_id and (cu := canon[e.guid]) and url_counts[cu] == 1]
+    by_url = _lookup(c, "canonical_url", unique_urls, unique_only=True) if unique_urls else {}
     links: list[dict] = []
+    inserts: list[dict] = []
+    pending: dict[str, str] = {}          # arXiv id -> guid of the entry inserting it in this batch
+    attach: list[tuple[str, str, str]] = []   # (guid, guid of the inserting entry, hash)
     for e in batch:
         h = content_hash(e)
         prev = known.get(e.guid)
@@ -153,27 +168,39 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
                 counts.unchanged += 1
                 continue
             note = _version_note(prev["arxiv_version"], e.arxiv_version)
-            _update(c, prev["item_id"], e, source, tags, now, h, note)
+            _update(c, prev["item_id"], e, source, tags, now, h, note, canon[e.guid])
             links.append({"source": source, "guid": e.guid, "item_id": prev["item_id"], "content_hash": h})
             counts.updated += 1
             continue
-        match = by_arxiv.get(e.arxiv_id) if e.arxiv_id else by_url.get(canonical_url(e.url) or "")
+        if e.arxiv_id and e.arxiv_id in pending:   # two entries of one batch name the same paper
+            attach.append((e.guid, pending[e.arxiv_id], h))
+            counts.unchanged += 1
+            continue
+        match = by_arxiv.get(e.arxiv_id) if e.arxiv_id else by_url.get(canon[e.guid] or "")
         if match is not None:
             item_id = match["id"]
             note = _version_note(match["arxiv_version"], e.arxiv_version)
             if note:
-                _update(c, item_id, e, source, tags, now, h, note)
+                _update(c, item_id, e, source, tags, now, h, note, canon[e.guid])
                 counts.updated += 1
             else:
                 counts.unchanged += 1
             _merge_tags(c, item_id, tags)
-        else:
-            rows = c.execute(_INSERT_ITEM, _row(e, source, tags, now, h))
-            item_id = rows[0]["id"]
-            counts.new += 1
-            if e.arxiv_id:   # two entries of one batch can name the same paper
-                by_arxiv[e.arxiv_id] = {"id": item_id, "arxiv_version": e.arxiv_version}
-        links.append({"source": source, "guid": e.guid, "item_id": item_id, "content_hash": h})
+            links.append({"source": source, "guid": e.guid, "item_id": item_id, "content_hash": h})
+            continue
+        inserts.append(_row(e, source, tags, now, h, canon[e.guid]))
+        if e.arxiv_id:
+            pending[e.arxiv_id] = e.guid
+        counts.new += 1
+    if inserts:
+        before = c.execute("SELECT COALESCE(MAX(id), 0) AS m FROM items")[0]["m"]
+        c.executemany(_INSERT_ITEM, inserts)
+        # we hold the write lock, so every row above `before` from this source is one of ours
+        ids = {r["guid"]: r["id"] for r in c.execute(
+            "SELECT id, guid FROM items WHERE id > :before AND source = :source", {"before": before, "source": source})}
+        links.extend({"source": source, "guid": r["guid"], "item_id": ids[r["guid"]],
+                      "content_hash": r["content_hash"]} for r in inserts)
+        links.extend({"source": source, "guid": g, "item_id": ids[owner], "content_hash": h} for g, owner, h in attach)
     c.executemany(_LINK, links)
     return counts
 
@@ -201,8 +228,8 @@ def _version_note(old: int | None, new: int | None) -> str | None:
 
 
 def _update(c: Conn, item_id: int, e: Entry, source: str, tags: list[str], now: str, h: str,
-            note: str | None) -> None:
-    row = _row(e, source, tags, now, h)
+            note: str | None, canon: str | None) -> None:
+    row = _row(e, source, tags, now, h, canon)
     row["id"] = item_id
     row["change_note"] = note or "content changed"
     c.execute(_UPDATE_ITEM, row)
