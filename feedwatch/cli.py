@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--source", metavar="NAME")
     i.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, ISO time, or 7d / 12h / 2w")
     i.add_argument("--limit", type=int, metavar="N")
+    i.add_argument("--query", metavar="TEXT", help='search: words, "a phrase", tag:X source:X asset:X '
+                   "is:unread|read|starred since:7d, -word to exclude")
 
     sub.add_parser("sources", help="health of every source")
 
@@ -62,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     oi.add_argument("file", type=Path)
     oe = osub.add_parser("export", help="write the configured feeds as OPML")
     oe.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    d = sub.add_parser("demo", help="open the app on a bundled demo dataset (temporary database, no network)")
+    d.add_argument("--keep", type=Path, metavar="PATH", help="build the demo database at PATH (a new file) and "
+                   "keep it, e.g. to inspect it later with `feedwatch --db PATH items`")
     return p
 
 
@@ -155,11 +161,14 @@ def cmd_items(args) -> int:
         raise CliError("--limit must be 0 or more", EXIT_USAGE)
     try:
         since = parse_since(args.since) if args.since else None
+        if args.query:
+            from .storage.search import parse_query
+            parse_query(args.query)   # a bad since: is a usage error, before opening the database
     except QueryError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     db = _open_db(args)
     try:
-        rows = list_items(db, source=args.source, since=since, limit=args.limit)
+        rows = list_items(db, source=args.source, since=since, limit=args.limit, query=args.query)
     finally:
         db.close()
     if args.format == "jsonl":
@@ -209,6 +218,34 @@ def cmd_opml(args) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args) -> int:
+    """The TUI on a freshly built demo database (--config and --db are not used)."""
+    import tempfile
+
+    from .demo import build_demo
+
+    if args.keep is not None:
+        path = args.keep.expanduser()
+        if path.exists():
+            raise CliError(f"{path} already exists; pass --keep a new file name", EXIT_USAGE)
+        return _demo_at(build_demo, path, kept=True)
+    with tempfile.TemporaryDirectory(prefix="feedwatch-demo-", ignore_cleanup_errors=True) as tmp:
+        return _demo_at(build_demo, Path(tmp) / "demo.db", kept=False)
+
+
+def _demo_at(build_demo, path: Path, *, kept: bool) -> int:
+    config = build_demo(path)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        where = str(path) if kept else f"{path} (deleted on exit; use --keep PATH to keep it)"
+        print(f"feedwatch demo needs a terminal to show the app; the demo database was built at {where}")
+        return EXIT_OK
+    from .tui.app import run_tui
+    run_tui(config, "sqlite:///" + str(path))
+    if kept:
+        print(f"demo database kept at {path} (inspect it with: feedwatch --db {path} items)")
+    return EXIT_OK
+
+
 def cmd_default(args, parser) -> int:
     """No command: the triage TUI on a terminal, help otherwise."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -224,7 +261,8 @@ def cmd_default(args, parser) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"fetch": cmd_fetch, "enrich": cmd_enrich, "items": cmd_items, "sources": cmd_sources, "opml": cmd_opml}
+COMMANDS = {"fetch": cmd_fetch, "enrich": cmd_enrich, "items": cmd_items, "sources": cmd_sources, "opml": cmd_opml,
+            "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .db import Database, StorageError
 
-HEAD = "0002"   # tests check this equals the newest revision in migrations/versions
+HEAD = "0003"   # tests check this equals the newest revision in migrations/versions
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -48,10 +48,26 @@ BASELINE = MIGRATIONS_DIR / "sqlite_baseline.sql"
 
 
 def create_from_baseline(db: Database) -> None:
-    statements = [s for s in BASELINE.read_text(encoding="utf-8").split(";\n") if s.strip()]
     with db.transaction() as c:
-        for statement in statements:
+        for statement in _split_sql(BASELINE.read_text(encoding="utf-8")):
             c.execute(statement)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a baseline, split on ";\n" but never inside a trigger body (BEGIN ...; END)."""
+    import sqlite3
+    statements, pending = [], ""
+    for part in script.split(";\n"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip()[:-1])
+            pending = ""
+        else:
+            pending += "\n"
+    if pending.strip(" \n;"):
+        statements.append(pending.strip().rstrip(";"))
+    return statements
 
 
 def baseline_from_migrations(path: str) -> str:
@@ -65,13 +81,21 @@ def baseline_from_migrations(path: str) -> str:
         db.close()
     conn = sqlite3.connect(path)
     try:
-        rows = conn.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
-                            "ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, rowid").fetchall()
+        # tables (virtual ones included), then views, indexes and triggers, each in creation order
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+                            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 "
+                            "ELSE 3 END, rowid").fetchall()
     finally:
         conn.close()
-    lines = [r[0].strip() for r in rows]
+    # an FTS5 table creates its shadow tables itself; creating them first would make it fail
+    fts = [name for name, sql in rows if sql.upper().startswith("CREATE VIRTUAL TABLE") and "FTS5" in sql.upper()]
+    shadow = {f"{name}_{suffix}" for name in fts for suffix in _FTS5_SHADOW}
+    lines = [sql.strip() for name, sql in rows if name not in shadow]
     lines.append(f"INSERT INTO alembic_version (version_num) VALUES ('{version}')")
     return ";\n".join(lines) + ";\n"
+
+
+_FTS5_SHADOW = ("data", "idx", "docsize", "config", "content")
 
 
 def upgrade(db: Database, target: str = "head") -> None:

@@ -48,9 +48,15 @@ def _decode(row: dict) -> dict:
 
 
 def list_items(db: Database, *, source: str | None = None, since: str | None = None,
-               limit: int | None = None) -> list[dict]:
-    """Items newest first (by published date, else first-seen), with their merged tags."""
+               limit: int | None = None, query: str | None = None) -> list[dict]:
+    """Items newest first (by published date, else first-seen), with their merged tags.
+
+    `query` is search-box text (see `feedwatch.storage.search`); a bad `since:` in it raises QueryError.
+    """
     where, params = [], {}
+    if query:
+        from .search import where_sql
+        where, params = where_sql(query, db.dialect)
     if source:
         where.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :source)")
         params["source"] = source

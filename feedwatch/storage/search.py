@@ -1,0 +1,448 @@
+"""Search: the filter syntax of the search box and `items --query`, and its SQL on each backend.
+
+Syntax (terms are ANDed; order does not matter)::
+
+    free words            every word must occur (title, summary, AI summary, content, authors, tags);
+                          the last word is a prefix while typing ("transf" finds "transformer")
+    "exact phrase"        the words in this order; an unclosed quote runs to the end of the text
+    tag:model-release     tag in the feed's, the enricher's or the user's tags (case-insensitive)
+    source:arxiv-cl       delivered by this source (any of the item's sources)
+    asset:support-bot     linked to this asset (suggested or confirmed; dismissed links do not count)
+    is:unread is:read is:starred
+    since:7d              published (else first seen) at or after: 12h, 7d, 2w, 2026-11-01, ISO time
+    key:"quoted value"    for values with spaces
+    -word -"phrase" -tag:x -source:x -asset:x -is:starred   negation; -since:7d means "older than"
+
+Unknown `key:` prefixes (and `is:` values) are plain words. A known key with nothing after the
+colon is ignored (the user is still typing). `parse_query` never raises, except `QueryError` for a
+`since:` value that is not a date; no user text ever reaches FTS5 or tsquery syntax: every word is
+quoted (FTS5) or goes through phraseto_tsquery as a bound parameter (PostgreSQL).
+
+Backends: `_SqliteFts` matches against the FTS5 table `items_fts`, `_PostgresTsvector` against the
+generated column `items.search_vector` (both made by migration 0003). Every other filter is the
+same portable SQL on both. Results are ordered newest first, as `list_items` orders them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from .db import Conn, Database
+from .queries import QueryError, parse_since
+
+__all__ = ["Query", "QueryError", "Term", "count_items", "parse_query", "search_items", "where_sql"]
+
+KEYS = ("tag", "source", "asset", "is", "since")
+FLAGS = ("unread", "read", "starred")
+MAX_TERMS = 64          # words, phrases and filters together; the rest of a pasted essay is ignored
+MAX_TERM_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or phrase to find in the text; `prefix`: its last token may be the start of a word."""
+    text: str
+    phrase: bool = False
+    prefix: bool = False
+
+
+@dataclass(slots=True)
+class Query:
+    terms: list[Term] = field(default_factory=list)
+    exclude_terms: list[Term] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    exclude_tags: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    exclude_sources: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+    exclude_assets: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)            # "unread" | "read" | "starred"
+    exclude_flags: list[str] = field(default_factory=list)
+    since: str | None = None                                    # ISO UTC, inclusive
+    until: str | None = None                                    # ISO UTC, exclusive (-since:)
+
+    def is_empty(self) -> bool:
+        return not any((self.terms, self.exclude_terms, self.tags, self.exclude_tags, self.sources,
+                        self.exclude_sources, self.assets, self.exclude_assets, self.flags,
+                        self.exclude_flags, self.since, self.until))
+
+
+# -- parsing -------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Token:
+    negate: bool
+    key: str | None
+    value: str
+    quoted: bool = False
+    closed: bool = True
+
+
+def _clean(text: object) -> str:
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    # control characters (NUL included) and lone surrogates become spaces
+    return "".join(" " if (ord(ch) < 32 or 127 <= ord(ch) < 160 or 0xD800 <= ord(ch) <= 0xDFFF) else ch
+                   for ch in text)
+
+
+def _quoted(text: str, start: int) -> tuple[str, int, bool]:
+    """The text of a quote opened at text[start]; (value, index after it, closed?)."""
+    end = text.find('"', start + 1)
+    if end == -1:
+        return text[start + 1:], len(text), False
+    return text[start + 1:end], end + 1, True
+
+
+def _tokens(text: str):
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        negate = text[i] == "-" and i + 1 < n and not text[i + 1].isspace()
+        if negate:
+            i += 1
+        if text[i] == '"':
+            value, i, closed = _quoted(text, i)
+            yield _Token(negate, None, value, quoted=True, closed=closed)
+            continue
+        j = i
+        while j < n and not text[j].isspace() and text[j] != '"':
+            j += 1
+        word = text[i:j]
+        key, sep, value = word.partition(":")
+        key = key.lower()
+        if sep and key in KEYS:
+            quoted = closed = False
+            if not value and j < n and text[j] == '"':
+                value, j, closed = _quoted(text, j)
+                quoted = True
+            yield _Token(negate, key, value.strip(), quoted=quoted, closed=closed or not quoted)
+        else:
+            yield _Token(negate, None, word)
+        i = j
+
+
+def _searchable(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def parse_query(text: str) -> Query:
+    """The search box's text as a `Query`; raises only `QueryError`, for a bad `since:` value."""
+    text = _clean(text)
+    q = Query()
+    tokens = []
+    for tok in _tokens(text):
+        if len(tokens) >= MAX_TERMS:
+            break
+        tokens.append(tok)
+    last = tokens[-1] if tokens else None
+    typing = bool(text) and not text[-1].isspace()
+    for tok in tokens:
+        key, value, neg = tok.key, tok.value, tok.negate
+        if key == "is" and value.lower() not in FLAGS and value:
+            key, value = None, f"is:{value}"          # unknown flag: plain words
+        if key is None:
+            value = value[:MAX_TERM_CHARS]
+            if not _searchable(value):
+                continue
+            prefix = tok is last and typing and not neg and (not tok.quoted or not tok.closed)
+            term = Term(" ".join(value.split()), phrase=tok.quoted, prefix=prefix)
+            (q.exclude_terms if neg else q.terms).append(term)
+        elif not value:
+            continue                                    # "tag:" with nothing after it yet
+        elif key == "since":
+            try:
+                when = parse_since(value)
+            except QueryError:
+                raise QueryError(f"since:{value} is not a date or age (use 7d, 12h, 2w, 2026-11-01 "
+                                 "or an ISO time)") from None
+            if neg:
+                q.until = when if q.until is None else min(q.until, when)
+            else:
+                q.since = when if q.since is None else max(q.since, when)
+        elif key == "is":
+            (q.exclude_flags if neg else q.flags).append(value.lower())
+        elif key == "tag":
+            (q.exclude_tags if neg else q.tags).append(value.lower())
+        elif key == "source":
+            (q.exclude_sources if neg else q.sources).append(value)
+        elif key == "asset":
+            (q.exclude_assets if neg else q.assets).append(value)
+    return q
+
+
+# -- SQL -----------------------------------------------------------------------------------------
+
+class _Params:
+    """Bound parameters with unique names (q_0, q_1, ...), never clashing with the caller's."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def add(self, value: object) -> str:
+        name = f"q_{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
+
+
+_RECENCY = "COALESCE(items.published, items.first_seen)"
+_ORDER = f" ORDER BY {_RECENCY} DESC, items.id DESC"
+_FLAG_SQL = {"unread": "items.state = 'unread'", "read": "items.state = 'read'", "starred": "items.starred = 1"}
+_WORD_PARTS = re.compile(r"[^\W_]+")
+
+
+class _Backend:
+    """One backend's SQL for a parsed query: conditions on `items`, and how a page and a count run.
+
+    Everything except words and phrases is portable SQL shared by both backends (`_where`)."""
+
+    no_limit = ""       # what a query with an OFFSET but no LIMIT needs
+
+
+    def id_in(self, subquery: str) -> str:
+        """items.id is one of the subquery's ids."""
+        return f"items.id IN ({subquery})"
+
+    def like_ci(self, column: str, pattern: str) -> str:
+        """Case-insensitive LIKE (ASCII at least) with backslash as the escape character."""
+        return f"LOWER({column}) LIKE {pattern} ESCAPE '\\'"
+
+    def match_all(self, terms: list[Term], tags: list[str], p: _Params) -> str | None:
+        """Every term matches. `tags` (also checked exactly elsewhere) may narrow the text search."""
+        raise NotImplementedError
+
+    def match_any(self, terms: list[Term], p: _Params) -> str:
+        raise NotImplementedError
+
+    def page(self, c: Conn, q: Query, limit: int | None, offset: int) -> list[int]:
+        where, params = _where(q, self)
+        return self._select_ids(c, "items", where, params, limit, offset)
+
+    def count(self, c: Conn, q: Query) -> int:
+        where, params = _where(q, self)
+        return _count(c, where, params)
+
+    def _select_ids(self, c: Conn, source: str, where: list[str], params: dict, limit: int | None,
+                    offset: int) -> list[int]:
+        sql = f"SELECT items.id FROM {source}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += _ORDER
+        if limit is not None:
+            sql += " LIMIT :q_limit"
+            params["q_limit"] = limit
+        elif offset:
+            sql += self.no_limit
+        if offset:
+            sql += " OFFSET :q_offset"
+            params["q_offset"] = offset
+        return [r["id"] for r in c.execute(sql, params)]
+
+
+class _SqliteFts(_Backend):
+    """FTS5 over `items_fts` (rowid = items.id). Each term becomes one FTS5 string: "..." with any
+    double quote doubled, which FTS5 treats as a phrase of its tokens and never as syntax; `*` after
+    the closing quote makes the last token a prefix (served by the prefix='2 3' indexes).
+
+    Plan: items rows are wide (content), so reading one costs far more than an index entry. The
+    `+` before items.id in every id set (text matches, sources, assets) stops SQLite from driving
+    the query from that set (one wide-row lookup per match, then a sort: ~2 us a match, 150 ms for
+    a one-letter prefix on 100k items). It walks the covering index ix_items_recency newest first
+    instead, tests each entry against the sets (built once) and the other filters (from the index),
+    and stops at LIMIT: bounded by one pass over that index whatever the query."""
+
+    no_limit = " LIMIT -1"
+
+    def id_in(self, subquery: str) -> str:
+        return f"+items.id IN ({subquery})"
+
+    def like_ci(self, column: str, pattern: str) -> str:
+        # SQLite's LIKE already ignores ASCII case; LOWER() on three columns would triple a scan's cost
+        return f"{column} LIKE {pattern} ESCAPE '\\'"
+
+    @staticmethod
+    def fts_string(term: Term) -> str:
+        return '"' + term.text.replace('"', '""') + '"' + ("*" if term.prefix else "")
+
+    def match_all(self, terms: list[Term], tags: list[str], p: _Params) -> str | None:
+        if not terms:
+            return None
+        expr = " AND ".join(self.fts_string(t) for t in terms)
+        return self.id_in(f"SELECT rowid FROM items_fts WHERE items_fts MATCH {p.add(expr)}")
+
+    def match_any(self, terms: list[Term], p: _Params) -> str:
+        expr = " OR ".join(self.fts_string(t) for t in terms)
+        return self.id_in(f"SELECT rowid FROM items_fts WHERE items_fts MATCH {p.add(expr)}")
+
+
+class _PostgresTsvector(_Backend):
+    """tsquery against the generated `items.search_vector` (GIN). The user's text is only ever a
+    bound argument of phraseto_tsquery('simple', ...), which parses it like to_tsvector does and
+    ignores every operator character. PostgreSQL's parser keeps some punctuated words whole
+    ("gpt-3.5" is 'gpt' '-3.5') where FTS5 splits them, so a term with punctuation also matches
+    as the phrase of its alphanumeric parts, as on SQLite; that also lets a half-typed "gpt-4"
+    find "GPT-4o". For a prefix, `:*` is added to each lexeme of the term in the tsquery's own text
+    form (which PostgreSQL quotes), then cast back.
+
+    Plan: testing `@@` on a row detoasts its tsvector (~2 KB, ~5-10 us), and the planner neither
+    counts that cost nor estimates phrases well, so left alone it picks a sequential scan for a
+    common word (0.5 s on 100k items) or walks the list order for a rare phrase it thinks common
+    (1.5 s). So a page first looks for its rows among the newest `window` items only (bounded
+    work; enough whenever matches are not rare), and otherwise, like a count, runs with the text
+    match fenced in a subquery (OFFSET 0) answered from the GIN index (enable_seqscan off for that
+    transaction), slug-like tags narrowing it through the tsvector too (exact tag check by LIKE)."""
+
+    _LEXEME_END = r"'( <[-0-9]+>|$)"
+    _PREFIXED = r"':*\1"
+    _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")   # tags whose JSON text tokenizes predictably
+
+    def __init__(self, fence: bool = False):
+        self.fence = fence
+
+    def _one(self, text: str, prefix: bool, p: _Params) -> str:
+        q = f"phraseto_tsquery('simple', {p.add(text)})"
+        if prefix:
+            q = (f"CAST(regexp_replace(CAST({q} AS text), {p.add(self._LEXEME_END)}, "
+                 f"{p.add(self._PREFIXED)}, 'g') AS tsquery)")
+        return q
+
+    def tsquery(self, term: Term, p: _Params) -> str:
+        q = self._one(term.text, term.prefix, p)
+        parts = " ".join(_WORD_PARTS.findall(term.text))
+        if parts and parts != term.text:
+            q = f"({q} || {self._one(parts, term.prefix, p)})"
+        return q
+
+    def _matches(self, tsquery: str) -> str:
+        if self.fence:
+            return f"items.id IN (SELECT id FROM items WHERE search_vector @@ ({tsquery}) OFFSET 0)"
+        return f"items.search_vector @@ ({tsquery})"
+
+    def match_all(self, terms: list[Term], tags: list[str], p: _Params) -> str | None:
+        parts = [self.tsquery(t, p) for t in terms]
+        if self.fence:
+            parts += [self.tsquery(Term(tag), p) for tag in tags if self._SLUG.match(tag)]
+        return self._matches(" && ".join(parts)) if parts else None
+
+    def match_any(self, terms: list[Term], p: _Params) -> str:
+        return self._matches(" || ".join(self.tsquery(t, p) for t in terms))
+
+    @staticmethod
+    def _costly(q: Query) -> bool:
+        return bool(q.terms or q.exclude_terms or q.tags or q.exclude_tags)
+
+    def page(self, c: Conn, q: Query, limit: int | None, offset: int) -> list[int]:
+        if not self._costly(q):
+            return super().page(c, q, limit, offset)
+        if limit:
+            where, params = _where(q, _PostgresTsvector(fence=False))
+            params["q_window"] = max(2000, 20 * (offset + limit))
+            newest = f"(SELECT * FROM items ORDER BY {_RECENCY} DESC, items.id DESC LIMIT :q_window) items"
+            ids = self._select_ids(c, newest, where, params, limit, offset)
+            if len(ids) == limit:     # all of them are newer than anything outside the window
+                return ids
+        c.execute("SET LOCAL enable_seqscan = off")
+        where, params = _where(q, _PostgresTsvector(fence=True))
+        return self._select_ids(c, "items", where, params, limit, offset)
+
+    def count(self, c: Conn, q: Query) -> int:
+        if not self._costly(q):
+            return super().count(c, q)
+        c.execute("SET LOCAL enable_seqscan = off")
+        where, params = _where(q, _PostgresTsvector(fence=True))
+        return _count(c, where, params)
+
+
+def _backend(dialect: str) -> _Backend:
+    if dialect == "sqlite":
+        return _SqliteFts()
+    if dialect == "postgresql":
+        return _PostgresTsvector()
+    raise ValueError(f"no search for database dialect {dialect!r}")
+
+
+def _like_json_string(value: str) -> str:
+    """A LIKE pattern for `value` as an element of a JSON list (json.dumps, as every writer does)."""
+    quoted = json.dumps(value)
+    return "%" + quoted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _tag_condition(tag: str, p: _Params, backend: _Backend) -> str:
+    pattern = p.add(_like_json_string(tag))
+    return "(" + " OR ".join(backend.like_ci(f"items.{col}", pattern)
+                             for col in ("tags", "enrich_tags", "user_tags")) + ")"
+
+
+def _source_condition(source: str, p: _Params, backend: _Backend) -> str:
+    return backend.id_in(f"SELECT s.item_id FROM item_sources s WHERE s.source = {p.add(source)}")
+
+
+def _asset_condition(asset: str, p: _Params, backend: _Backend) -> str:
+    return backend.id_in(f"SELECT a.item_id FROM asset_links a WHERE a.asset = {p.add(asset)} "
+                         "AND a.status <> 'dismissed'")
+
+
+def _where(q: Query, backend: _Backend) -> tuple[list[str], dict]:
+    p = _Params()
+    where: list[str] = []
+    tags = list(dict.fromkeys(t.lower() for t in q.tags))
+    text = backend.match_all(q.terms, tags, p)
+    if text:
+        where.append(text)
+    if q.exclude_terms:
+        where.append(f"NOT ({backend.match_any(q.exclude_terms, p)})")
+    for values, condition, negate in ((tags, _tag_condition, False), ([t.lower() for t in q.exclude_tags], _tag_condition, True),
+                                      (q.sources, _source_condition, False),
+                                      (q.exclude_sources, _source_condition, True),
+                                      (q.assets, _asset_condition, False),
+                                      (q.exclude_assets, _asset_condition, True)):
+        for value in dict.fromkeys(values):
+            sql = condition(value, p, backend)
+            where.append(f"NOT ({sql})" if negate else sql)
+    for flag in dict.fromkeys(q.flags):
+        where.append(_FLAG_SQL[flag])
+    for flag in dict.fromkeys(q.exclude_flags):
+        where.append(f"NOT ({_FLAG_SQL[flag]})")
+    if q.since:
+        where.append(f"{_RECENCY} >= {p.add(q.since)}")
+    if q.until:
+        where.append(f"{_RECENCY} < {p.add(q.until)}")
+    return where, p.values
+
+
+def _count(c: Conn, where: list[str], params: dict) -> int:
+    sql = "SELECT COUNT(*) AS n FROM items"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return int(c.execute(sql, params)[0]["n"])
+
+
+# -- the API -------------------------------------------------------------------------------------
+
+def where_sql(query: Query | str, dialect: str) -> tuple[list[str], dict]:
+    """SQL conditions on `items` (ANDed) and their parameters (named q_N), for callers that add
+    their own columns and filters (`list_items`). `search_items` and `count_items` plan better."""
+    q = parse_query(query) if isinstance(query, str) else query
+    return _where(q, _backend(dialect))
+
+
+def search_items(db: Database, query: Query | str, *, limit: int | None = None, offset: int = 0) -> list[int]:
+    """Ids of the items matching every part of the query, newest first."""
+    q = parse_query(query) if isinstance(query, str) else query
+    limit = None if limit is None else max(int(limit), 0)
+    offset = max(int(offset), 0)
+    if limit == 0:
+        return []
+    with db.transaction(write=False) as c:
+        return _backend(db.dialect).page(c, q, limit, offset)
+
+
+def count_items(db: Database, query: Query | str) -> int:
+    """How many items match the query (for "123 matches" while typing)."""
+    q = parse_query(query) if isinstance(query, str) else query
+    with db.transaction(write=False) as c:
+        return _backend(db.dialect).count(c, q)

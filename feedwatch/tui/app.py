@@ -1,0 +1,423 @@
+"""The triage app: sidebar of views, item list, preview; every action on a key, in the footer and palette.
+
+Reads go through `feedwatch.storage.triage` (no SQL here). Fetching and enrichment run as workers
+on their own database connection, so the UI never waits on them; parsing runs in worker processes.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from functools import partial
+from urllib.parse import urlsplit
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Input
+
+from ..config import Config
+from ..storage import triage
+from ..storage.db import Database, open_database
+from ..storage.triage import NEEDS_EXPERIMENT, View
+from .screens import HelpScreen, LinkScreen, TagScreen
+from .widgets import ItemTable, Preview, Sidebar, StatusBar
+
+CSS = """
+Screen { layout: vertical; }
+#main { height: 1fr; }
+Sidebar { width: 30; border-right: solid $primary-background; }
+#right { width: 1fr; }
+#search { display: none; height: 3; }
+#search.visible { display: block; }
+ItemTable { height: 1fr; }
+Preview { height: 45%; border-top: solid $primary-background; padding: 0 1; }
+#main.full-preview ItemTable { display: none; }
+#main.full-preview Preview { height: 1fr; }
+StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+ModalScreen { align: center middle; }
+#dialog { width: 90; max-height: 80%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+#dialog OptionList { height: auto; max-height: 20; }
+.hint { color: $text-muted; }
+"""
+
+
+class FetchProgressed(Message):
+    def __init__(self, text: str, error: bool = False) -> None:
+        super().__init__()
+        self.text = text
+        self.error = error
+
+
+class FeedwatchApp(App):
+    TITLE = "feedwatch"
+    CSS = CSS
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next", show=False),
+        Binding("k,up", "cursor_up", "Prev", show=False),
+        Binding("g", "first", "Top", show=False),
+        Binding("G", "last", "Bottom", show=False),
+        Binding("enter", "open", "Open"),
+        Binding("space,m", "toggle_read", "Read"),
+        Binding("s", "star", "Star"),
+        Binding("t", "tags", "Tags"),
+        Binding("a", "link", "Assets"),
+        Binding("x", "needs_experiment", "Experiment"),
+        Binding("o", "open_browser", "Browser"),
+        Binding("y", "copy_link", "Copy link", show=False),
+        Binding("slash", "search", "Search"),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("r", "refresh", "Refresh"),
+        Binding("e", "enrich", "Enrich"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        *[Binding(str(n), f"view({n})", f"View {n}", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, config: Config, db_url: str, *, parse_executor_factory=None) -> None:
+        super().__init__()
+        self.config = config
+        self.db_url = db_url
+        self.db: Database | None = None
+        self.view = View("inbox")
+        self.search_text = ""
+        self.parse_executor_factory = parse_executor_factory
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="right"):
+                yield Input(placeholder='search: words "phrase" tag:x source:x asset:x is:unread since:7d',
+                            id="search")
+                yield ItemTable(id="items")
+                yield Preview(id="preview")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.db = open_database(self.db_url)
+        self.refresh_sidebar()
+        self.table.load(self.db, self.view)
+        self.table.focus()
+        self.status.say(f"{triage.count(self.db, View('all'))} items · {len(self.config.sources)} sources · "
+                        "press ? for help")
+
+    def on_unmount(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    # -- parts -------------------------------------------------------------------------------------
+    @property
+    def table(self) -> ItemTable:
+        return self.query_one(ItemTable)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def refresh_sidebar(self) -> None:
+        from ..storage.queries import source_health
+        counts = triage.counts(self.db)
+        health = source_health(self.db)
+        entries: list = [
+            (View("inbox"), "Inbox", counts["inbox"], ""), (View("starred"), "Starred", counts["starred"], ""),
+            (View("affects"), "Affects our stack", counts["affects"], ""),
+            (View("needs-experiment"), "Needs experiment", counts["needs-experiment"], ""),
+            (View("all"), "All items", None, ""),
+        ]
+        if self.config.tags:
+            entries.append((View("header"), "Tags", None, ""))
+            entries += [(View("tag", t.name), t.name, None, "green") for t in self.config.tags]
+        if self.config.assets:
+            entries.append((View("header"), "Assets", None, ""))
+            entries += [(View("asset", a.name), a.name, counts.get(f"asset:{a.name}"), "magenta")
+                        for a in self.config.assets]
+        entries.append((View("header"), "Sources", None, ""))
+        for s in self.config.sources:
+            h = health.get(s.name)
+            style = "red" if h and h.consecutive_errors else ("dim" if not s.enabled else "")
+            label = s.name + (" !" if h and h.consecutive_errors else "")
+            entries.append((View("source", s.name), label, counts.get(f"source:{s.name}"), style))
+        self.query_one(Sidebar).set_views(entries)
+
+    def load_view(self, view: View) -> None:
+        self.view = view
+        self.search_text = ""
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.remove_class("visible")
+        self.table.load(self.db, view)
+        self.table.focus()
+
+    # -- events ------------------------------------------------------------------------------------
+    @on(Sidebar.ViewChosen)
+    def _view_chosen(self, event: Sidebar.ViewChosen) -> None:
+        self.load_view(event.view)
+
+    @on(ItemTable.ItemHighlighted)
+    def _item_highlighted(self, event: ItemTable.ItemHighlighted) -> None:
+        self.query_one(Preview).show(triage.item_detail(self.db, event.item_id) if event.item_id else None)
+
+    @on(ItemTable.RowSelected)
+    def _row_selected(self, event) -> None:
+        self.action_open()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    @work(exclusive=True, group="search", thread=True)
+    def run_search(self, text: str) -> None:
+        from ..storage.search import QueryError, search_items
+        if not text.strip():
+            self.call_from_thread(self.table.load, self.db, self.view)
+            return
+        db = Database(self.db.url)   # a connection of this worker's own
+        try:
+            ids = search_items(db, text, limit=5000)
+        except QueryError as exc:
+            self.call_from_thread(self.status.say, str(exc), "red")
+            return
+        finally:
+            db.close()
+        self.search_text = text
+        self.call_from_thread(self._show_results, ids, text)
+
+    def _show_results(self, ids: list[int], text: str) -> None:
+        self.table.load(self.db, View("all"), ids=ids)
+        self.status.say(f"{len(ids)}{'+' if len(ids) == 5000 else ''} matches for {text}")
+
+    # -- actions -----------------------------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self.table.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_first(self) -> None:
+        self.table.action_first()
+
+    def action_last(self) -> None:
+        self.table.action_last()
+
+    def _current(self) -> dict | None:
+        item_id = self.table.current_id
+        return self.table.rows_by_id.get(item_id) if item_id is not None else None
+
+    def action_open(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        main = self.query_one("#main")
+        if main.has_class("full-preview"):
+            main.remove_class("full-preview")
+            self.table.focus()
+            return
+        if row["state"] == "unread":
+            triage.set_state(self.db, [row["id"]], "read")
+            self.table.update_item(row["id"], state="read")
+        main.add_class("full-preview")
+        self.query_one(Preview).focus()
+
+    def action_escape(self) -> None:
+        main = self.query_one("#main")
+        search = self.query_one("#search", Input)
+        if main.has_class("full-preview"):
+            main.remove_class("full-preview")
+        elif search.has_class("visible"):
+            self.load_view(self.view)
+        self.table.focus()
+
+    def action_toggle_read(self) -> None:
+        row = self._current()
+        if row:
+            state = "read" if row["state"] == "unread" else "unread"
+            triage.set_state(self.db, [row["id"]], state)
+            self.table.update_item(row["id"], state=state)
+            self.table.action_cursor_down()
+
+    def action_star(self) -> None:
+        row = self._current()
+        if row:
+            starred = not row["starred"]
+            triage.set_starred(self.db, [row["id"]], starred)
+            self.table.update_item(row["id"], starred=1 if starred else 0)
+
+    def action_tags(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        detail = triage.item_detail(self.db, row["id"])
+        vocab = [t.name for t in self.config.tags]
+        self.push_screen(TagScreen(row["title"], detail["user_tags"], vocab), partial(self._tags_done, row["id"]))
+
+    def _tags_done(self, item_id: int, tags: list[str] | None) -> None:
+        if tags is None:
+            return
+        triage.set_user_tags(self.db, item_id, tags)
+        detail = triage.item_detail(self.db, item_id)
+        merged = sorted(set(detail["tags"]) | set(detail["enrich_tags"]) | set(detail["user_tags"]))
+        self.table.update_item(item_id, tags=merged, user_tags=detail["user_tags"])
+        self.query_one(Preview).show(detail)
+
+    def action_needs_experiment(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        present = triage.toggle_user_tag(self.db, row["id"], NEEDS_EXPERIMENT)
+        tags = set(row["tags"]) | {NEEDS_EXPERIMENT} if present else set(row["tags"]) - {NEEDS_EXPERIMENT}
+        self.table.update_item(row["id"], tags=sorted(tags))
+        self.notify("marked as needing an experiment" if present else "no longer needs an experiment")
+
+    def action_link(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if not self.config.assets:
+            self.notify("no [[assets]] in feeds.toml to link to", severity="warning")
+            return
+        detail = triage.item_detail(self.db, row["id"])
+        self.push_screen(LinkScreen(row["title"], [a.name for a in self.config.assets], detail["links"]),
+                         partial(self._link_done, row["id"]))
+
+    def _link_done(self, item_id: int, result: tuple[str, str] | None) -> None:
+        if result is None:
+            return
+        from ..storage.enrichment import set_link_status
+        asset, status = result
+        set_link_status(self.db, item_id, asset, status, self.config.user or _login())
+        detail = triage.item_detail(self.db, item_id)
+        assets = [x["asset"] for x in detail["links"] if x["status"] != "dismissed"]
+        self.table.update_item(item_id, assets=assets)
+        self.query_one(Preview).show(detail)
+
+    def _current_url(self) -> str | None:
+        row = self._current()
+        if row is None:
+            return None
+        url = (triage.item_detail(self.db, row["id"]) or {}).get("url")
+        if not url or urlsplit(url).scheme not in ("http", "https"):
+            self.notify("this item has no http(s) link", severity="warning")
+            return None
+        return url
+
+    def action_open_browser(self) -> None:
+        url = self._current_url()
+        if url:
+            webbrowser.open(url, new=2)   # never through a shell; the URL shown is the URL opened
+            self.status.say(f"opened {url}")
+
+    def action_copy_link(self) -> None:
+        url = self._current_url()
+        if url:
+            self.copy_to_clipboard(url)
+            self.status.say(f"copied {url}")
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("visible")
+        search.focus()
+
+    def action_view(self, n: int) -> None:
+        keys = ["inbox", "starred", "affects", "needs-experiment", "all"]
+        keys += [f"tag:{t.name}" for t in self.config.tags]
+        if 1 <= n <= len(keys):
+            self.query_one(Sidebar).select_key(keys[n - 1])
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    # -- background work ---------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.status.say("refreshing…")
+        self.refresh_sources()
+
+    @work(exclusive=True, group="fetch")
+    async def refresh_sources(self) -> None:
+        from ..ingest.report import describe
+        from ..ingest.run import FetchRun, select_sources
+        sources = select_sources(self.config, None)
+        db = open_database(self.db_url)
+        done = 0
+        total = len(sources)
+
+        def progressed(result) -> None:
+            nonlocal done
+            done += 1
+            line = describe(result)
+            self.post_message(FetchProgressed(f"[{done}/{total}] {line}", result.outcome == "error"))
+        executor = self.parse_executor_factory() if self.parse_executor_factory else _parse_pool()
+        try:
+            run = FetchRun(self.config, db, on_result=progressed, parse_executor=executor)
+            summary = await run.run(sources)
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+            db.close()
+        self.post_message(FetchProgressed(
+            f"refreshed {total} sources: {summary.new_items} new, {summary.updated_items} updated, "
+            f"{summary.count('error')} failed"))
+        self.refresh_sidebar()
+        self.table.load(self.db, self.view)
+
+    @on(FetchProgressed)
+    def _fetch_progressed(self, event: FetchProgressed) -> None:
+        self.status.say(event.text, "red" if event.error else "")
+
+    def action_enrich(self) -> None:
+        self.status.say("enriching…")
+        self.enrich_items()
+
+    @work(exclusive=True, group="enrich")
+    async def enrich_items(self) -> None:
+        from ..enrich.run import enrich
+        db = open_database(self.db_url)
+        try:
+            s = await enrich(self.config, db, progress=lambda d, t: self.post_message(
+                FetchProgressed(f"enriching {d}/{t}…")))
+        finally:
+            db.close()
+        note = f" ({s.notes[0]})" if s.notes else ""
+        self.post_message(FetchProgressed(
+            f"enriched with {s.enricher}: {s.done} done, {s.cached} cached, {s.failed} failed{note}", bool(s.failed)))
+        self.refresh_sidebar()
+        self.table.load(self.db, self.view)
+
+    # -- command palette ---------------------------------------------------------------------------
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if binding.show and binding.action not in ("quit",):
+                yield SystemCommand(binding.description, f"key: {binding.key.split(',')[0]}",
+                                    partial(self.run_action, binding.action))
+
+
+def _login() -> str:
+    import getpass
+    try:
+        return getpass.getuser()
+    except Exception:   # no login name in some containers
+        return "unknown"
+
+
+def _parse_pool():
+    """Parsing workers, so a refresh never starves the UI of the GIL.
+
+    Forked, not spawned: under Textual the standard streams are not real files, and spawn's
+    start-up refuses them ("bad value(s) in fds_to_keep"). The children only run the pure parse
+    function, so the UI threads they inherit (but never run) do no harm.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return ThreadPoolExecutor(max_workers=1)
+    return ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
+
+
+def run_tui(config: Config, db_url: str) -> None:
+    FeedwatchApp(config, db_url).run()

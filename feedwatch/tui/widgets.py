@@ -1,0 +1,237 @@
+"""The three regions of the main screen: views (sidebar), the item list, and the preview."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..storage import triage
+from ..storage.triage import View
+from . import safe
+
+
+class Sidebar(OptionList):
+    """Inbox, Starred, Affects our stack, Needs experiment, then tags, sources (with health), assets."""
+
+    class ViewChosen(Message):
+        def __init__(self, view: View) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self._views: dict[str, View] = {}
+
+    def set_views(self, entries: list[tuple[View, str, int | None, str]]) -> None:
+        """entries: (view, label, count or None, style); keeps the highlighted view if it still exists."""
+        current = self.highlighted_view
+        self.clear_options()
+        self._views = {}
+        options = []
+        for view, label, n, style in entries:
+            if view.kind == "header":
+                options.append(Option(Content.styled(label, "bold $text-muted"), id=f"h:{label}", disabled=True))
+                continue
+            text = Text(safe.line(label, 40).plain, style=style)
+            if n:
+                text.append(f" {n}", style="dim")
+            self._views[view.key] = view
+            options.append(Option(text, id=view.key))
+        self.add_options(options)
+        if current is not None and current.key in self._views:
+            self.highlighted = self.get_option_index(current.key)
+
+    @property
+    def highlighted_view(self) -> View | None:
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return self._views.get(option.id or "")
+
+    def select_key(self, key: str) -> None:
+        if key in self._views:
+            self.highlighted = self.get_option_index(key)
+            self.post_message(self.ViewChosen(self._views[key]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        view = self._views.get(event.option.id or "")
+        if view is not None:
+            self.post_message(self.ViewChosen(view))
+
+
+class ItemTable(DataTable):
+    """The item list; loads a page at a time so 100,000 items open instantly."""
+
+    PAGE = 200
+
+    class ItemHighlighted(Message):
+        def __init__(self, item_id: int | None) -> None:
+            super().__init__()
+            self.item_id = item_id
+
+    def __init__(self, **kw) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kw)
+        self.db = None
+        self.view: View = View("inbox")
+        self.ids: list[int] | None = None   # a search result, in order
+        self.loaded = 0
+        self.exhausted = False
+        self.rows_by_id: dict[int, dict] = {}
+        self._loading = False
+
+    def on_mount(self) -> None:
+        for label, key, width in self.COLUMNS:
+            self.add_column(label, key=key, width=width or 40)
+        self.call_after_refresh(self._fit_title)
+
+    COLUMNS = (("", "mark", 1), ("date", "date", 10), ("source", "source", 16), ("title", "title", None),
+               ("tags", "tags", 16), ("assets", "assets", 16))
+
+    def on_resize(self, event) -> None:
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The title takes whatever the fixed columns leave (fixed widths also skip per-cell measuring)."""
+        fixed = sum(w or 0 for _, _, w in self.COLUMNS) + 2 * self.cell_padding * len(self.COLUMNS)
+        width = self.scrollable_content_region.width or self.size.width
+        for key, column in self.columns.items():
+            if key.value == "title":
+                column.width = max(20, width - fixed - 1)
+                column.auto_width = False
+        self._require_update_dimensions = True
+        self.refresh()
+
+    def load(self, db, view: View, ids: list[int] | None = None) -> None:
+        self.db, self.view, self.ids = db, view, ids
+        self.clear()
+        self.loaded = 0
+        self.exhausted = False
+        self.rows_by_id = {}
+        self.load_more()
+        self.post_message(self.ItemHighlighted(self.current_id))
+
+    def load_more(self) -> None:
+        if self.exhausted or self.db is None or self._loading:
+            return
+        self._loading = True
+        try:
+            self._load_page()
+        finally:
+            self._loading = False
+
+    def _load_page(self) -> None:
+        if self.ids is not None:
+            chunk = self.ids[self.loaded:self.loaded + self.PAGE]
+            rows = triage.page(self.db, self.view, ids=chunk)
+            self.exhausted = self.loaded + len(chunk) >= len(self.ids)
+        else:
+            rows = triage.page(self.db, self.view, offset=self.loaded, limit=self.PAGE)
+            self.exhausted = len(rows) < self.PAGE
+        self.loaded += len(rows) if self.ids is None else len(chunk)
+        for r in rows:
+            self.rows_by_id[r["id"]] = r
+            self.add_row(*self._cells(r), key=str(r["id"]))
+
+    def _cells(self, r: dict) -> list:
+        mark = Text("★" if r["starred"] else ("●" if r["state"] == "unread" else " "),
+                    style="yellow" if r["starred"] else "cyan")
+        date = (r.get("published") or r.get("first_seen") or "")[:10]
+        style = "bold" if r["state"] == "unread" else ""
+        return [mark, Text(date, style="dim"), safe.line(r["source"], 40, "dim"), safe.line(r["title"], 300, style),
+                safe.line(", ".join(r["tags"]), 100, "green"), safe.line(", ".join(r["assets"]), 100, "magenta")]
+
+    def update_item(self, item_id: int, **changes) -> None:
+        r = self.rows_by_id.get(item_id)
+        if r is None:
+            return
+        r.update(changes)
+        for key, cell in zip(("mark", "date", "source", "title", "tags", "assets"), self._cells(r)):
+            self.update_cell(str(item_id), key, cell)
+
+    @property
+    def current_id(self) -> int | None:
+        if self.row_count == 0:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:   # cursor outside the table while it is being rebuilt
+            return None
+        return int(key.value) if key.value else None
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if new.row >= self.row_count - 20 and not self.exhausted and not self._loading:
+            self.call_later(self.load_more)
+        self.post_message(self.ItemHighlighted(self.current_id))
+
+    def action_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        while not self.exhausted:
+            self.load_more()
+        self.move_cursor(row=max(self.row_count - 1, 0))
+
+
+class Preview(VerticalScroll):
+    """Title, authors, date, source, link, summary, tags, linked assets with reasons, original text."""
+
+    def compose(self):
+        yield Static(id="preview-body")
+
+    def show(self, detail: dict | None) -> None:
+        body = self.query_one("#preview-body", Static)
+        if detail is None:
+            body.update(Content("Nothing selected."))
+            return
+        t = Text()
+        t.append(safe.line(detail["title"], 500).plain + "\n", style="bold")
+        meta = [", ".join(detail["authors"][:8]) + (" et al." if len(detail["authors"]) > 8 else ""),
+                (detail.get("published") or detail.get("first_seen") or "")[:16].replace("T", " "),
+                " + ".join(detail.get("sources") or [detail["source"]])]
+        t.append(safe.line(" · ".join(m for m in meta if m), 400).plain + "\n", style="dim")
+        if detail.get("url"):
+            t.append(safe.line(detail["url"], 500).plain + "\n", style="underline blue")
+        if detail.get("change_note"):
+            t.append(f"Updated: {safe.line(detail['change_note'], 200).plain}\n", style="yellow")
+        summary = detail.get("ai_summary") or ""
+        if summary:
+            t.append("\nSummary\n", style="bold cyan")
+            t.append(safe.body(summary, 2000).plain + "\n")
+        tags = sorted(set(detail["tags"]) | set(detail["enrich_tags"]) | set(detail["user_tags"]))
+        if tags:
+            t.append("\nTags  ", style="bold cyan")
+            t.append(safe.line(", ".join(tags), 500).plain + "\n", style="green")
+        if detail.get("links"):
+            t.append("\nAffects\n", style="bold cyan")
+            for link in detail["links"]:
+                status = link["status"]
+                mark = {"confirmed": "✔", "dismissed": "✘"}.get(status, "?")
+                who = f" ({link['updated_by']})" if link.get("updated_by") else ""
+                t.append(f" {mark} ", style="magenta")
+                t.append(safe.line(link["asset"], 80).plain, style="bold magenta")
+                t.append(f" [{status}, {link['origin']}{who}] ", style="dim")
+                t.append(safe.line(link["reason"], 300).plain + "\n")
+        if detail.get("note"):
+            t.append("\nNote\n", style="bold cyan")
+            t.append(safe.body(detail["note"], 4000).plain + "\n")
+        text = detail.get("content") or detail.get("summary") or ""
+        if text:
+            t.append("\nOriginal text\n", style="bold cyan")
+            t.append(safe.body(text, 20000).plain + "\n")
+        if detail.get("enrich_error"):
+            t.append(f"\nEnrichment pending: {safe.line(detail['enrich_error'], 300).plain}\n", style="red")
+        body.update(t)
+        self.scroll_home(animate=False)
+
+
+class StatusBar(Static):
+    """One line of progress and errors from background work."""
+
+    def say(self, message: str, style: str = "") -> None:
+        self.update(Text(safe.line(message, 500).plain, style=style))
