@@ -49,15 +49,21 @@ def item_mentions(item: ItemText, text: str) -> list[Mention]:
 
 class Linker:
     def __init__(self, assets: tuple[Asset, ...]):
-        self.matchers = [
-            _AssetMatcher(a, [(t, re.compile(r"\b" + re.escape(t).replace(r"\ ", r"[\s-]+") + r"\b", re.IGNORECASE))
-                              for t in a.topics])
-            for a in assets]
+        self.matchers = [_AssetMatcher(a, [(t, None) for t in a.topics]) for a in assets]
+        # every topic of every asset in one regex over lower-cased text (one pass per item, not one per topic)
+        topics = {_norm_topic(t) for a in assets for t in a.topics if _norm_topic(t)}
+        alternation = "|".join(r"[\s-]+".join(map(re.escape, t.split())) for t in sorted(topics, key=len, reverse=True))
+        self._topic_re = re.compile(rf"\b(?:{alternation})\b") if topics else None
+
+    def topics_in(self, text: str) -> set[str]:
+        if self._topic_re is None:
+            return set()
+        return {_norm_topic(m.group(0)) for m in self._topic_re.finditer(text.lower())}
 
     def links(self, item: ItemText, text: str, mentions: list[Mention], tags: list[str]) -> list[LinkSuggestion]:
         event = detect_event(item, text) if mentions else "mention"
         out: list[LinkSuggestion] = []
-        haystack = item.title + "\n" + text
+        found_topics = self.topics_in(item.title + "\n" + text)
         for m in self.matchers:
             best: LinkSuggestion | None = None
             for model in m.asset.models:
@@ -74,13 +80,17 @@ class Linker:
                 best = LinkSuggestion(m.asset.name, f"{what}; {m.asset.name} runs on {model}", SCORES[event])
                 break
             if best is None:
-                for topic, rx in m.topics:
-                    if rx.search(haystack) or topic.replace(" ", "-").lower() in tags:
+                for topic, _ in m.topics:
+                    if _norm_topic(topic) in found_topics or topic.replace(" ", "-").lower() in tags:
                         best = LinkSuggestion(m.asset.name, f"about {topic}, a topic of {m.asset.name}", TOPIC_SCORE)
                         break
             if best is not None:
                 out.append(best)
         return out
+
+
+def _norm_topic(topic: str) -> str:
+    return " ".join(topic.lower().replace("-", " ").split())
 
 
 def _deprecation_detail(item: ItemText) -> str:

@@ -55,13 +55,14 @@ class OfflineEnricher:
         self._phrase_tags = phrases
         alternation = "|".join(r"[\s-]+".join(map(re.escape, p.split()))
                                for p in sorted(phrases, key=len, reverse=True))
-        self._tag_re = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE) if phrases else None
+        # matched against lower-cased text: a case-insensitive regex this size is 3x slower
+        self._tag_re = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)") if phrases else None
         self.linker = Linker(assets)
 
     def tags_for(self, item: ItemText, text: str) -> list[str]:
         found: set[str] = set()
         if self._tag_re is not None:
-            for m in self._tag_re.finditer(item.title + "\n" + text):
+            for m in self._tag_re.finditer((item.title + "\n" + text).lower()):
                 found |= self._phrase_tags.get(_norm(m.group(0)), set())
         for c in item.categories:
             if c.lower() in self.tag_names:
