@@ -324,11 +324,18 @@ def _prep_url(url: str) -> str:
     return _URL_SPACE_RE.sub(lambda m: quote(m.group()), u) if not u.isprintable() or " " in u else u
 
 
+# An absolute http(s) URL of printable ASCII with a plain host and no port: nothing to fix or
+# resolve. Most feed links look like this, and the full path below costs ~15 µs each.
+_PLAIN_URL_RE = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:[/?#][!#-\[\]-~]*)?\Z")
+
+
 def safe_url(url: str | None, base: str | None = None) -> str | None:
     """An absolute http(s) URL with a host, or None (javascript:, data:, file:, junk...)."""
     try:
         if not url or not isinstance(url, str) or len(url) > _MAX_URL:
             return None
+        if _PLAIN_URL_RE.match(url):
+            return url
         u = _prep_url(url)
         if not u:
             return None

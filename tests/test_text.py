@@ -392,3 +392,20 @@ def test_safe_url_rejects(url):
 )
 def test_safe_url_resolves(url, base, expected):
     assert safe_url(url, base) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"https?://[A-Za-z0-9][A-Za-z0-9.-]{0,20}(/[!-~]{0,30})?", fullmatch=True),
+       st.sampled_from([None, "https://base.example/dir/feed.xml"]))
+def test_safe_url_fast_path_agrees_with_the_full_rules(url, base):
+    """The shortcut for plain absolute URLs gives what the full parse-and-resolve path gives."""
+    import re
+
+    from feedwatch import text
+    saved = text._PLAIN_URL_RE
+    try:
+        text._PLAIN_URL_RE = re.compile(r"(?!)")        # never matches: forces the full path
+        full = text.safe_url(url, base)
+    finally:
+        text._PLAIN_URL_RE = saved
+    assert text.safe_url(url, base) == full

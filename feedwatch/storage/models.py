@@ -38,10 +38,6 @@ class ItemRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_items_arxiv_id", "arxiv_id", unique=True),
         Index("ix_items_canonical_url", "canonical_url"),
-        Index("ix_items_published", "published"),
-        Index("ix_items_first_seen", "first_seen"),
-        Index("ix_items_source", "source"),
-        Index("ix_items_enrich_state", "enrich_state"),
     )
     id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     source: str = Field(sa_column=Column(Text, nullable=False))

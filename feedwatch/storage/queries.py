@@ -55,8 +55,9 @@ def list_items(db: Database, *, source: str | None = None, since: str | None = N
     """
     where, params = [], {}
     if query:
-        from .search import where_sql
+        from .search import sync_index, where_sql
         where, params = where_sql(query, db.dialect)
+        sync_index(db)
     if source:
         where.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :source)")
         params["source"] = source

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from .db import Conn, Database
 from .queries import QueryError, parse_since
 
-__all__ = ["Query", "QueryError", "Term", "count_items", "parse_query", "search_items", "where_sql"]
+__all__ = ["Query", "QueryError", "Term", "count_items", "parse_query", "search_items", "sync_index", "where_sql"]
 
 KEYS = ("tag", "source", "asset", "is", "since")
 FLAGS = ("unread", "read", "starred")
@@ -157,8 +157,8 @@ def parse_query(text: str) -> Query:
         elif key == "since":
             try:
                 when = parse_since(value)
-            except QueryError:
-                raise QueryError(f"since:{value} is not a date or age (use 7d, 12h, 2w, 2026-11-01 "
+            except (QueryError, ValueError, OverflowError):   # "99999999d", year 0: out of range
+                raise QueryError(f"since:{value[:40]} is not a date or age (use 7d, 12h, 2w, 2026-11-01 "
                                  "or an ISO time)") from None
             if neg:
                 q.until = when if q.until is None else min(q.until, when)
@@ -201,7 +201,6 @@ class _Backend:
     Everything except words and phrases is portable SQL shared by both backends (`_where`)."""
 
     no_limit = ""       # what a query with an OFFSET but no LIMIT needs
-
 
     def id_in(self, subquery: str) -> str:
         """items.id is one of the subquery's ids."""
@@ -391,13 +390,14 @@ def _asset_condition(asset: str, p: _Params, backend: _Backend) -> str:
 def _where(q: Query, backend: _Backend) -> tuple[list[str], dict]:
     p = _Params()
     where: list[str] = []
-    tags = list(dict.fromkeys(t.lower() for t in q.tags))
-    text = backend.match_all(q.terms, tags, p)
+    tags = [t.lower() for t in q.tags]
+    text = backend.match_all(q.terms, list(dict.fromkeys(tags)), p)
     if text:
         where.append(text)
     if q.exclude_terms:
         where.append(f"NOT ({backend.match_any(q.exclude_terms, p)})")
-    for values, condition, negate in ((tags, _tag_condition, False), ([t.lower() for t in q.exclude_tags], _tag_condition, True),
+    for values, condition, negate in ((tags, _tag_condition, False),
+                                      ([t.lower() for t in q.exclude_tags], _tag_condition, True),
                                       (q.sources, _source_condition, False),
                                       (q.exclude_sources, _source_condition, True),
                                       (q.assets, _asset_condition, False),
@@ -425,6 +425,40 @@ def _count(c: Conn, where: list[str], params: dict) -> int:
 
 # -- the API -------------------------------------------------------------------------------------
 
+SYNC_BATCH = 2000
+_FTS_VALUES = ("id, title, summary, COALESCE(ai_summary, ''), content, authors, "
+               "tags || ' ' || enrich_tags || ' ' || user_tags")
+
+
+def pending_index(db: Database) -> int:
+    """How many items wait to be (re)indexed (always 0 on PostgreSQL, whose index is a generated column)."""
+    if db.dialect != "sqlite":
+        return 0
+    return int(db.query("SELECT COUNT(*) AS n FROM search_queue")[0]["n"])
+
+
+def sync_index(db: Database, batch: int = SYNC_BATCH) -> int:
+    """Move queued items into the SQLite FTS index, a batch per transaction; returns how many.
+
+    Safe to run from several processes at once (each batch holds the write lock; a row changed
+    meanwhile is simply queued again)."""
+    if db.dialect != "sqlite":
+        return 0
+    done = 0
+    while True:
+        with db.transaction() as c:
+            ids = [r["item_id"] for r in c.execute("SELECT item_id FROM search_queue LIMIT :n", {"n": batch})]
+            if not ids:
+                return done
+            params = {f"i{n}": v for n, v in enumerate(ids)}
+            clause = ", ".join(":" + k for k in params)
+            c.execute(f"DELETE FROM items_fts WHERE rowid IN ({clause})", params)
+            c.execute(f"INSERT INTO items_fts (rowid, title, summary, ai_summary, content, authors, tags) "
+                      f"SELECT {_FTS_VALUES} FROM items WHERE id IN ({clause})", params)
+            c.execute(f"DELETE FROM search_queue WHERE item_id IN ({clause})", params)
+        done += len(ids)
+
+
 def where_sql(query: Query | str, dialect: str) -> tuple[list[str], dict]:
     """SQL conditions on `items` (ANDed) and their parameters (named q_N), for callers that add
     their own columns and filters (`list_items`). `search_items` and `count_items` plan better."""
@@ -439,6 +473,8 @@ def search_items(db: Database, query: Query | str, *, limit: int | None = None, 
     offset = max(int(offset), 0)
     if limit == 0:
         return []
+    if q.terms or q.exclude_terms:
+        sync_index(db)
     with db.transaction(write=False) as c:
         return _backend(db.dialect).page(c, q, limit, offset)
 
@@ -446,5 +482,7 @@ def search_items(db: Database, query: Query | str, *, limit: int | None = None, 
 def count_items(db: Database, query: Query | str) -> int:
     """How many items match the query (for "123 matches" while typing)."""
     q = parse_query(query) if isinstance(query, str) else query
+    if q.terms or q.exclude_terms:
+        sync_index(db)
     with db.transaction(write=False) as c:
         return _backend(db.dialect).count(c, q)

@@ -94,20 +94,16 @@ CREATE TABLE llm_spend (
 	completion_tokens INTEGER DEFAULT '0' NOT NULL, 
 	PRIMARY KEY (day)
 );
-CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, ai_summary, content, authors, tags, content='items_fts_source', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
-CREATE VIEW items_fts_source (id, title, summary, ai_summary, content, authors, tags) AS SELECT id, title, summary, COALESCE(ai_summary, ''), content, authors, tags || ' ' || enrich_tags || ' ' || user_tags FROM items;
+CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, ai_summary, content, authors, tags, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+CREATE TABLE search_queue (item_id INTEGER PRIMARY KEY);
 CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
 CREATE INDEX ix_items_canonical_url ON items (canonical_url);
-CREATE INDEX ix_items_published ON items (published);
-CREATE INDEX ix_items_first_seen ON items (first_seen);
-CREATE INDEX ix_items_source ON items (source);
 CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
-CREATE INDEX ix_items_enrich_state ON items (enrich_state);
 CREATE INDEX ix_enrichments_cache_key ON enrichments (cache_key);
 CREATE INDEX ix_enrichments_item_id ON enrichments (item_id);
 CREATE INDEX ix_asset_links_asset ON asset_links (asset);
 CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, state, starred, tags, enrich_tags, user_tags);
-CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT INTO items_fts (rowid, title, summary, ai_summary, content, authors, tags) VALUES (new.id, new.title, new.summary, COALESCE(new.ai_summary, ''), new.content, new.authors, new.tags || ' ' || new.enrich_tags || ' ' || new.user_tags); END;
-CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT INTO items_fts (items_fts, rowid, title, summary, ai_summary, content, authors, tags) VALUES ('delete', old.id, old.title, old.summary, COALESCE(old.ai_summary, ''), old.content, old.authors, old.tags || ' ' || old.enrich_tags || ' ' || old.user_tags); END;
-CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT INTO items_fts (items_fts, rowid, title, summary, ai_summary, content, authors, tags) VALUES ('delete', old.id, old.title, old.summary, COALESCE(old.ai_summary, ''), old.content, old.authors, old.tags || ' ' || old.enrich_tags || ' ' || old.user_tags); INSERT INTO items_fts (rowid, title, summary, ai_summary, content, authors, tags) VALUES (new.id, new.title, new.summary, COALESCE(new.ai_summary, ''), new.content, new.authors, new.tags || ' ' || new.enrich_tags || ' ' || new.user_tags); END;
+CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
+CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
+CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 INSERT INTO alembic_version (version_num) VALUES ('0003');

@@ -59,9 +59,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_items_arxiv_id", "items", ["arxiv_id"], unique=True)
     op.create_index("ix_items_canonical_url", "items", ["canonical_url"])
-    op.create_index("ix_items_published", "items", ["published"])
-    op.create_index("ix_items_first_seen", "items", ["first_seen"])
-    op.create_index("ix_items_source", "items", ["source"])
+    # list order (COALESCE(published, first_seen), id) gets its own index with the search objects in 0003;
+    # every extra index here costs each of the thousands of inserts of a cold fetch
     op.create_table(
         "item_sources",
         sa.Column("source", sa.Text, primary_key=True),

@@ -22,7 +22,6 @@ def upgrade() -> None:
         batch.add_column(sa.Column("enrich_attempts", sa.Integer, nullable=False, server_default="0"))
         batch.add_column(sa.Column("enrich_after", sa.Text))
         batch.add_column(sa.Column("enriched_key", sa.Text))
-    op.create_index("ix_items_enrich_state", "items", ["enrich_state"])
     op.create_table(
         "enrichments",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -72,7 +71,6 @@ def downgrade() -> None:
     op.drop_table("llm_spend")
     op.drop_table("asset_links")
     op.drop_table("enrichments")
-    op.drop_index("ix_items_enrich_state", "items")
     with op.batch_alter_table("items") as batch:
         for col in ("enriched_key", "enrich_after", "enrich_attempts", "enrich_error", "enrich_state",
                     "relevance", "enrich_tags", "ai_summary"):

@@ -3,13 +3,14 @@
 Revision ID: 0003
 Revises: 0002
 
-SQLite: `items_fts` is an FTS5 *external-content* table; its content is the view `items_fts_source`
-(one row per item: title, summary, ai_summary, content, authors and the union of the three tag
-columns as text), so the index stores no second copy of the text and `'rebuild'` /
-`'integrity-check'` work. Triggers on items keep it in sync; the UPDATE trigger fires only when an
-indexed column changes, so marking read or starring never touches the index. The trigger bodies
-repeat the view's expressions exactly (an external-content 'delete' must be given the values that
-were indexed).
+SQLite: `items_fts` is an FTS5 table with its own copy of the indexed text (title, summary,
+ai_summary, content, authors, and the three tag lists as one column). It is kept up to date
+*lazily*: triggers on items only queue the changed id in `search_queue` (microseconds), and
+`feedwatch.storage.search.sync_index` moves queued rows into the index in bulk before a search
+(and in the background in the TUI). Indexing inside the ingest transaction cost ~0.6 ms an item
+here, tripling a cold fetch and making every enrichment update re-index whole items; lemon24/reader
+splits `update_search()` from `update_feeds()` for the same reason. Own content (not external)
+is what lets a queued row be replaced by rowid without knowing what was indexed before.
 
 PostgreSQL: a stored generated column `items.search_vector` (to_tsvector 'simple', weighted
 title A, summaries B, authors/tags C, content D) with a GIN index; no trigger needed.
@@ -21,8 +22,8 @@ filter-only query such as `is:unread` or `tag:x` then never reads one (100k item
 
 None of these objects is in the SQLModel classes: tests/test_storage.py filters them out when comparing
 the schema with `models.py`. A later migration that *recreates* items (batch mode with a column
-drop or type change on SQLite) must drop the triggers and the view first and recreate them after,
-then run `INSERT INTO items_fts(items_fts) VALUES('rebuild')`.
+drop or type change on SQLite) must drop the triggers first, recreate them after, and queue every
+item again (`INSERT INTO search_queue SELECT id FROM items`).
 """
 from alembic import op
 
@@ -35,25 +36,17 @@ FTS_COLUMNS = ("title", "summary", "ai_summary", "content", "authors", "tags")
 INDEXED = ("title", "summary", "ai_summary", "content", "authors", "tags", "enrich_tags", "user_tags")
 
 
-def _values(p: str) -> str:
-    """The indexed values of one items row; p is '' (the view), 'new.' or 'old.' (triggers)."""
-    return (f"{p}title, {p}summary, COALESCE({p}ai_summary, ''), {p}content, {p}authors, "
-            f"{p}tags || ' ' || {p}enrich_tags || ' ' || {p}user_tags")
-
-
-_COLS = ", ".join(FTS_COLUMNS)
-_DELETE = f"INSERT INTO items_fts (items_fts, rowid, {_COLS}) VALUES ('delete', old.id, {_values('old.')});"
-_INSERT = f"INSERT INTO items_fts (rowid, {_COLS}) VALUES (new.id, {_values('new.')});"
+_QUEUE = "INSERT OR IGNORE INTO search_queue (item_id) VALUES"
 
 SQLITE_UP = (
     # keep every statement free of ";\n" inside it: sqlite_baseline.sql is split on that
-    "CREATE VIEW items_fts_source (id, " + _COLS + ") AS SELECT id, " + _values("") + " FROM items",
-    "CREATE VIRTUAL TABLE items_fts USING fts5(" + _COLS + ", content='items_fts_source', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
-    f"CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN {_INSERT} END",
-    f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN {_DELETE} END",
-    f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {', '.join(INDEXED)} ON items BEGIN {_DELETE} {_INSERT} END",
-    "INSERT INTO items_fts (items_fts) VALUES ('rebuild')",
+    "CREATE VIRTUAL TABLE items_fts USING fts5(" + ", ".join(FTS_COLUMNS) + ", "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+    "CREATE TABLE search_queue (item_id INTEGER PRIMARY KEY)",
+    f"CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN {_QUEUE} (new.id); END",
+    f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN {_QUEUE} (old.id); END",
+    f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {', '.join(INDEXED)} ON items BEGIN {_QUEUE} (new.id); END",
+    "INSERT INTO search_queue (item_id) SELECT id FROM items",
     "CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, state, starred, tags, "
     "enrich_tags, user_tags)",
 )
@@ -63,7 +56,7 @@ SQLITE_DOWN = (
     "DROP TRIGGER IF EXISTS items_fts_ad",
     "DROP TRIGGER IF EXISTS items_fts_ai",
     "DROP TABLE IF EXISTS items_fts",
-    "DROP VIEW IF EXISTS items_fts_source",
+    "DROP TABLE IF EXISTS search_queue",
 )
 
 # 'simple': no stemming or stop words, so every typed word (model names, "gpt-4o") is findable and
