@@ -102,6 +102,17 @@ class FeedwatchApp(App):
         self.table.focus()
         self.status.say(f"{triage.count(self.db, View('all'))} items · {len(self.config.sources)} sources · "
                         "press ? for help")
+        self.index_for_search()
+
+    @work(exclusive=True, group="index", thread=True)
+    def index_for_search(self) -> None:
+        """Bring the search index up to date in the background, so the first search is instant."""
+        from ..storage.search import sync_index
+        db = Database(self.db.url)
+        try:
+            sync_index(db)
+        finally:
+            db.close()
 
     def on_unmount(self) -> None:
         if self.db is not None:
@@ -363,6 +374,7 @@ class FeedwatchApp(App):
             f"{summary.count('error')} failed"))
         self.refresh_sidebar()
         self.table.load(self.db, self.view)
+        self.index_for_search()
 
     @on(FetchProgressed)
     def _fetch_progressed(self, event: FetchProgressed) -> None:
@@ -386,6 +398,7 @@ class FeedwatchApp(App):
             f"enriched with {s.enricher}: {s.done} done, {s.cached} cached, {s.failed} failed{note}", bool(s.failed)))
         self.refresh_sidebar()
         self.table.load(self.db, self.view)
+        self.index_for_search()
 
     # -- command palette ---------------------------------------------------------------------------
     def get_system_commands(self, screen):
