@@ -160,9 +160,9 @@ async def test_hostile_titles_render_literally_and_trigger_nothing(db_url):
         for _ in range(12):                # walk over every row: the preview renders each title too
             row = app.table.get_row_at(app.table.cursor_row)
             shown_titles.append(row[3].plain)
+            await pilot.pause(app.PREVIEW_DELAY + 0.05)       # the preview follows once the cursor rests
             previews.append(str(app.query_one("#preview-body").content))
             await pilot.press("j")
-            await pilot.pause()
         # entries were written uncleaned on purpose: the UI itself must show them literally and safely
         for expected in ("[bold]x[/] bold markup", "[@click=app.quit]y[/] click action", "lone [/] closing tag",
                          "bidi gnp.exe and ansi"):

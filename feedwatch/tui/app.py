@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Input
@@ -83,6 +84,7 @@ class FeedwatchApp(App):
         self.view = View("inbox")
         self.search_text = ""
         self.parse_executor_factory = parse_executor_factory
+        self._preview_timer = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -166,9 +168,24 @@ class FeedwatchApp(App):
     def _view_chosen(self, event: Sidebar.ViewChosen) -> None:
         self.load_view(event.view)
 
+    PREVIEW_DELAY = 0.08   # s: while j/k is held only the list repaints; the preview follows when it settles
+
     @on(ItemTable.ItemHighlighted)
     def _item_highlighted(self, event: ItemTable.ItemHighlighted) -> None:
-        self.query_one(Preview).show(triage.item_detail(self.db, event.item_id) if event.item_id else None)
+        # A preview update re-lays out the screen (~10x the cost of moving the cursor), so it waits
+        # until the cursor has stopped for a moment.
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(self.PREVIEW_DELAY, partial(self._show_preview, event.item_id))
+
+    def _show_preview(self, item_id: int | None) -> None:
+        self._preview_timer = None
+        try:
+            table, preview = self.table, self.query_one(Preview)
+        except NoMatches:   # the app is closing
+            return
+        if item_id == table.current_id:
+            preview.show(triage.item_detail(self.db, item_id) if item_id else None)
 
     @on(ItemTable.RowSelected)
     def _row_selected(self, event) -> None:
@@ -233,7 +250,9 @@ class FeedwatchApp(App):
             triage.set_state(self.db, [row["id"]], "read")
             self.table.update_item(row["id"], state="read")
         main.add_class("full-preview")
-        self.query_one(Preview).focus()
+        preview = self.query_one(Preview)
+        preview.show(triage.item_detail(self.db, row["id"]), full=True)
+        preview.focus()
 
     def action_escape(self) -> None:
         main = self.query_one("#main")

@@ -184,7 +184,9 @@ class Preview(VerticalScroll):
     def compose(self):
         yield Static(id="preview-body")
 
-    def show(self, detail: dict | None) -> None:
+    PEEK_CHARS = 1500   # of the original text while browsing; all of it when the item is opened
+
+    def show(self, detail: dict | None, full: bool = False) -> None:
         body = self.query_one("#preview-body", Static)
         if detail is None:
             body.update(Content("Nothing selected."))
@@ -223,7 +225,10 @@ class Preview(VerticalScroll):
         text = detail.get("content") or detail.get("summary") or ""
         if text:
             t.append("\nOriginal text\n", style="bold cyan")
-            t.append(safe.body(text, 20000).plain + "\n")
+            limit = 50000 if full else self.PEEK_CHARS
+            t.append(safe.body(text, limit).plain + "\n")
+            if not full and len(text) > limit:
+                t.append("enter shows the whole text\n", style="dim")
         if detail.get("enrich_error"):
             t.append(f"\nEnrichment pending: {safe.line(detail['enrich_error'], 300).plain}\n", style="red")
         body.update(t)
