@@ -232,3 +232,26 @@ def test_view_pages_load_lazily(tmp_path):
     assert len(page(db, View("inbox"), limit=200)) == 200
     assert len(page(db, View("inbox"), offset=400, limit=200)) == 50
     db.close()
+
+
+async def test_jumping_to_the_end_of_a_long_list_loads_only_a_window(tmp_path):
+    db = open_database(str(tmp_path / "long.db"))
+    entries = [Entry(guid=f"g{i}", title=f"Item {i:04d}", published=f"2026-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
+               for i in range(1500)]
+    with db.transaction() as c:
+        write_entries(c, "lab-blog", entries, [], "2026-11-27T00:00:00Z")
+    db.close()
+    app = app_for(f"sqlite:///{tmp_path / 'long.db'}")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        table = app.table
+        assert table.row_count <= table.PAGE and table.start == 1500 - table.PAGE
+        assert table.rows_by_id[table.current_id]["title"] == "Item 0000"          # the oldest item
+        for _ in range(table.PAGE):                                                 # walk up past the window
+            await pilot.press("k")
+        assert table.rows_by_id[table.current_id]["title"] == f"Item {table.PAGE:04d}"
+        assert table.start < 1500 - table.PAGE
+        await pilot.press("g")
+        await pilot.pause()
+        assert table.start == 0 and table.rows_by_id[table.current_id]["title"] == "Item 1499"

@@ -68,6 +68,7 @@ class ItemTable(DataTable):
     """The item list; loads a page at a time so 100,000 items open instantly."""
 
     PAGE = 200
+    WINDOW = 600   # rows kept when the window moves back up
 
     class ItemHighlighted(Message):
         def __init__(self, item_id: int | None) -> None:
@@ -83,6 +84,7 @@ class ItemTable(DataTable):
         self.exhausted = False
         self.rows_by_id: dict[int, dict] = {}
         self._loading = False
+        self.start = 0
 
     def on_mount(self) -> None:
         for label, key, width in self.COLUMNS:
@@ -109,33 +111,59 @@ class ItemTable(DataTable):
     def load(self, db, view: View, ids: list[int] | None = None) -> None:
         self.db, self.view, self.ids = db, view, ids
         self.clear()
-        self.loaded = 0
+        self.start = 0        # position in the whole view of the table's first row
+        self.loaded = 0       # position in the whole view just past the table's last row
         self.exhausted = False
         self.rows_by_id = {}
         self.load_more()
         self.post_message(self.ItemHighlighted(self.current_id))
+
+    def _fetch(self, offset: int, limit: int) -> list[dict]:
+        if self.ids is not None:
+            return triage.page(self.db, self.view, ids=self.ids[offset:offset + limit])
+        return triage.page(self.db, self.view, offset=offset, limit=limit)
+
+    def _total(self) -> int:
+        return len(self.ids) if self.ids is not None else triage.count(self.db, self.view)
+
+    def _add(self, rows: list[dict]) -> None:
+        for r in rows:
+            self.rows_by_id[r["id"]] = r
+            self.add_row(*self._cells(r), key=str(r["id"]))
 
     def load_more(self) -> None:
         if self.exhausted or self.db is None or self._loading:
             return
         self._loading = True
         try:
-            self._load_page()
+            rows = self._fetch(self.loaded, self.PAGE)
+            self.loaded += len(rows)
+            self.exhausted = len(rows) < self.PAGE or (self.ids is not None and self.loaded >= len(self.ids))
+            self._add(rows)
         finally:
             self._loading = False
 
-    def _load_page(self) -> None:
-        if self.ids is not None:
-            chunk = self.ids[self.loaded:self.loaded + self.PAGE]
-            rows = triage.page(self.db, self.view, ids=chunk)
-            self.exhausted = self.loaded + len(chunk) >= len(self.ids)
-        else:
-            rows = triage.page(self.db, self.view, offset=self.loaded, limit=self.PAGE)
-            self.exhausted = len(rows) < self.PAGE
-        self.loaded += len(rows) if self.ids is None else len(chunk)
-        for r in rows:
-            self.rows_by_id[r["id"]] = r
-            self.add_row(*self._cells(r), key=str(r["id"]))
+    def _window(self, start: int, count: int, cursor: int) -> None:
+        """Show rows [start, start + count) of the view with the cursor on view position `cursor`:
+        G and scrolling back up from a jump never load the whole view (100,000 rows would take minutes)."""
+        self._loading = True
+        try:
+            self.clear()
+            self.rows_by_id = {}
+            rows = self._fetch(start, count)
+            self.start, self.loaded = start, start + len(rows)
+            self.exhausted = self.loaded >= self._total()
+            self._add(rows)
+        finally:
+            self._loading = False
+        self.move_cursor(row=max(0, min(cursor - start, self.row_count - 1)), animate=False)
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row == 0 and self.start > 0:
+            new_start = max(0, self.start - self.PAGE)
+            self._window(new_start, (self.start - new_start) + min(self.row_count, self.WINDOW), self.start - 1)
+            return
+        super().action_cursor_up()
 
     def _cells(self, r: dict) -> list:
         mark = Text("★" if r["starred"] else ("●" if r["state"] == "unread" else " "),
@@ -170,12 +198,18 @@ class ItemTable(DataTable):
         self.post_message(self.ItemHighlighted(self.current_id))
 
     def action_first(self) -> None:
-        self.move_cursor(row=0)
+        if self.start > 0:
+            self._window(0, self.PAGE, 0)
+        else:
+            self.move_cursor(row=0)
 
     def action_last(self) -> None:
-        while not self.exhausted:
-            self.load_more()
-        self.move_cursor(row=max(self.row_count - 1, 0))
+        if self.exhausted:
+            self.move_cursor(row=max(self.row_count - 1, 0))
+            return
+        total = self._total()
+        start = max(0, total - self.PAGE)
+        self._window(start, total - start, total - 1)
 
 
 class Preview(VerticalScroll):
