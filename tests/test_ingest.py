@@ -122,6 +122,9 @@ async def test_one_bad_source_never_stops_the_others(http_server, db):
     health = source_health(db)
     assert health["e500"].consecutive_errors == 1 and health["e500"].last_error.startswith("HTTP 500")
     assert health["ok"].consecutive_errors == 0
+    failures = {r["source"]: r for r in db.query("SELECT source, status, error FROM fetch_failures")}
+    assert set(failures) == {"e500", "e404", "html", "slow", "down"}     # the weekly digest's "sources that failed"
+    assert failures["e404"]["status"] == 404 and failures["html"]["error"].startswith("cannot parse")
 
 
 async def test_retry_after_is_honoured(http_server, db):

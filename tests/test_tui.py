@@ -126,16 +126,52 @@ async def test_edit_tags_and_needs_experiment(db_url):
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, TagScreen)
-        await pilot.press(*"eval, urgent")
+        await pilot.press(*"eval, urgent, needs-experiment")
         await pilot.press("enter")
         await pilot.pause()
-        assert item_detail(app.db, item)["user_tags"] == ["eval", "urgent"]
-        await pilot.press("x")
-        await pilot.pause()
-        assert "needs-experiment" in item_detail(app.db, item)["user_tags"]
+        assert item_detail(app.db, item)["user_tags"] == ["eval", "needs-experiment", "urgent"]
         await pilot.press("4")
         await pilot.pause()
         assert list(app.table.rows_by_id) == [item]
+
+
+async def test_experiment_from_an_item_and_its_lifecycle(db_url):
+    from feedwatch.storage import experiments
+    from feedwatch.tui.experiments import ExperimentForm, ExperimentsScreen, OutcomePrompt
+    app = app_for(db_url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("3")                       # Affects our stack: the deprecation of a model we run on
+        await pilot.pause()
+        item = app.table.current_id
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExperimentForm)
+        assert app.screen.query_one("#exp-assets").value == "support-summarizer"   # prefilled from the link
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [e] = experiments.list_experiments(app.db)
+        assert e.items == [item] and e.assets == ["support-summarizer"] and e.status == "proposed"
+        assert e.title.startswith("Follow up: ")
+        await pilot.press("X")
+        await pilot.pause()
+        assert isinstance(app.screen, ExperimentsScreen)
+        await pilot.press("d")                       # proposed -> done is refused with a message, nothing changes
+        await pilot.pause()
+        if isinstance(app.screen, OutcomePrompt):
+            await pilot.press("enter")
+            await pilot.pause()
+        assert experiments.get(app.db, e.id).status == "proposed"
+        await pilot.press("r")
+        await pilot.pause()
+        assert experiments.get(app.db, e.id).status == "running"
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomePrompt)
+        await pilot.press("enter")                   # the first outcome: improved
+        await pilot.pause()
+        done = experiments.get(app.db, e.id)
+        assert (done.status, done.outcome) == ("done", "improved") and done.closed_at
+        assert [h["what"] for h in done.history][-1].startswith("status running -> done")
 
 
 async def test_help_screen_and_quit(db_url):

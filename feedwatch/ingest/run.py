@@ -211,10 +211,13 @@ class FetchRun:
         keep_lm = state.last_modified if state and state.url == url else None
 
         def store():
+            from ..storage.health import record_fetch_failure
+            attempt = _iso(datetime.now(timezone.utc))
             with self.db.transaction() as c:
                 record_fetch(c, name=source.name, kind=source.kind, url=url, etag=keep_etag,
-                             last_modified=keep_lm, attempt=_iso(datetime.now(timezone.utc)), success=False,
+                             last_modified=keep_lm, attempt=attempt, success=False,
                              status=status, error=message, consecutive_errors=errors, next_due=next_due)
+                record_fetch_failure(c, source.name, attempt, status, message)   # the weekly digest reports these
         try:
             await asyncio.get_running_loop().run_in_executor(self._writer, store)
         except StorageError as exc:

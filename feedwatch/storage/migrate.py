@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .db import Database, StorageError
 
-HEAD = "0003"   # tests check this equals the newest revision in migrations/versions
+HEAD = "0004"   # tests check this equals the newest revision in migrations/versions
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

@@ -133,3 +133,79 @@ class LLMSpendRow(SQLModel, table=True):
     calls: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     prompt_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     completion_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+
+
+class ExperimentRow(SQLModel, table=True):
+    """A team experiment: proposed -> running -> done | abandoned; `version` guards concurrent edits."""
+
+    __tablename__ = "experiments"
+    __table_args__ = (Index("ix_experiments_updated_at", "updated_at"),)
+    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    hypothesis: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    status: str = Field(default="proposed", sa_column=Column(Text, nullable=False, server_default="proposed"))
+    outcome: Optional[str] = Field(default=None, sa_column=Column(Text))
+    owner: Optional[str] = Field(default=None, sa_column=Column(Text))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    results: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: str = Field(sa_column=Column(Text, nullable=False))
+    closed_at: Optional[str] = Field(default=None, sa_column=Column(Text))
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+
+
+class ExperimentItemRow(SQLModel, table=True):
+    """An item an experiment is about (many per experiment)."""
+
+    __tablename__ = "experiment_items"
+    __table_args__ = (Index("ix_experiment_items_item_id", "item_id"),)
+    experiment_id: int = Field(sa_column=Column(Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
+                                                primary_key=True))
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True))
+
+
+class ExperimentAssetRow(SQLModel, table=True):
+    """One of our prompts or pipelines an experiment is about (many per experiment)."""
+
+    __tablename__ = "experiment_assets"
+    __table_args__ = (Index("ix_experiment_assets_asset", "asset"),)
+    experiment_id: int = Field(sa_column=Column(Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
+                                                primary_key=True))
+    asset: str = Field(sa_column=Column(Text, primary_key=True))
+
+
+class ExperimentLinkRow(SQLModel, table=True):
+    """An external run or report of an experiment (MLflow, W&B, promptfoo, ...)."""
+
+    __tablename__ = "experiment_links"
+    experiment_id: int = Field(sa_column=Column(Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
+                                                primary_key=True))
+    url: str = Field(sa_column=Column(Text, primary_key=True))
+    label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    added_at: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ExperimentHistoryRow(SQLModel, table=True):
+    """Who changed what on an experiment, and when ("status proposed -> running")."""
+
+    __tablename__ = "experiment_history"
+    __table_args__ = (Index("ix_experiment_history_experiment_id", "experiment_id"),
+                      Index("ix_experiment_history_at", "at"))
+    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    experiment_id: int = Field(sa_column=Column(Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
+                                                nullable=False))
+    at: str = Field(sa_column=Column(Text, nullable=False))
+    who: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    what: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class FetchFailureRow(SQLModel, table=True):
+    """One failed fetch of one source (the weekly digest lists the sources that failed in the week)."""
+
+    __tablename__ = "fetch_failures"
+    __table_args__ = (Index("ix_fetch_failures_at", "at"),)
+    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    at: str = Field(sa_column=Column(Text, nullable=False))
+    status: Optional[int] = Field(default=None, sa_column=Column(Integer))
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

@@ -64,7 +64,8 @@ class FeedwatchApp(App):
         Binding("s", "star", "Star"),
         Binding("t", "tags", "Tags"),
         Binding("a", "link", "Assets"),
-        Binding("x", "needs_experiment", "Experiment"),
+        Binding("x", "new_experiment", "Experiment"),
+        Binding("X", "experiments", "Experiments"),
         Binding("o", "open_browser", "Browser"),
         Binding("y", "copy_link", "Copy link", show=False),
         Binding("slash", "search", "Search"),
@@ -295,14 +296,35 @@ class FeedwatchApp(App):
         self.table.update_item(item_id, tags=merged, user_tags=detail["user_tags"])
         self.query_one(Preview).show(detail)
 
-    def action_needs_experiment(self) -> None:
+    def action_new_experiment(self) -> None:
+        """x: a prefilled experiment form for the current item (its linked assets preselected)."""
+        from .experiments import ExperimentForm
         row = self._current()
         if row is None:
             return
-        present = triage.toggle_user_tag(self.db, row["id"], NEEDS_EXPERIMENT)
-        tags = set(row["tags"]) | {NEEDS_EXPERIMENT} if present else set(row["tags"]) - {NEEDS_EXPERIMENT}
-        self.table.update_item(row["id"], tags=sorted(tags))
-        self.notify("marked as needing an experiment" if present else "no longer needs an experiment")
+        assets = [link["asset"] for link in (triage.item_detail(self.db, row["id"]) or {}).get("links", [])
+                  if link["status"] != "dismissed"]
+        self.push_screen(ExperimentForm(f"Follow up: {row['title']}"[:200], assets),
+                         partial(self._experiment_created, row["id"]))
+
+    def _experiment_created(self, item_id: int, form: dict | None) -> None:
+        if form is None:
+            return
+        from ..storage import experiments
+        who = self.config.user or _login()
+        try:
+            e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id], assets=form["assets"],
+                                   owner=who, who=who)
+        except experiments.ExperimentError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id)["user_tags"]:
+            triage.toggle_user_tag(self.db, item_id, NEEDS_EXPERIMENT)   # it has one now
+        self.notify(f"experiment {e.id} proposed; X lists experiments", markup=False)
+
+    def action_experiments(self) -> None:
+        from .experiments import ExperimentsScreen
+        self.push_screen(ExperimentsScreen(self.db, self.config.user or _login()))
 
     def action_link(self) -> None:
         row = self._current()

@@ -17,7 +17,7 @@ HELP = [
     ("j / k, ↓ / ↑", "next / previous item"), ("g / G", "first / last item"),
     ("enter", "open the item (marks it read)"), ("space or m", "toggle read / unread"), ("s", "star / unstar"),
     ("t", "edit your tags"), ("a", "link to an asset, confirm or dismiss a suggested link"),
-    ("x", "mark / unmark as needing an experiment"), ("o", "open the link in the browser (http(s) only)"),
+    ("x", "new experiment from the item (prefilled)"), ("X", "experiments: r running, d done, b abandon, n note, l link"), ("o", "open the link in the browser (http(s) only)"),
     ("y", "copy the link"), ("/", "search: words, \"phrase\", tag: source: asset: is:unread is:starred since:7d"),
     ("escape", "leave search / close"), ("r", "refresh every source in the background"),
     ("e", "enrich pending items in the background"), ("1 … 9", "jump to a view in the sidebar"),

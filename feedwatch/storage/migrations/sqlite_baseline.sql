@@ -96,6 +96,59 @@ CREATE TABLE llm_spend (
 );
 CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, ai_summary, content, authors, tags, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
 CREATE TABLE search_queue (item_id INTEGER PRIMARY KEY);
+CREATE TABLE experiments (
+	id INTEGER NOT NULL, 
+	title TEXT NOT NULL, 
+	hypothesis TEXT DEFAULT '' NOT NULL, 
+	status TEXT DEFAULT 'proposed' NOT NULL, 
+	outcome TEXT, 
+	owner TEXT, 
+	notes TEXT DEFAULT '' NOT NULL, 
+	results TEXT DEFAULT '' NOT NULL, 
+	created_at TEXT NOT NULL, 
+	updated_at TEXT NOT NULL, 
+	closed_at TEXT, 
+	version INTEGER DEFAULT '1' NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE TABLE experiment_items (
+	experiment_id INTEGER NOT NULL, 
+	item_id INTEGER NOT NULL, 
+	PRIMARY KEY (experiment_id, item_id), 
+	FOREIGN KEY(experiment_id) REFERENCES experiments (id) ON DELETE CASCADE, 
+	FOREIGN KEY(item_id) REFERENCES items (id) ON DELETE CASCADE
+);
+CREATE TABLE experiment_assets (
+	experiment_id INTEGER NOT NULL, 
+	asset TEXT NOT NULL, 
+	PRIMARY KEY (experiment_id, asset), 
+	FOREIGN KEY(experiment_id) REFERENCES experiments (id) ON DELETE CASCADE
+);
+CREATE TABLE experiment_links (
+	experiment_id INTEGER NOT NULL, 
+	url TEXT NOT NULL, 
+	label TEXT DEFAULT '' NOT NULL, 
+	added_at TEXT NOT NULL, 
+	PRIMARY KEY (experiment_id, url), 
+	FOREIGN KEY(experiment_id) REFERENCES experiments (id) ON DELETE CASCADE
+);
+CREATE TABLE experiment_history (
+	id INTEGER NOT NULL, 
+	experiment_id INTEGER NOT NULL, 
+	at TEXT NOT NULL, 
+	who TEXT DEFAULT '' NOT NULL, 
+	what TEXT NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(experiment_id) REFERENCES experiments (id) ON DELETE CASCADE
+);
+CREATE TABLE fetch_failures (
+	id INTEGER NOT NULL, 
+	source TEXT NOT NULL, 
+	at TEXT NOT NULL, 
+	status INTEGER, 
+	error TEXT DEFAULT '' NOT NULL, 
+	PRIMARY KEY (id)
+);
 CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
 CREATE INDEX ix_items_canonical_url ON items (canonical_url);
 CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
@@ -103,7 +156,13 @@ CREATE INDEX ix_enrichments_cache_key ON enrichments (cache_key);
 CREATE INDEX ix_enrichments_item_id ON enrichments (item_id);
 CREATE INDEX ix_asset_links_asset ON asset_links (asset);
 CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, state, starred, tags, enrich_tags, user_tags);
+CREATE INDEX ix_experiments_updated_at ON experiments (updated_at);
+CREATE INDEX ix_experiment_items_item_id ON experiment_items (item_id);
+CREATE INDEX ix_experiment_assets_asset ON experiment_assets (asset);
+CREATE INDEX ix_experiment_history_experiment_id ON experiment_history (experiment_id);
+CREATE INDEX ix_experiment_history_at ON experiment_history (at);
+CREATE INDEX ix_fetch_failures_at ON fetch_failures (at);
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
-INSERT INTO alembic_version (version_num) VALUES ('0003');
+INSERT INTO alembic_version (version_num) VALUES ('0004');

@@ -1,0 +1,519 @@
+"""Experiments: what the team tries because of what it read, stored with the items and shared by the team.
+
+An experiment has a title, a hypothesis, a status (proposed -> running -> done | abandoned), an
+outcome once done (improved, regressed, no-change, inconclusive), an owner, Markdown notes (each
+note appended under a timestamped heading) and results, linked items and assets, and links to
+external runs (MLflow, W&B, promptfoo reports). Every change appends a line to its history
+(who, when, what) in the same transaction.
+
+Concurrent edits are optimistic: each row carries a `version`, bumped by every change, and a
+change made with `expected_version` (the version the caller read) is refused with `ConflictError`
+when someone else saved in between, so nothing is silently overwritten. Without
+`expected_version` (the CLI), a change applies to whatever is current.
+
+All errors a user can cause are `ExperimentError` (a ValueError) with a one-line message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+from urllib.parse import urlsplit
+
+from ..dates import utc_now_iso
+from ..text import clean_body, clean_line, safe_url
+from .db import Conn, Database
+
+STATUSES = ("proposed", "running", "done", "abandoned")
+FINAL = ("done", "abandoned")
+OUTCOMES = ("improved", "regressed", "no-change", "inconclusive")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "proposed": ("running", "abandoned"),
+    "running": ("done", "abandoned"),
+    "done": (),
+    "abandoned": (),
+}
+
+TITLE_MAX = 200
+NAME_MAX = 100      # owner, who, asset names
+LABEL_MAX = 60
+TEXT_MAX = 20000    # hypothesis, one note, results
+WHAT_MAX = 300      # one history line
+
+_COLUMNS = "id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, version"
+
+
+class ExperimentError(ValueError):
+    """Something the user asked for that cannot be done; str() is a one-line message."""
+
+
+class NotFoundError(ExperimentError):
+    """No experiment with that id."""
+
+
+class TransitionError(ExperimentError):
+    """A status change that the lifecycle does not allow (e.g. done -> running)."""
+
+
+class ConflictError(ExperimentError):
+    """The experiment changed since the caller read it (another person saved first); nothing was saved."""
+
+    def __init__(self, message: str, experiment_id: int, expected: int, current: int):
+        super().__init__(message)
+        self.experiment_id = experiment_id
+        self.expected = expected
+        self.current = current
+
+
+@dataclass(slots=True)
+class Experiment:
+    id: int
+    title: str
+    hypothesis: str = ""
+    status: str = "proposed"
+    outcome: str | None = None
+    owner: str | None = None
+    notes: str = ""                 # Markdown; each note under a "### <time> (<who>)" heading
+    results: str = ""               # Markdown
+    created_at: str = ""
+    updated_at: str = ""
+    closed_at: str | None = None    # set when done or abandoned
+    version: int = 1                # pass back as expected_version when saving a change
+    items: list[int] = field(default_factory=list)      # item ids, ascending
+    assets: list[str] = field(default_factory=list)     # asset names, sorted
+    links: list[dict] = field(default_factory=list)     # {"url", "label", "added_at"}, oldest first
+    history: list[dict] = field(default_factory=list)   # {"at", "who", "what"}, oldest first
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        """The statuses this experiment may move to ("done" only through close(), with an outcome)."""
+        return TRANSITIONS.get(self.status, ())
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def get(db: Database, experiment_id: int) -> Experiment | None:
+    """One experiment with everything linked to it, or None."""
+    with db.transaction(write=False) as c:
+        rows = c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id", {"id": parse_id(experiment_id)})
+        found = _load(c, rows)
+    return found[0] if found else None
+
+
+def list_experiments(db: Database, status: str | None = None, asset: str | None = None,
+                     item: int | None = None) -> list[Experiment]:
+    """Experiments, most recently changed first; optionally only those with a status, asset or linked item."""
+    where, params = [], {}
+    if status is not None:
+        where.append("status = :status")
+        params["status"] = parse_status(status)
+    if asset is not None:
+        where.append("EXISTS (SELECT 1 FROM experiment_assets a WHERE a.experiment_id = experiments.id "
+                     "AND a.asset = :asset)")
+        params["asset"] = asset.strip()
+    if item is not None:
+        where.append("EXISTS (SELECT 1 FROM experiment_items x WHERE x.experiment_id = experiments.id "
+                     "AND x.item_id = :item)")
+        params["item"] = int(item)
+    sql = (f"SELECT {_COLUMNS} FROM experiments" + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY updated_at DESC, id DESC")
+    with db.transaction(write=False) as c:
+        return _load(c, c.execute(sql, params))
+
+
+def linked_items(db: Database, experiment_id: int) -> list[dict]:
+    """The items an experiment links, with what is needed to show them: id, title, url, source, published."""
+    return db.query("SELECT i.id, i.title, i.url, i.source, i.published FROM experiment_items x "
+                    "JOIN items i ON i.id = x.item_id WHERE x.experiment_id = :id ORDER BY i.id",
+                    {"id": int(experiment_id)})
+
+
+def changed_between(db: Database, since: str, until: str) -> list[dict]:
+    """Experiments with any change (created, updated, closed) in since <= time < until, for the digest.
+
+    Each is `Experiment.to_dict()` plus `created_in_window` and `closed_in_window` (bools) and
+    `changes_in_window` (its history entries in the window, oldest first); most recently changed first.
+    """
+    with db.transaction(write=False) as c:
+        exps = _load(c, c.execute(
+            f"SELECT {_COLUMNS} FROM experiments WHERE EXISTS (SELECT 1 FROM experiment_history h "
+            "WHERE h.experiment_id = experiments.id AND h.at >= :since AND h.at < :until) "
+            "ORDER BY updated_at DESC, id DESC", {"since": since, "until": until}))
+    out = []
+    for e in exps:
+        d = e.to_dict()
+        d["created_in_window"] = since <= e.created_at < until
+        d["closed_in_window"] = e.closed_at is not None and since <= e.closed_at < until
+        d["changes_in_window"] = [h for h in e.history if since <= h["at"] < until]
+        out.append(d)
+    return out
+
+
+def _load(c: Conn, rows: list[dict]) -> list[Experiment]:
+    """Experiments for the given experiments rows, in that order, with their items, assets, links, history."""
+    exps = {r["id"]: Experiment(**r) for r in rows}
+    ids = list(exps)
+    for start in range(0, len(ids), 500):
+        params = {f"e{n}": v for n, v in enumerate(ids[start:start + 500])}
+        inside = ", ".join(":" + k for k in params)
+        for r in c.execute(f"SELECT experiment_id, item_id FROM experiment_items WHERE experiment_id IN ({inside}) "
+                           "ORDER BY item_id", params):
+            exps[r["experiment_id"]].items.append(r["item_id"])
+        for r in c.execute(f"SELECT experiment_id, asset FROM experiment_assets WHERE experiment_id IN ({inside}) "
+                           "ORDER BY asset", params):
+            exps[r["experiment_id"]].assets.append(r["asset"])
+        for r in c.execute(f"SELECT experiment_id, url, label, added_at FROM experiment_links "
+                           f"WHERE experiment_id IN ({inside}) ORDER BY added_at, url", params):
+            exps[r.pop("experiment_id")].links.append(r)
+        for r in c.execute(f"SELECT experiment_id, at, who, what FROM experiment_history "
+                           f"WHERE experiment_id IN ({inside}) ORDER BY id", params):
+            exps[r.pop("experiment_id")].history.append(r)
+    return list(exps.values())
+
+
+# --- changing -----------------------------------------------------------------------------------
+
+def create(db: Database, title: str, hypothesis: str = "", items: Iterable[int] = (), assets: Iterable[str] = (),
+           owner: str | None = None, *, who: str | None = None, now: str | None = None) -> Experiment:
+    """A new proposed experiment (version 1). `who` (for the history) defaults to the owner."""
+    title = _title(title)
+    hypothesis = _text(hypothesis)
+    owner = clean_line(owner or "", NAME_MAX) or None
+    who = _who(who if who is not None else owner)
+    asset_names = _assets(assets)
+    now = now or utc_now_iso()
+    with db.transaction() as c:
+        item_ids = _items(c, items)
+        [row] = c.execute("INSERT INTO experiments (title, hypothesis, status, owner, notes, results, created_at, "
+                          "updated_at, version) VALUES (:title, :hypothesis, 'proposed', :owner, '', '', :now, "
+                          ":now, 1) RETURNING id", {"title": title, "hypothesis": hypothesis, "owner": owner, "now": now})
+        eid = row["id"]
+        c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
+                      [{"e": eid, "i": i} for i in item_ids])
+        c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",
+                      [{"e": eid, "a": a} for a in asset_names])
+        _history(c, eid, now, who, "created")
+        return _load(c, c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id", {"id": eid}))[0]
+
+
+def transition(db: Database, experiment_id: int, status: str, who: str | None,
+               expected_version: int | None = None, *, now: str | None = None) -> Experiment:
+    """Move to another status: proposed -> running | abandoned, running -> abandoned (done: use close())."""
+    return update(db, experiment_id, who, expected_version=expected_version, status=status, now=now)
+
+
+def close(db: Database, experiment_id: int, outcome: str, result: str | None, who: str | None,
+          expected_version: int | None = None, *, now: str | None = None) -> Experiment:
+    """Finish a running experiment: status done, the outcome, and the results text (when given)."""
+    return update(db, experiment_id, who, expected_version=expected_version, status="done", outcome=outcome,
+                  result=result, now=now)
+
+
+def add_note(db: Database, experiment_id: int, text: str, who: str | None, expected_version: int | None = None,
+             *, now: str | None = None) -> Experiment:
+    """Append a note (Markdown) under a "### <time> (<who>)" heading."""
+    return update(db, experiment_id, who, expected_version=expected_version, note=text, now=now)
+
+
+def add_link(db: Database, experiment_id: int, url: str, who: str | None, label: str = "",
+             expected_version: int | None = None, *, now: str | None = None) -> Experiment:
+    """Link an external run or report (http(s) only). An empty label is guessed: MLflow, W&B, promptfoo."""
+    return update(db, experiment_id, who, expected_version=expected_version, link=url, label=label, now=now)
+
+
+def update_fields(db: Database, experiment_id: int, who: str | None, expected_version: int | None,
+                  title: str | None = None, hypothesis: str | None = None, items: Iterable[int] | None = None,
+                  assets: Iterable[str] | None = None, owner: str | None = None, *,
+                  now: str | None = None) -> Experiment:
+    """Edit fields; None leaves one unchanged. `items`/`assets` replace the whole set; owner "" clears it."""
+    return update(db, experiment_id, who, expected_version=expected_version, title=title, hypothesis=hypothesis,
+                  items=items, assets=assets, owner=owner, now=now)
+
+
+def update(db: Database, experiment_id: int, who: str | None, *, expected_version: int | None = None,
+           title: str | None = None, hypothesis: str | None = None, items: Iterable[int] | None = None,
+           assets: Iterable[str] | None = None, owner: str | None = None, status: str | None = None,
+           outcome: str | None = None, result: str | None = None, note: str | None = None,
+           link: str | None = None, label: str = "", now: str | None = None) -> Experiment:
+    """Any combination of changes, all or nothing, in one transaction and one version bump.
+
+    Raises NotFoundError, ConflictError (expected_version is stale), TransitionError, ExperimentError.
+    A call that changes nothing leaves the experiment (and its version) as it was.
+    """
+    eid = parse_id(experiment_id)
+    who = _who(who)
+    now = now or utc_now_iso()
+    # validate what needs no database first, so bad input never waits for a lock
+    new_title = _title(title) if title is not None else None
+    new_hypothesis = _text(hypothesis) if hypothesis is not None else None
+    new_assets = _assets(assets) if assets is not None else None
+    new_owner = (clean_line(owner, NAME_MAX) or None) if owner is not None else None
+    if status is not None:
+        status = parse_status(status)
+    if outcome is not None:
+        outcome = parse_outcome(outcome)
+        if status is None:
+            status = "done"
+        elif status != "done":
+            raise ExperimentError(f"an outcome is only given when closing an experiment as done, not {status}")
+    note_text = None
+    if note is not None:
+        note_text = _text(note)
+        if not note_text:
+            raise ExperimentError("the note is empty")
+    result_text = _text(result) if result is not None else None
+    url = _url(link) if link is not None else None
+
+    with db.transaction() as c:
+        row = _lock(c, db.dialect, eid, expected_version)
+        sets: dict = {}
+        events: list[str] = []
+        if new_title is not None and new_title != row["title"]:
+            sets["title"] = new_title
+            events.append(f'title "{row["title"]}" -> "{new_title}"')
+        if new_hypothesis is not None and new_hypothesis != row["hypothesis"]:
+            sets["hypothesis"] = new_hypothesis
+            events.append("hypothesis changed")
+        if owner is not None and new_owner != row["owner"]:
+            sets["owner"] = new_owner
+            events.append(f"owner {row['owner'] or '-'} -> {new_owner or '-'}")
+        if items is not None:
+            events += _replace_items(c, eid, _items(c, items))
+        if new_assets is not None:
+            events += _replace_assets(c, eid, new_assets)
+        if status is not None:
+            _check_transition(eid, row["status"], status, outcome)
+            sets["status"] = status
+            if status in FINAL:
+                sets["closed_at"] = now
+            if status == "done":
+                sets["outcome"] = outcome
+                events.append(f"status {row['status']} -> done (outcome {outcome})")
+            else:
+                events.append(f"status {row['status']} -> {status}")
+        if result_text:
+            sets["results"] = result_text
+            events.append("results " + ("replaced" if row["results"] else "added"))
+        if note_text is not None:
+            heading = f"### {now}" + (f" ({who})" if who else "")
+            before = row["notes"].rstrip("\n")
+            sets["notes"] = (before + "\n\n" if before else "") + f"{heading}\n\n{note_text}\n"
+            events.append(f"added a note: {clean_line(note_text, 60)}")
+        if url is not None:
+            if c.execute("SELECT 1 AS x FROM experiment_links WHERE experiment_id = :e AND url = :u",
+                         {"e": eid, "u": url}):
+                raise ExperimentError(f"experiment {eid} already links {url}")
+            label_text = clean_line(label, LABEL_MAX) or guess_label(url)
+            c.execute("INSERT INTO experiment_links (experiment_id, url, label, added_at) VALUES (:e, :u, :l, :now)",
+                      {"e": eid, "u": url, "l": label_text, "now": now})
+            events.append(f"added link {url}" + (f" ({label_text})" if label_text else ""))
+        if events:
+            _save(c, row, sets, now)
+            for what in events:
+                _history(c, eid, now, who, what)
+        return _load(c, c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id", {"id": eid}))[0]
+
+
+def guess_label(url: str) -> str:
+    """"MLflow", "W&B" or "promptfoo" for a run/report URL of one of those, else ""."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    low = url.lower()
+    if host == "wandb.ai" or host.endswith((".wandb.ai", ".wandb.io")) or host == "wandb.io":
+        return "W&B"
+    if "mlflow" in low or ("databricks" in host and "/experiments/" in low):
+        return "MLflow"
+    if "promptfoo" in low:
+        return "promptfoo"
+    return ""
+
+
+# --- internals ----------------------------------------------------------------------------------
+
+def _lock(c: Conn, dialect: str, eid: int, expected_version: int | None) -> dict:
+    """Read the row for a change (locked on PostgreSQL; SQLite already holds the write lock)."""
+    rows = c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id"
+                     + (" FOR UPDATE" if dialect == "postgresql" else ""), {"id": eid})
+    if not rows:
+        raise NotFoundError(f"no experiment with id {eid}")
+    row = rows[0]
+    if expected_version is not None and row["version"] != int(expected_version):
+        raise _conflict(c, eid, int(expected_version), row["version"])
+    return row
+
+
+def _save(c: Conn, row: dict, sets: dict, now: str) -> None:
+    """The optimistic write: only if the row is still at the version read."""
+    assignments = "".join(f"{k} = :v_{k}, " for k in sets)
+    params = {f"v_{k}": v for k, v in sets.items()}
+    params.update(id=row["id"], expected=row["version"], now=now)
+    if not c.execute(f"UPDATE experiments SET {assignments}updated_at = :now, version = version + 1 "
+                     "WHERE id = :id AND version = :expected RETURNING version", params):
+        current = c.execute("SELECT version FROM experiments WHERE id = :id", {"id": row["id"]})
+        if not current:
+            raise NotFoundError(f"experiment {row['id']} was deleted")
+        raise _conflict(c, row["id"], row["version"], current[0]["version"])
+
+
+def _conflict(c: Conn, eid: int, expected: int, current: int) -> ConflictError:
+    last = c.execute("SELECT at, who, what FROM experiment_history WHERE experiment_id = :id "
+                     "ORDER BY id DESC LIMIT 1", {"id": eid})
+    change = ""
+    if last:
+        h = last[0]
+        change = (f" by {clean_line(h['who'], NAME_MAX)}" if h["who"] else "") + f" at {h['at']} " \
+                 f"({clean_line(h['what'], 80)})"
+    message = (f"experiment {eid} was changed{change} after you read it (now version {current}, you had "
+               f"{expected}); nothing was saved: reload it and try again")
+    return ConflictError(message, eid, expected, current)
+
+
+def _history(c: Conn, eid: int, at: str, who: str, what: str) -> None:
+    c.execute("INSERT INTO experiment_history (experiment_id, at, who, what) VALUES (:e, :at, :who, :what)",
+              {"e": eid, "at": at, "who": who, "what": clean_line(what, WHAT_MAX)})
+
+
+def _replace_items(c: Conn, eid: int, wanted: list[int]) -> list[str]:
+    have = {r["item_id"] for r in c.execute("SELECT item_id FROM experiment_items WHERE experiment_id = :e",
+                                            {"e": eid})}
+    added = [i for i in wanted if i not in have]
+    removed = sorted(have - set(wanted))
+    c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
+                  [{"e": eid, "i": i} for i in added])
+    for i in removed:
+        c.execute("DELETE FROM experiment_items WHERE experiment_id = :e AND item_id = :i", {"e": eid, "i": i})
+    events = []
+    if added:
+        events.append(_plural("linked item", sorted(added)))
+    if removed:
+        events.append(_plural("unlinked item", removed))
+    return events
+
+
+def _replace_assets(c: Conn, eid: int, wanted: list[str]) -> list[str]:
+    have = {r["asset"] for r in c.execute("SELECT asset FROM experiment_assets WHERE experiment_id = :e",
+                                          {"e": eid})}
+    added = [a for a in wanted if a not in have]
+    removed = sorted(have - set(wanted))
+    c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",
+                  [{"e": eid, "a": a} for a in added])
+    for a in removed:
+        c.execute("DELETE FROM experiment_assets WHERE experiment_id = :e AND asset = :a", {"e": eid, "a": a})
+    events = []
+    if added:
+        events.append(_plural("linked asset", sorted(added)))
+    if removed:
+        events.append(_plural("unlinked asset", removed))
+    return events
+
+
+def _plural(what: str, values: list) -> str:
+    return f"{what}{'s' if len(values) > 1 else ''} {', '.join(str(v) for v in values)}"
+
+
+def _check_transition(eid: int, current: str, new: str, outcome: str | None) -> None:
+    if new == current:
+        raise TransitionError(f"experiment {eid} is already {current}")
+    if current in FINAL:
+        raise TransitionError(f"experiment {eid} is {current}; a finished experiment cannot move to {new}")
+    allowed = TRANSITIONS.get(current, ())
+    if new not in allowed:
+        raise TransitionError(f"experiment {eid} is {current}; it can move to {' or '.join(allowed)}, not {new}")
+    if new == "done" and outcome is None:
+        raise TransitionError(f"experiment {eid} needs an outcome to be done: close it as "
+                              f"{', '.join(OUTCOMES[:-1])} or {OUTCOMES[-1]}")
+
+
+def parse_status(status: str) -> str:
+    """A known status, lower-cased; ExperimentError naming the valid ones otherwise."""
+    s = (status or "").strip().lower()
+    if s not in STATUSES:
+        raise ExperimentError(f"unknown status {clean_line(status, 40)!r} (one of {', '.join(STATUSES)})")
+    return s
+
+
+def parse_outcome(outcome: str) -> str:
+    """A known outcome, lower-cased; ExperimentError naming the valid ones otherwise."""
+    o = (outcome or "").strip().lower()
+    if o not in OUTCOMES:
+        raise ExperimentError(f"unknown outcome {clean_line(outcome, 40)!r} (one of {', '.join(OUTCOMES)})")
+    return o
+
+
+def parse_id(value) -> int:
+    """An experiment id from user text ("3" or "#3"); ExperimentError otherwise."""
+    try:
+        value = value.strip().lstrip("#") if isinstance(value, str) else value
+        number = int(value)
+        if number <= 0:
+            raise ValueError
+        return number
+    except (TypeError, ValueError):
+        raise ExperimentError(f"not an experiment id: {clean_line(str(value), 40)!r}") from None
+
+
+def _title(title: str | None) -> str:
+    t = clean_line(title or "", TITLE_MAX)
+    if not t:
+        raise ExperimentError("an experiment needs a title")
+    return t
+
+
+def _text(text: str | None) -> str:
+    return clean_body(text or "", TEXT_MAX).strip()
+
+
+def _who(who: str | None) -> str:
+    return clean_line(who or "", NAME_MAX)
+
+
+def _assets(names: Iterable[str]) -> list[str]:
+    if isinstance(names, str):
+        names = [names]
+    out: list[str] = []
+    for name in names:
+        a = clean_line(name, NAME_MAX)
+        if not a:
+            raise ExperimentError("an asset name is empty")
+        if a not in out:
+            out.append(a)
+    return out
+
+
+def _items(c: Conn, ids: Iterable[int]) -> list[int]:
+    """Distinct item ids in the given order; every one must exist."""
+    if isinstance(ids, (int, str)):
+        ids = [ids]
+    wanted: list[int] = []
+    for value in ids:
+        try:
+            i = int(value)
+        except (TypeError, ValueError):
+            raise ExperimentError(f"not an item id: {clean_line(str(value), 40)!r}") from None
+        if i not in wanted:
+            wanted.append(i)
+    found: set[int] = set()
+    for start in range(0, len(wanted), 500):
+        params = {f"i{n}": v for n, v in enumerate(wanted[start:start + 500])}
+        found.update(r["id"] for r in c.execute(
+            f"SELECT id FROM items WHERE id IN ({', '.join(':' + k for k in params)})", params))
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise ExperimentError(f"no item with id {', '.join(str(i) for i in missing)}")
+    return wanted
+
+
+def _url(url: str | None) -> str:
+    raw = (url or "").strip()
+    safe = safe_url(raw)
+    if not safe or urlsplit(safe).scheme not in ("http", "https"):
+        raise ExperimentError(f"not an http(s) URL: {clean_line(raw, 100)!r} (links must start with http:// "
+                              "or https://)")
+    return safe
