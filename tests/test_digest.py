@@ -19,7 +19,7 @@ import pytest
 
 from feedwatch.cli import main
 from feedwatch.config import load_config
-from feedwatch.digest import FORMATS, build_digest, render
+from feedwatch.digest import FORMATS, Limits, build_digest, render
 from feedwatch.digest.render_md import md_escape, md_url
 from feedwatch.digest.week import PeriodError, last_complete_week, parse_range, parse_week, resolve
 from feedwatch.enrich.base import LinkSuggestion
@@ -474,3 +474,22 @@ def test_cli_output_is_utf8_whatever_the_locale(cli_db):
                          capture_output=True, env=env, cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout == (GOLDEN / "week.md").read_bytes()
+
+
+def test_limits_cut_long_sections_and_say_so(tmp_path, config):
+    db = open_database(str(tmp_path / "d.db"))
+    ids = build_dataset(db)
+    d = build_digest(db, config, W48.since, W48.until,
+                     Limits(highlights=1, starred=1, per_asset=1, tags=1, per_tag=1, changes=1))
+    # the one starred item shown is also the top relevance: no repeat; the other starred one is counted
+    assert [i.id for i in d.highlights.items] == [ids["haiku"]] and d.highlights.more == 1
+    stack = {a.asset: a for a in d.stack}
+    assert (len(stack["support-summarizer"].links), stack["support-summarizer"].more) == (1, 2)
+    assert stack["support-summarizer"].links[0].status == "confirmed"
+    assert [(t.tag, t.count, len(t.items), t.more) for t in d.tags] == [("model-release", 3, 1, 2)]
+    assert d.tags_more == 2 and d.totals.tags == 3
+    assert (len(d.experiments.updated[0].changes), d.experiments.updated[0].changes_more) == (1, 1)
+    md, html = render(d, "md"), render(d, "html")
+    for text in ("…and 1 more starred item", "…and 2 more", "…and 2 more tags", "…and 1 more change"):
+        assert text in md and text in html
+    db.close()

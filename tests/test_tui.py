@@ -291,3 +291,14 @@ async def test_jumping_to_the_end_of_a_long_list_loads_only_a_window(tmp_path):
         await pilot.press("g")
         await pilot.pause()
         assert table.start == 0 and table.rows_by_id[table.current_id]["title"] == "Item 1499"
+
+
+async def test_first_start_on_an_empty_database_fetches_in_the_background(tmp_path, http_server):
+    http_server.route("/f.xml", Reply(body="<rss version='2.0'><channel><item><title>First item</title><guid>1</guid>"
+                                           "</item></channel></rss>"))
+    cfg = parse_config({"sources": [{"name": "f", "kind": "feed", "url": http_server.url("/f.xml")}]})
+    app = app_for(f"sqlite:///{tmp_path / 'empty.db'}", cfg)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(app) == ["First item"]

@@ -79,8 +79,11 @@ def tag_meta(section) -> str:
     return _count(section.count, "item")
 
 
-def more(n: int, what: str = "") -> str:
-    return f"…and {n} more{' ' + what if what else ''}"
+def more(n: int, noun: str = "") -> str:
+    """'…and 3 more', '…and 1 more tag', '…and 2 more starred items'."""
+    if not noun:
+        return f"…and {n} more"
+    return f"…and {n} more {noun}" + ("" if n == 1 else "s")
 
 
 def experiment_meta(e, kind: str) -> list[str]:

@@ -67,7 +67,7 @@ def render_html(d: Digest) -> str:
             summary = f'<p class="note">{_e(item.summary)}</p>' if item.summary else ""
             out.append(f"<li>{star}{_link(item)} {_meta(item_meta(item))}{summary}</li>")
         if d.highlights.more:
-            out.append(_more(more(d.highlights.more, "starred")))
+            out.append(_more(more(d.highlights.more, "starred item")))
         out += ["</ul>", "</section>"]
 
     if d.stack:
@@ -92,7 +92,7 @@ def render_html(d: Digest) -> str:
                 out.append(_more(more(section.more)))
             out.append("</ul>")
         if d.tags_more:
-            out.append(f'<p class="more">{_e(more(d.tags_more, "tags"))}</p>')
+            out.append(f'<p class="more">{_e(more(d.tags_more, "tag"))}</p>')
         out.append("</section>")
 
     ex = d.experiments
@@ -106,7 +106,7 @@ def render_html(d: Digest) -> str:
                 note = f'<p class="note">{_e(e.hypothesis)}</p>' if kind == "opened" and e.hypothesis else ""
                 changes = [f"<li>{_e(change_line(c))}</li>" for c in e.changes]
                 if e.changes_more:
-                    changes.append(_more(more(e.changes_more, "changes")))
+                    changes.append(_more(more(e.changes_more, "change")))
                 history = f'<ul class="meta">{"".join(changes)}</ul>' if changes else ""
                 out.append(f"<li><strong>{_e(e.title)}</strong> {_meta(experiment_meta(e, kind))}{note}{history}</li>")
             out.append("</ul>")

@@ -49,6 +49,11 @@ def _meta(parts: list[str]) -> str:
     return SEP.join(md_escape(p) for p in parts)
 
 
+def _entry(line: str, note: str = "") -> list[str]:
+    """A list item, with a second line for the note when there is one (two trailing spaces: a line break)."""
+    return [f"{line}  ", f"  {md_escape(note)}"] if note else [line]
+
+
 def render_md(d: Digest) -> str:
     out = [f"# {md_escape(TITLE)}: {md_escape(d.period.label)}", "", _meta(overview(d))]
 
@@ -56,21 +61,17 @@ def render_md(d: Digest) -> str:
         out += ["", f"## {SECTIONS['highlights']}", ""]
         for item in d.highlights.items:
             star = "★ " if item.starred else ""
-            out.append(f"- {star}{_link(item)}{SEP}{_meta(item_meta(item))}" + ("  " if item.summary else ""))
-            if item.summary:
-                out.append(f"  {md_escape(item.summary)}")
+            out += _entry(f"- {star}{_link(item)}{SEP}{_meta(item_meta(item))}", item.summary)
         if d.highlights.more:
-            out.append(f"- {more(d.highlights.more, 'starred')}")
+            out.append(f"- {more(d.highlights.more, 'starred item')}")
 
     if d.stack:
         out += ["", f"## {SECTIONS['stack']}"]
         for section in d.stack:
             out += ["", f"### {md_escape(section.asset)}", "", _meta(asset_meta(section)), ""]
             for link in section.links:
-                out.append(f"- {md_escape(link_label(link))}{SEP}{_link(link.item)}{SEP}{md_escape(link.item.date)}"
-                           + ("  " if link.reason else ""))
-                if link.reason:
-                    out.append(f"  {md_escape(link.reason)}")
+                out += _entry(f"- {md_escape(link_label(link))}{SEP}{_link(link.item)}{SEP}{md_escape(link.item.date)}",
+                              link.reason)
             if section.more:
                 out.append(f"- {more(section.more)}")
 
@@ -82,7 +83,7 @@ def render_md(d: Digest) -> str:
             if section.more:
                 out.append(f"- {more(section.more)}")
         if d.tags_more:
-            out += ["", md_escape(more(d.tags_more, "tags"))]
+            out += ["", md_escape(more(d.tags_more, "tag"))]
 
     ex = d.experiments
     if ex.opened or ex.closed or ex.updated:
@@ -92,13 +93,11 @@ def render_md(d: Digest) -> str:
                 continue
             out += ["", f"### {kind.capitalize()} ({len(events)})", ""]
             for e in events:
-                out.append(f"- **{md_escape(e.title)}**{SEP}{_meta(experiment_meta(e, kind))}"
-                           + ("  " if kind == "opened" and e.hypothesis else ""))
-                if kind == "opened" and e.hypothesis:
-                    out.append(f"  {md_escape(e.hypothesis)}")
+                out += _entry(f"- **{md_escape(e.title)}**{SEP}{_meta(experiment_meta(e, kind))}",
+                              e.hypothesis if kind == "opened" else "")
                 out += [f"  - {md_escape(change_line(c))}" for c in e.changes]
                 if e.changes_more:
-                    out.append(f"  - {more(e.changes_more, 'changes')}")
+                    out.append(f"  - {more(e.changes_more, 'change')}")
 
     if d.failed_sources:
         out += ["", f"## {SECTIONS['failed_sources']}", ""]

@@ -96,6 +96,11 @@ def counts(db: Database) -> dict[str, int]:
     return out
 
 
+def any_fetch_recorded(db: Database) -> bool:
+    """Whether any source was ever fetched into this database (a first start has none)."""
+    return bool(db.query("SELECT name FROM sources LIMIT 1"))
+
+
 def item_detail(db: Database, item_id: int) -> dict | None:
     rows = db.query("SELECT id, source, guid, url, arxiv_id, title, summary, ai_summary, content, authors, "
                     "categories, published, first_seen, changed_at, change_note, tags, enrich_tags, user_tags, "

@@ -103,9 +103,12 @@ class FeedwatchApp(App):
         self.refresh_sidebar()
         self.table.load(self.db, self.view)
         self.table.focus()
-        self.status.say(f"{triage.count(self.db, View('all'))} items · {len(self.config.sources)} sources · "
-                        "press ? for help")
+        total = triage.count(self.db, View("all"))
+        self.status.say(f"{total} items · {len(self.config.sources)} sources · press ? for help")
         self.index_for_search()
+        if total == 0 and self.config.sources and not triage.any_fetch_recorded(self.db):
+            self.status.say("first start: fetching your sources in the background…")
+            self.refresh_sources()   # a new database: show something without making the user find `r`
 
     @work(exclusive=True, group="index", thread=True)
     def index_for_search(self) -> None:
