@@ -302,3 +302,26 @@ async def test_first_start_on_an_empty_database_fetches_in_the_background(tmp_pa
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert titles(app) == ["First item"]
+
+
+async def test_digest_preview_and_export(db_url, tmp_path):
+    from datetime import date
+
+    from feedwatch.tui.digest import DigestScreen
+    app = app_for(db_url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = DigestScreen(app.config, db_url, today=date(2026, 11, 27), out_dir=tmp_path)
+        app.push_screen(screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.period.label == "2026-W47"
+        shown = str(screen.query_one("#digest-body").content)
+        assert "OpenAI: gpt-4o-mini-2024-07-18" in shown          # published 2026-11-21, in W47
+        await pilot.press("left_square_bracket")                   # the week before
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.period.label == "2026-W46"
+        await pilot.press("H")
+        await pilot.pause()
+        html = (tmp_path / "feedwatch-digest-2026-W46.html").read_text()
+        assert "Content-Security-Policy" in html and "<script" not in html

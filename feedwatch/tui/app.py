@@ -66,6 +66,7 @@ class FeedwatchApp(App):
         Binding("a", "link", "Assets"),
         Binding("x", "new_experiment", "Experiment"),
         Binding("X", "experiments", "Experiments"),
+        Binding("D", "digest", "Digest", show=False),
         Binding("o", "open_browser", "Browser"),
         Binding("y", "copy_link", "Copy link", show=False),
         Binding("slash", "search", "Search"),
@@ -324,6 +325,10 @@ class FeedwatchApp(App):
         if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id)["user_tags"]:
             triage.toggle_user_tag(self.db, item_id, NEEDS_EXPERIMENT)   # it has one now
         self.notify(f"experiment {e.id} proposed; X lists experiments", markup=False)
+
+    def action_digest(self) -> None:
+        from .digest import DigestScreen
+        self.push_screen(DigestScreen(self.config, self.db_url))
 
     def action_experiments(self) -> None:
         from .experiments import ExperimentsScreen

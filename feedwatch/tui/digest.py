@@ -1,0 +1,82 @@
+"""The weekly digest inside the app: preview a week, step through weeks, export it (`D`).
+
+The Markdown is shown as plain text (`Content`), never rendered as markup: it carries feed text.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..digest import build_digest, render
+from ..digest.week import last_complete_week, week_period
+from ..storage.db import Database
+
+EXTENSIONS = {"md": "md", "html": "html", "json": "json"}
+
+
+class DigestScreen(Screen):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("left_square_bracket", "week(-1)", "Previous week"),
+        Binding("right_square_bracket", "week(1)", "Next week"),
+        Binding("M", "export('md')", "Export .md"),
+        Binding("H", "export('html')", "Export .html"),
+        Binding("J", "export('json')", "Export .json"),
+    ]
+
+    def __init__(self, config, db_url: str, today: date | None = None, out_dir: Path | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.db_url = db_url
+        self.period = last_complete_week(today or datetime.now(timezone.utc).date())
+        self.out_dir = out_dir or Path.cwd()
+        self.digest = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Content("building the digest…"), id="digest-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.build()
+
+    @work(exclusive=True, group="digest", thread=True)
+    def build(self) -> None:
+        db = Database(self.db_url)   # this worker's own connection
+        try:
+            digest = build_digest(db, self.config, self.period.since, self.period.until)
+        finally:
+            db.close()
+        self.app.call_from_thread(self._show, digest)
+
+    def _show(self, digest) -> None:
+        self.digest = digest
+        self.query_one("#digest-body", Static).update(Content(render(digest, "md")))
+        self.sub_title = f"digest {self.period.label}"
+
+    def action_week(self, step: int) -> None:
+        monday = date.fromisoformat(self.period.first_day) + timedelta(weeks=step)
+        year, week, _ = monday.isocalendar()
+        self.period = week_period(year, week)
+        self.query_one("#digest-body", Static).update(Content(f"building the digest for {self.period.label}…"))
+        self.build()
+
+    def action_export(self, fmt: str) -> None:
+        if self.digest is None:
+            return
+        path = self.out_dir / f"feedwatch-digest-{self.period.label.replace(' ', '_')}.{EXTENSIONS[fmt]}"
+        try:
+            path.write_bytes(render(self.digest, fmt).encode("utf-8"))
+        except OSError as exc:
+            self.notify(f"cannot write {path}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"wrote {path}", markup=False)
