@@ -305,3 +305,29 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 def test_canonical_url_fast_path_matches_the_full_rules(url):
     from feedwatch.storage.ingest import _canonical_url, canonical_url
     assert canonical_url(url) == _canonical_url(url)
+
+
+def test_fetch_piped_into_head_finishes_quietly(http_server, tmp_path):
+    """`feedwatch fetch | head -1`: the reader goes away, the fetch still stores every source, no traceback."""
+    import os
+    import subprocess
+    import sys
+    lines = []
+    for f in range(20):
+        http_server.route(f"/p{f}", Reply(body=rss([(f"p{f}", f"Post {f}", f"https://e.org/p{f}")]), delay=0.05))
+        lines.append(f'[[sources]]\nname = "p{f}"\nkind = "feed"\nurl = "{http_server.url(f"/p{f}")}"\n')
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text("[fetch]\nconcurrency = 2\n" + "\n".join(lines))
+    dbp = str(tmp_path / "pipe.db")
+    proc = subprocess.Popen([sys.executable, "-m", "feedwatch.cli", "--config", str(cfg), "--db", dbp, "fetch"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "FEEDWATCH_PARSE": "thread"})
+    proc.stdout.readline()
+    proc.stdout.close()                     # like `head -1` exiting
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and "Task exception" not in stderr, stderr
+    db = open_database(dbp)
+    try:
+        assert db.query("SELECT COUNT(*) AS n FROM items")[0]["n"] == 20
+    finally:
+        db.close()

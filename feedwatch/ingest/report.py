@@ -58,10 +58,16 @@ class FetchReporter:
             self._progress.update(self._task, description=Text(r.name))
             if r.outcome in ("error",) or r.new or r.updated:
                 self._progress.console.print(Text(line), markup=False, highlight=False)
-        else:
-            self.out.write(line + "\n")
+        elif self.out is not None:
+            try:
+                self.out.write(line + "\n")
+                self.out.flush()
+            except (BrokenPipeError, ValueError):   # `feedwatch fetch | head`: keep fetching, stop printing
+                self.out = None
 
     def totals(self, s: RunSummary) -> None:
+        if self.out is None:
+            return
         self.out.write(
             f"{len(s.results)} sources: {s.count('new') + s.count('updated') + s.count('unchanged')} fetched, "
             f"{s.count('not-modified')} not modified, {s.count('error')} failed, {s.count('skipped')} skipped; "

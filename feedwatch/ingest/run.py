@@ -108,13 +108,20 @@ class FetchRun:
         now = datetime.now(timezone.utc)
         try:
             async with fetcher if self._fetcher is None else _nullcontext(fetcher):
-                tasks = [self._one(s, states.get(s.name), fetcher, executor, now, due_only, force)
-                         for s in sources]
-                for coro in asyncio.as_completed(tasks):
-                    result = await coro
-                    summary.results.append(result)
-                    if self.on_result:
-                        self.on_result(result)
+                tasks = [asyncio.ensure_future(self._one(s, states.get(s.name), fetcher, executor, now, due_only,
+                                                         force)) for s in sources]
+                try:
+                    for next_done in asyncio.as_completed(tasks):
+                        result = await next_done
+                        summary.results.append(result)
+                        if self.on_result:
+                            self.on_result(result)
+                finally:
+                    # interrupted (Ctrl-C, a failing callback): stop the rest before the client and the
+                    # writer close under them; every source already stored stays stored, whole
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             if own_executor and executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
