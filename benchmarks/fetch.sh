@@ -17,6 +17,7 @@ FEEDWATCH="${FEEDWATCH_BIN:-$ROOT/.venv/bin/feedwatch}"
 [ -x "$SHARED/bench/run.sh" ] || { echo "fetch.sh: $SHARED/bench not found (set FEEDWATCH_SHARED)" >&2; exit 2; }
 [ -x "$FEEDWATCH" ] || { echo "fetch.sh: $FEEDWATCH not found: pip install -e . into .venv first" >&2; exit 2; }
 export BENCH_WORK="${BENCH_WORK:-/tmp/bench-work}"
+mkdir -p "$BENCH_WORK"
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--latency-ms 0 --reps 5)
 "$SHARED/bench/run.sh" "${args[@]}" --name feedwatch \

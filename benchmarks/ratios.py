@@ -41,7 +41,8 @@ def main() -> int:
     print(f"\n## feedwatch against the targets ({files[-1].parent.name})\n")
     for lat, per in results["latencies"].items():
         m = {key: medians(entry) for key, entry in per.items()}
-        fw = m.get("feedwatch")
+        # the harness files the project under test as "project" (label = --name)
+        fw = m.get("feedwatch") or m.get("project")
         if not fw:
             print(f"latency {lat} ms: no feedwatch runs")
             continue
