@@ -217,6 +217,10 @@ class _Backend:
     def match_any(self, terms: list[Term], p: _Params) -> str:
         raise NotImplementedError
 
+    def match_all_but(self, terms: list[Term], excluded: list[Term], p: _Params) -> str | None:
+        """All of `terms` and none of `excluded` in one text-index lookup, where the backend can."""
+        return None
+
     def page(self, c: Conn, q: Query, limit: int | None, offset: int) -> list[int]:
         where, params = _where(q, self)
         return self._select_ids(c, "items", where, params, limit, offset)
@@ -275,6 +279,12 @@ class _SqliteFts(_Backend):
 
     def match_any(self, terms: list[Term], p: _Params) -> str:
         expr = " OR ".join(self.fts_string(t) for t in terms)
+        return self.id_in(f"SELECT rowid FROM items_fts WHERE items_fts MATCH {p.add(expr)}")
+
+    def match_all_but(self, terms: list[Term], excluded: list[Term], p: _Params) -> str | None:
+        # FTS5's own NOT: a NOT IN over every row matching a common word took ~340 ms at 100k items
+        expr = (" AND ".join(self.fts_string(t) for t in terms) + " NOT (" +
+                " OR ".join(self.fts_string(t) for t in excluded) + ")")
         return self.id_in(f"SELECT rowid FROM items_fts WHERE items_fts MATCH {p.add(expr)}")
 
 

@@ -44,6 +44,9 @@ ModalScreen { align: center middle; }
 """
 
 
+SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
+
+
 class FetchProgressed(Message):
     def __init__(self, text: str, error: bool = False) -> None:
         super().__init__()
@@ -212,7 +215,7 @@ class FeedwatchApp(App):
             return
         db = Database(self.db.url)   # a connection of this worker's own
         try:
-            ids = search_items(db, text, limit=5000)
+            ids = search_items(db, text, limit=SEARCH_LIMIT)
         except QueryError as exc:
             self.call_from_thread(self.status.say, str(exc), "red")
             return
@@ -223,7 +226,7 @@ class FeedwatchApp(App):
 
     def _show_results(self, ids: list[int], text: str) -> None:
         self.table.load(self.db, View("all"), ids=ids)
-        self.status.say(f"{len(ids)}{'+' if len(ids) == 5000 else ''} matches for {text}")
+        self.status.say(f"{len(ids)}{'+' if len(ids) == SEARCH_LIMIT else ''} matches for {text}")
 
     # -- actions -----------------------------------------------------------------------------------
     def action_cursor_down(self) -> None:
