@@ -277,7 +277,6 @@ def test_process_pool_parsing_end_to_end(http_server, tmp_path):
 
 
 def test_jsonl_items_carry_the_contract_fields(http_server, tmp_path, capsys):
-    import asyncio
     from feedwatch.cli import main
     http_server.route("/f", Reply(body=rss([("g", "Hello", "https://e.org/x")])))
     cfg = tmp_path / "feeds.toml"

@@ -74,6 +74,7 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
     now = _now()
     stamp = _iso(now)
     with db.transaction() as c:
+        existing = _links_of(c, [e.item_id for e in results])
         for e in results:
             h = hashes[e.item_id]
             c.execute(
@@ -93,7 +94,7 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
                      "tags": json.dumps(e.tags), "links": json.dumps([_link_dict(x) for x in e.links]),
                      "relevance": e.relevance, "pt": e.prompt_tokens, "ct": e.completion_tokens,
                      "cost": e.cost_usd, "latency": e.latency_ms, "dropped": json.dumps(e.dropped), "now": stamp})
-            replace_suggestions(c, e.item_id, e.links, stamp)
+            replace_suggestions(c, e.item_id, e.links, stamp, existing.get(e.item_id, {}))
         for f in failures:
             rows = c.execute("SELECT enrich_attempts FROM items WHERE id = :id", {"id": f.item_id})
             attempts = (rows[0]["enrich_attempts"] if rows else 0) + 1
@@ -108,11 +109,24 @@ def _link_dict(link) -> dict:
     return {"asset": link.asset, "reason": link.reason, "score": link.score, "origin": link.origin}
 
 
-def replace_suggestions(c: Conn, item_id: int, links, stamp: str) -> None:
+def _links_of(c: Conn, item_ids: list[int]) -> dict[int, dict[str, dict]]:
+    """Current links of many items in one query per 500 (not one per item)."""
+    out: dict[int, dict[str, dict]] = {}
+    for i in range(0, len(item_ids), 500):
+        params = {f"i{n}": v for n, v in enumerate(item_ids[i:i + 500])}
+        for r in c.execute(f"SELECT item_id, asset, status, origin FROM asset_links "
+                           f"WHERE item_id IN ({', '.join(':' + k for k in params)})", params):
+            out.setdefault(r["item_id"], {})[r["asset"]] = r
+    return out
+
+
+def replace_suggestions(c: Conn, item_id: int, links, stamp: str, current: dict[str, dict] | None = None) -> None:
     """New suggestions replace old ones; a user's confirm, dismiss or own link is never touched."""
     keep = {link.asset for link in links}
-    current = {r["asset"]: r for r in c.execute(
-        "SELECT asset, status, origin FROM asset_links WHERE item_id = :id", {"id": item_id})}
+    if current is None:
+        current = _links_of(c, [item_id]).get(item_id, {})
+    if not current and not links:
+        return
     for asset, row in current.items():
         if asset not in keep and row["status"] == "suggested" and row["origin"] != "user":
             c.execute("DELETE FROM asset_links WHERE item_id = :id AND asset = :asset", {"id": item_id, "asset": asset})
