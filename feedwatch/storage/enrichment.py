@@ -75,25 +75,28 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
     stamp = _iso(now)
     with db.transaction() as c:
         existing = _links_of(c, [e.item_id for e in results])
+        updates, log = [], []
         for e in results:
             h = hashes[e.item_id]
-            c.execute(
-                "UPDATE items SET ai_summary = :summary, enrich_tags = :tags, relevance = :relevance, "
-                "enrich_state = 'done', enrich_error = NULL, enrich_attempts = 0, enrich_after = NULL, "
-                "enriched_key = :key WHERE id = :id",
-                {"summary": e.summary, "tags": json.dumps(sorted(set(e.tags))), "relevance": e.relevance,
-                 "key": key_prefix + h, "id": e.item_id})
+            updates.append({"summary": e.summary, "tags": json.dumps(sorted(set(e.tags))), "relevance": e.relevance,
+                            "key": key_prefix + h, "id": e.item_id})
             if not e.cached:
-                c.execute(
-                    "INSERT INTO enrichments (item_id, cache_key, enricher, model, prompt_version, content_hash, "
-                    "summary, tags, links, relevance, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
-                    "dropped, created_at) VALUES (:item_id, :cache_key, :enricher, :model, :pv, :hash, :summary, "
-                    ":tags, :links, :relevance, :pt, :ct, :cost, :latency, :dropped, :now)",
-                    {"item_id": e.item_id, "cache_key": cache_keys[e.item_id], "enricher": e.enricher,
-                     "model": e.model, "pv": e.prompt_version, "hash": h, "summary": e.summary,
-                     "tags": json.dumps(e.tags), "links": json.dumps([_link_dict(x) for x in e.links]),
-                     "relevance": e.relevance, "pt": e.prompt_tokens, "ct": e.completion_tokens,
-                     "cost": e.cost_usd, "latency": e.latency_ms, "dropped": json.dumps(e.dropped), "now": stamp})
+                log.append({"item_id": e.item_id, "cache_key": cache_keys[e.item_id], "enricher": e.enricher,
+                            "model": e.model, "pv": e.prompt_version, "hash": h, "summary": e.summary,
+                            "tags": json.dumps(e.tags), "links": json.dumps([_link_dict(x) for x in e.links]),
+                            "relevance": e.relevance, "pt": e.prompt_tokens, "ct": e.completion_tokens,
+                            "cost": e.cost_usd, "latency": e.latency_ms, "dropped": json.dumps(e.dropped),
+                            "now": stamp})
+        c.executemany(
+            "UPDATE items SET ai_summary = :summary, enrich_tags = :tags, relevance = :relevance, "
+            "enrich_state = 'done', enrich_error = NULL, enrich_attempts = 0, enrich_after = NULL, "
+            "enriched_key = :key WHERE id = :id", updates)
+        c.executemany(
+            "INSERT INTO enrichments (item_id, cache_key, enricher, model, prompt_version, content_hash, "
+            "summary, tags, links, relevance, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
+            "dropped, created_at) VALUES (:item_id, :cache_key, :enricher, :model, :pv, :hash, :summary, "
+            ":tags, :links, :relevance, :pt, :ct, :cost, :latency, :dropped, :now)", log)
+        for e in results:
             replace_suggestions(c, e.item_id, e.links, stamp, existing.get(e.item_id, {}))
         for f in failures:
             rows = c.execute("SELECT enrich_attempts FROM items WHERE id = :id", {"id": f.item_id})
