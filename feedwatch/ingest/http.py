@@ -224,6 +224,7 @@ class HttpFetcher:
                 raise FetchError("redirected to a non-http(s) URL; refused", status=0)
             resp_headers = {k.lower(): v for k, v in r.headers.items()}
             if r.status_code == 304:
+                await r.aread()   # no body, but an unread response closes its connection: keep it alive
                 return Response(304, final, resp_headers)
             if r.status_code >= 400:
                 raise FetchError(f"HTTP {r.status_code} {r.reason_phrase}".strip(), status=r.status_code,
