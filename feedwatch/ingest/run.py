@@ -96,6 +96,7 @@ class FetchRun:
         self.on_result = on_result
         self.on_start = on_start
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedwatch-db")
+        self._not_modified: list[tuple] = []
         self._arxiv_lock = asyncio.Lock()
 
     async def run(self, sources: list[Source], *, due_only: bool = False, force: bool = False) -> RunSummary:
@@ -122,6 +123,8 @@ class FetchRun:
                     for task in tasks:
                         task.cancel()
                     await asyncio.gather(*tasks, return_exceptions=True)
+                    if self._not_modified:
+                        await loop.run_in_executor(self._writer, self._store_not_modified)
         finally:
             if own_executor and executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
@@ -182,6 +185,12 @@ class FetchRun:
         interval = source.interval or self.config.fetch.interval
         next_due = _iso(now + timedelta(seconds=interval))
         title = parsed.title if parsed is not None else ""
+        if parsed is None:
+            # 304: nothing to store but the attempt; those are written together at the end of the run
+            # (one transaction instead of a thread hand-off and a commit per source)
+            self._not_modified.append((source, url, etag, last_modified, status, next_due))
+            result.seconds = time.monotonic() - started
+            return result
         try:
             counts = await asyncio.get_running_loop().run_in_executor(
                 self._writer, self._store, source, url, title, entries, etag, last_modified, status, next_due)
@@ -194,6 +203,18 @@ class FetchRun:
             result.outcome = "new" if counts.new else ("updated" if counts.updated else "unchanged")
         result.seconds = time.monotonic() - started
         return result
+
+    def _store_not_modified(self) -> None:
+        now = _iso(datetime.now(timezone.utc))
+        try:
+            with self.db.transaction() as c:
+                for source, url, etag, last_modified, status, next_due in self._not_modified:
+                    record_fetch(c, name=source.name, kind=source.kind, url=url, etag=etag,
+                                 last_modified=last_modified, attempt=now, success=True, status=status, error=None,
+                                 consecutive_errors=0, next_due=next_due)
+        except StorageError:
+            pass   # only "last attempt" stamps are lost; the next run records them again
+        self._not_modified.clear()
 
     def _store(self, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified,
                status, next_due):

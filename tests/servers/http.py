@@ -157,15 +157,16 @@ def _etag_matches(if_none_match: str, etag: str) -> bool:
     return False
 
 
-class _Handler(BaseHTTPRequestHandler):
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive plumbing shared by the test servers: silent logs, tracked connections,
+    client disconnects swallowed, request bodies read (Content-Length or chunked)."""
+
     protocol_version = "HTTP/1.1"
-    server_version = "feedwatch-loopback"
     sys_version = ""
     timeout = 30  # idle keep-alive connections give up eventually
     disable_nagle_algorithm = True  # headers and body are separate writes: avoid 40 ms stalls
-    server: "_Server"
+    server: "QuietServer"
 
-    # -- plumbing ---------------------------------------------------------
     def log_message(self, format, *args):  # noqa: A002 - silence request/error logging
         pass
 
@@ -204,6 +205,24 @@ class _Handler(BaseHTTPRequestHandler):
                 self.rfile.readline(65537)
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A threaded server whose owner has `_closing` and `_track`; disconnects are not errors."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if _is_disconnect(exc) or self.owner._closing.is_set():
+            return
+        super().handle_error(request, client_address)
+
+
+class _Handler(QuietHandler):
+    server_version = "feedwatch-loopback"
+    server: "_Server"
 
     # -- dispatch ---------------------------------------------------------
     def _handle(self):
@@ -353,16 +372,8 @@ class _Handler(BaseHTTPRequestHandler):
         write(b"0\r\n\r\n")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Server(QuietServer):
     owner: "LoopbackServer"
-
-    def handle_error(self, request, client_address):
-        exc = sys.exc_info()[1]
-        if _is_disconnect(exc) or self.owner._closing.is_set():
-            return
-        super().handle_error(request, client_address)
 
 
 class LoopbackServer:

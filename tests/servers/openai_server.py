@@ -21,30 +21,20 @@ lower-case keys; the three lists line up), including requests the server rejects
 
 from __future__ import annotations
 
-import errno
 import json
 import socket
-import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import urlsplit
+
+from tests.servers.http import QuietHandler, QuietServer, _is_disconnect
 
 __all__ = ["ChatReply", "OpenAIServer", "MODELS", "estimate_tokens"]
 
 MODELS = ["gpt-test-mini", "gpt-test-large", "local-llama"]
-
-_DISCONNECT_ERRNOS = {
-    errno.EPIPE,
-    errno.ECONNRESET,
-    errno.ECONNABORTED,
-    errno.ENOTCONN,
-    errno.ESHUTDOWN,
-    errno.EBADF,
-}
 
 # status -> (error.type, error.code) as the real API reports them
 _ERROR_KINDS: dict[int, tuple[str, str | None]] = {
@@ -110,12 +100,6 @@ def _message_text(messages: Any) -> str:
     return "".join(parts)
 
 
-def _is_disconnect(exc: BaseException | None) -> bool:
-    if isinstance(exc, (ConnectionError, TimeoutError)):
-        return True
-    return isinstance(exc, OSError) and exc.errno in _DISCONNECT_ERRNOS
-
-
 def _error_body(status: int, message: str, *, type_: str | None = None, code: str | None = None,
                 param: str | None = None) -> bytes:
     kind, kind_code = _ERROR_KINDS.get(status, ("server_error" if status >= 500 else "invalid_request_error", None))
@@ -123,53 +107,9 @@ def _error_body(status: int, message: str, *, type_: str | None = None, code: st
     return json.dumps({"error": err}).encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(QuietHandler):
     server_version = "feedwatch-openai-test"
-    sys_version = ""
-    timeout = 30  # idle keep-alive connections give up eventually
-    disable_nagle_algorithm = True
     server: "_Server"
-
-    # -- plumbing ---------------------------------------------------------
-    def log_message(self, format, *args):  # noqa: A002 - silence request/error logging
-        pass
-
-    def setup(self):
-        super().setup()
-        self.server.owner._track(self.connection, add=True)
-
-    def finish(self):
-        try:
-            super().finish()
-        except OSError:
-            pass
-        finally:
-            self.server.owner._track(self.connection, add=False)
-
-    def handle(self):
-        try:
-            super().handle()
-        except OSError as exc:
-            if not _is_disconnect(exc) and not self.server.owner._closing.is_set():
-                raise
-            self.close_connection = True
-
-    def _read_body(self) -> bytes:
-        te = (self.headers.get("Transfer-Encoding") or "").lower()
-        if "chunked" in te:
-            parts = []
-            while True:
-                line = self.rfile.readline(65537)
-                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(parts)
-                parts.append(self.rfile.read(size))
-                self.rfile.readline(65537)
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
 
     def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         hdrs = {"Content-Type": "application/json", "x-request-id": f"req_{uuid.uuid4().hex[:24]}"}
@@ -190,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self):
         owner = self.server.owner
         try:
-            body = self._read_body()
+            body = self._read_request_body()
             path = self.path
             if not path.startswith("/"):
                 path = urlsplit(path).path or "/"
@@ -308,16 +248,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Server(QuietServer):
     owner: "OpenAIServer"
-
-    def handle_error(self, request, client_address):
-        exc = sys.exc_info()[1]
-        if _is_disconnect(exc) or self.owner._closing.is_set():
-            return
-        super().handle_error(request, client_address)
 
 
 class OpenAIServer:
