@@ -806,6 +806,7 @@ def build_demo(db_path: Path, today: date | None = None) -> Config:
         _store(db, config, _dataset(today), tl)
         _enrich(config, db)
         _triage(db, tl)
+        _experiments(db, tl)
     finally:
         db.close()
     return config
@@ -934,3 +935,37 @@ def _triage(db, tl: _Timeline) -> None:
         triage.toggle_user_tag(db, _find(db, key), triage.NEEDS_EXPERIMENT)
     for paper in papers[:1]:
         triage.toggle_user_tag(db, paper, triage.NEEDS_EXPERIMENT)
+
+
+def _experiments(db, tl: _Timeline) -> None:
+    """A few follow-up experiments in every state, started from demo items, at fixed times."""
+    from .storage import experiments as xp
+
+    def t(days_ago: int, hour: int) -> str:
+        return _iso(tl.at(days_ago, hour))
+
+    dep = _find(db, ("deprecations-info", "openai-gpt-4o-mini-2024-07-18"))
+    snap = _find(db, ("blog", "openai-news", "A new GPT-4o mini snapshot"))
+    e = xp.create(db, "Move support-summarizer off gpt-4o-mini-2024-07-18 before its shutdown",
+                  "The new gpt-4o-mini snapshot keeps summary quality (ROUGE-L within 1 point) at the same cost.",
+                  items=[dep, snap], assets=["support-summarizer"], owner="ana", now=t(6, 10))
+    xp.transition(db, e.id, "running", "ana", now=t(5, 9))
+    xp.add_link(db, e.id, "https://example.org/promptfoo/reports/summarizer-snapshot-eval", "ana", now=t(5, 11))
+    xp.add_note(db, e.id, "First 200 tickets: two regressions on long threads; re-running with the 8k cut.",
+                "ben", now=t(4, 15))
+    xp.close(db, e.id, "improved", "Same quality, 12% fewer tokens; switched in production.", "ana", now=t(2, 16))
+
+    vllm = _find(db, ("vllm-releases", "tag:github.com,2008:Repository/599547518/v0.14.0"))
+    e = xp.create(db, "Re-benchmark release-notes-eval on vLLM v0.14.0",
+                  "The scheduler changes cut p95 latency for our 8B model by a third.",
+                  items=[vllm], assets=["release-notes-eval"], owner="ben", now=t(3, 14))
+    xp.transition(db, e.id, "running", "ben", now=t(2, 9))
+
+    quant = _find(db, ("blog", "huggingface-blog", "Quantizing Llama 3.1 8B Instruct"))
+    xp.create(db, "Try the 4-bit Llama 3.1 8B for ticket-triage",
+              "Triage accuracy stays within 2 points at half the GPU memory.",
+              items=[quant], assets=["ticket-triage"], owner="ana", now=t(1, 17))
+
+    e = xp.create(db, "Few-shot examples for help-center-rag answers", "", assets=["help-center-rag"],
+                  owner="chen", now=t(9, 10))
+    xp.transition(db, e.id, "abandoned", "chen", now=t(7, 12))

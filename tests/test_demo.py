@@ -248,3 +248,13 @@ def test_cli_demo_in_a_temporary_directory(capsys):
     assert "needs a terminal" in out and "--keep" in out
     built_at = Path(out.split("built at ", 1)[1].split(" (", 1)[0])
     assert not built_at.exists()   # the temporary directory is gone
+
+
+def test_experiments_in_every_state_linked_to_items_and_assets(built):
+    from feedwatch.storage import experiments as xp
+    _, db, _, _ = built
+    found = xp.list_experiments(db)
+    assert {e.status for e in found} == {"proposed", "running", "done", "abandoned"}
+    done = next(e for e in found if e.status == "done")
+    assert done.outcome == "improved" and done.items and done.assets == ["support-summarizer"]
+    assert done.links and len(done.history) >= 5

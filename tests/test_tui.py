@@ -325,3 +325,25 @@ async def test_digest_preview_and_export(db_url, tmp_path):
         await pilot.pause()
         html = (tmp_path / "feedwatch-digest-2026-W46.html").read_text()
         assert "Content-Security-Policy" in html and "<script" not in html
+
+
+async def test_refreshed_items_appear_as_they_land(tmp_path, http_server):
+    url = await asyncio.to_thread(seed, tmp_path / "land.db")
+    feed = ("<rss version='2.0'><channel><title>N</title><item><title>{t}</title><guid>{g}</guid>"
+            "<pubDate>Fri, 27 Nov 2026 08:00:00 GMT</pubDate></item></channel></rss>")
+    http_server.route("/fast.xml", Reply(body=feed.format(t="Fast news", g="f1")))
+    http_server.route("/slow.xml", Reply(body=feed.format(t="Slow news", g="s1"), delay=3))
+    cfg = make_config([{"name": "fast", "kind": "feed", "url": http_server.url("/fast.xml")},
+                       {"name": "slow", "kind": "feed", "url": http_server.url("/slow.xml")}])
+    app = app_for(url, cfg)
+    app.LANDED_RELOAD = 0.1
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("r")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "Fast news" in titles(app):
+                break
+        assert "Fast news" in titles(app) and "Slow news" not in titles(app)   # the run is still going
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Slow news" in titles(app)

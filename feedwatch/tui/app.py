@@ -48,10 +48,11 @@ SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
 class FetchProgressed(Message):
-    def __init__(self, text: str, error: bool = False) -> None:
+    def __init__(self, text: str, error: bool = False, landed: int = 0) -> None:
         super().__init__()
         self.text = text
         self.error = error
+        self.landed = landed   # items stored by this step: show them without waiting for the whole run
 
 
 class FeedwatchApp(App):
@@ -90,6 +91,7 @@ class FeedwatchApp(App):
         self.search_text = ""
         self.parse_executor_factory = parse_executor_factory
         self._preview_timer = None
+        self._landed_timer = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -413,7 +415,8 @@ class FeedwatchApp(App):
             nonlocal done
             done += 1
             line = describe(result)
-            self.post_message(FetchProgressed(f"[{done}/{total}] {line}", result.outcome == "error"))
+            self.post_message(FetchProgressed(f"[{done}/{total}] {line}", result.outcome == "error",
+                                              landed=result.new + result.updated))
         executor = self.parse_executor_factory() if self.parse_executor_factory else _parse_pool()
         try:
             run = FetchRun(self.config, db, on_result=progressed, parse_executor=executor)
@@ -428,9 +431,19 @@ class FeedwatchApp(App):
         self.table.load(self.db, self.view)
         self.index_for_search()
 
+    LANDED_RELOAD = 1.0   # s: at most this often the list is reloaded while a refresh stores items
+
     @on(FetchProgressed)
     def _fetch_progressed(self, event: FetchProgressed) -> None:
         self.status.say(event.text, "red" if event.error else "")
+        if event.landed and not self.search_text and self.table.cursor_row == 0 and not self._landed_timer:
+            # new items appear as they land, unless the user has moved into the list (no jumping cursor)
+            self._landed_timer = self.set_timer(self.LANDED_RELOAD, self._reload_landed)
+
+    def _reload_landed(self) -> None:
+        self._landed_timer = None
+        if self.table.cursor_row == 0 and not self.search_text:
+            self.table.load(self.db, self.view)
 
     def action_enrich(self) -> None:
         self.status.say("enriching…")
