@@ -4,6 +4,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as _hypothesis_settings
+
+# Property tests check behaviour, not speed: no per-example deadline (a loaded 2-core CI machine
+# would otherwise fail them at random). Speed lives in benchmarks/.
+_hypothesis_settings.register_profile("feedwatch", deadline=None)
+_hypothesis_settings.load_profile("feedwatch")
 
 # `.venv/bin/pytest` only puts tests/ on sys.path; make `feedwatch` and `tests.*` importable.
 _ROOT = str(Path(__file__).resolve().parent.parent)
