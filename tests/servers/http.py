@@ -376,28 +376,59 @@ class _Server(QuietServer):
     owner: "LoopbackServer"
 
 
-class LoopbackServer:
-    """Threaded HTTP/1.1 server on 127.0.0.1:<random port>, serving scripted replies."""
+class ServerOwner:
+    """Start, track connections of, and stop a QuietServer on 127.0.0.1:<free port> (shared by the test servers)."""
 
-    def __init__(self) -> None:
+    def _start(self, server_cls, handler_cls, name: str) -> None:
         self._lock = threading.Lock()
         self._closing = threading.Event()
-        self._routes: dict[str, list[Reply]] = {}
-        self._cursor: dict[str, int] = {}
         self._conns: set[socket.socket] = set()
-        self._in_flight = 0
-        self.requests: list[RecordedRequest] = []
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = server_cls(("127.0.0.1", 0), handler_cls)
         self._httpd.owner = self
         host, port = self._httpd.server_address[:2]
         self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.01},
-            name=f"loopback-http-{port}",
-            daemon=True,
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01},
+                                        name=f"{name}-{port}", daemon=True)
         self._thread.start()
+
+    def _track(self, conn: socket.socket, *, add: bool) -> None:
+        with self._lock:
+            if add:
+                self._conns.add(conn)
+            else:
+                self._conns.discard(conn)
+
+    def close(self) -> None:
+        if self._closing.is_set():
+            return
+        self._closing.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:  # wake up handlers blocked on idle keep-alive reads
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class LoopbackServer(ServerOwner):
+    """Threaded HTTP/1.1 server on 127.0.0.1:<random port>, serving scripted replies."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, list[Reply]] = {}
+        self._cursor: dict[str, int] = {}
+        self._in_flight = 0
+        self.requests: list[RecordedRequest] = []
+        self._start(_Server, _Handler, "loopback-http")
 
     # -- public API -------------------------------------------------------
     def route(self, path: str, *replies: Reply) -> None:
@@ -431,27 +462,6 @@ class LoopbackServer:
                 if r.route is None and (r.path == path or r.path.split("?", 1)[0] == path)
             )
 
-    def close(self) -> None:
-        if self._closing.is_set():
-            return
-        self._closing.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:  # wake up handlers blocked on idle keep-alive reads
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> "LoopbackServer":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # -- internals used by the handler -----------------------------------
     def _dispatch(self, raw_path: str) -> tuple[str | None, Reply | None]:
         # Requests may use an absolute-form target ("http://host/path").
@@ -470,13 +480,6 @@ class LoopbackServer:
     def _record(self, req: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(req)
-
-    def _track(self, conn: socket.socket, *, add: bool) -> None:
-        with self._lock:
-            if add:
-                self._conns.add(conn)
-            else:
-                self._conns.discard(conn)
 
     def _in_flight_delta(self, d: int) -> None:
         with self._lock:

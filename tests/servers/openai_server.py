@@ -22,15 +22,13 @@ lower-case keys; the three lists line up), including requests the server rejects
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from tests.servers.http import QuietHandler, QuietServer, _is_disconnect
+from tests.servers.http import QuietHandler, QuietServer, ServerOwner, _is_disconnect
 
 __all__ = ["ChatReply", "OpenAIServer", "MODELS", "estimate_tokens"]
 
@@ -252,7 +250,7 @@ class _Server(QuietServer):
     owner: "OpenAIServer"
 
 
-class OpenAIServer:
+class OpenAIServer(ServerOwner):
     """Threaded HTTP/1.1 Chat Completions server on 127.0.0.1:<random port>.
 
     base_url            "http://127.0.0.1:PORT"; give the client ``base_url + "/v1"``.
@@ -264,26 +262,13 @@ class OpenAIServer:
     """
 
     def __init__(self, *, responder: Callable[[dict], str] | None = None, reject_json_schema: bool = False) -> None:
-        self._lock = threading.Lock()
-        self._closing = threading.Event()
         self._script: list[ChatReply] = []
-        self._conns: set[socket.socket] = set()
         self.responder: Callable[[dict], str] | None = responder
         self.reject_json_schema = reject_json_schema
         self.requests: list[dict] = []
         self.raw_bodies: list[bytes] = []
         self.headers: list[dict] = []
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.owner = self
-        host, port = self._httpd.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.01},
-            name=f"openai-test-server-{port}",
-            daemon=True,
-        )
-        self._thread.start()
+        self._start(_Server, _Handler, "openai-test-server")
 
     # -- public API -------------------------------------------------------
     def script(self, *replies: ChatReply) -> None:
@@ -295,27 +280,6 @@ class OpenAIServer:
         """Chat-completions requests received so far (retries count, rejected requests too)."""
         with self._lock:
             return len(self.requests)
-
-    def close(self) -> None:
-        if self._closing.is_set():
-            return
-        self._closing.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:  # wake up handlers blocked on idle keep-alive reads
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> "OpenAIServer":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     # -- internals used by the handler -----------------------------------
     def _record(self, req: dict, raw: bytes, headers: dict) -> None:
@@ -332,9 +296,3 @@ class OpenAIServer:
         responder = self.responder
         return "{}" if responder is None else responder(req)
 
-    def _track(self, conn: socket.socket, *, add: bool) -> None:
-        with self._lock:
-            if add:
-                self._conns.add(conn)
-            else:
-                self._conns.discard(conn)
