@@ -381,36 +381,27 @@ def _history(c: Conn, eid: int, at: str, who: str, what: str) -> None:
 
 
 def _replace_items(c: Conn, eid: int, wanted: list[int]) -> list[str]:
-    have = {r["item_id"] for r in c.execute("SELECT item_id FROM experiment_items WHERE experiment_id = :e",
-                                            {"e": eid})}
-    added = [i for i in wanted if i not in have]
-    removed = sorted(have - set(wanted))
-    c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
-                  [{"e": eid, "i": i} for i in added])
-    for i in removed:
-        c.execute("DELETE FROM experiment_items WHERE experiment_id = :e AND item_id = :i", {"e": eid, "i": i})
-    events = []
-    if added:
-        events.append(_plural("linked item", sorted(added)))
-    if removed:
-        events.append(_plural("unlinked item", removed))
-    return events
+    return _replace_links(c, eid, "experiment_items", "item_id", wanted, "item")
 
 
 def _replace_assets(c: Conn, eid: int, wanted: list[str]) -> list[str]:
-    have = {r["asset"] for r in c.execute("SELECT asset FROM experiment_assets WHERE experiment_id = :e",
-                                          {"e": eid})}
-    added = [a for a in wanted if a not in have]
+    return _replace_links(c, eid, "experiment_assets", "asset", wanted, "asset")
+
+
+def _replace_links(c: Conn, eid: int, table: str, column: str, wanted: list, noun: str) -> list[str]:
+    """Make the experiment's set in `table` exactly `wanted`; history lines for what changed.
+    `table` and `column` are constants of this module, never user text."""
+    have = {r["v"] for r in c.execute(f"SELECT {column} AS v FROM {table} WHERE experiment_id = :e", {"e": eid})}
+    added = [v for v in wanted if v not in have]
     removed = sorted(have - set(wanted))
-    c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",
-                  [{"e": eid, "a": a} for a in added])
-    for a in removed:
-        c.execute("DELETE FROM experiment_assets WHERE experiment_id = :e AND asset = :a", {"e": eid, "a": a})
+    c.executemany(f"INSERT INTO {table} (experiment_id, {column}) VALUES (:e, :v)", [{"e": eid, "v": v} for v in added])
+    for v in removed:
+        c.execute(f"DELETE FROM {table} WHERE experiment_id = :e AND {column} = :v", {"e": eid, "v": v})
     events = []
     if added:
-        events.append(_plural("linked asset", sorted(added)))
+        events.append(_plural(f"linked {noun}", sorted(added)))
     if removed:
-        events.append(_plural("unlinked asset", removed))
+        events.append(_plural(f"unlinked {noun}", removed))
     return events
 
 
