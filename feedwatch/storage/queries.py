@@ -38,6 +38,11 @@ def parse_since(value: str, now: datetime | None = None) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def merged_tags(row: dict) -> list[str]:
+    """What an item is tagged with: the source's, the enricher's and the user's tags (decoded lists)."""
+    return sorted(set(row["tags"]) | set(row["enrich_tags"]) | set(row["user_tags"]))
+
+
 def _decode(row: dict) -> dict:
     for key in ("authors", "categories", "tags", "user_tags", "enrich_tags"):
         if key in row and isinstance(row[key], str):
@@ -78,7 +83,7 @@ def list_items(db: Database, *, source: str | None = None, since: str | None = N
     from .enrichment import links_for
     links = links_for(db, [r["id"] for r in rows]) if rows else {}
     for r in rows:
-        r["tags"] = sorted(set(r["tags"]) | set(r["enrich_tags"]) | set(r["user_tags"]))
+        r["tags"] = merged_tags(r)
         r["links"] = links.get(r["id"], [])
         r["assets"] = [link["asset"] for link in r["links"]]
     return rows

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from .db import Database
+from .queries import merged_tags
 
 NEEDS_EXPERIMENT = "needs-experiment"   # the user tag behind the "Needs experiment" view
 AFFECTS_MIN_SCORE = 0.5                 # topic-only links (0.4) show under their asset, not in "Affects our stack"
@@ -71,8 +72,9 @@ def page(db: Database, view: View, *, offset: int = 0, limit: int = 200, ids: li
     from .enrichment import links_for
     links = links_for(db, [r["id"] for r in ordered])
     for r in ordered:
-        r["tags"] = sorted(set(json.loads(r["tags"])) | set(json.loads(r["enrich_tags"])) | set(json.loads(r["user_tags"])))
-        r["user_tags"] = json.loads(r.pop("user_tags"))
+        for k in ("tags", "enrich_tags", "user_tags"):
+            r[k] = json.loads(r[k])
+        r["tags"] = merged_tags(r)
         r.pop("enrich_tags")
         r["assets"] = [x["asset"] for x in links.get(r["id"], [])]
     return ordered
@@ -110,6 +112,7 @@ def item_detail(db: Database, item_id: int) -> dict | None:
     r = rows[0]
     for k in ("authors", "categories", "tags", "enrich_tags", "user_tags"):
         r[k] = json.loads(r[k])
+    r["all_tags"] = merged_tags(r)
     r["sources"] = [x["source"] for x in db.query(
         "SELECT source FROM item_sources WHERE item_id = :id ORDER BY source", {"id": item_id})]
     from .enrichment import links_for

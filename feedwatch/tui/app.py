@@ -301,8 +301,7 @@ class FeedwatchApp(App):
             return
         triage.set_user_tags(self.db, item_id, tags)
         detail = triage.item_detail(self.db, item_id)
-        merged = sorted(set(detail["tags"]) | set(detail["enrich_tags"]) | set(detail["user_tags"]))
-        self.table.update_item(item_id, tags=merged, user_tags=detail["user_tags"])
+        self.table.update_item(item_id, tags=detail["all_tags"], user_tags=detail["user_tags"])
         self.query_one(Preview).show(detail)
 
     def action_new_experiment(self) -> None:

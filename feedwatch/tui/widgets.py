@@ -239,7 +239,7 @@ class Preview(VerticalScroll):
         if summary:
             t.append("\nSummary\n", style="bold cyan")
             t.append(safe.body(summary, 2000).plain + "\n")
-        tags = sorted(set(detail["tags"]) | set(detail["enrich_tags"]) | set(detail["user_tags"]))
+        tags = detail["all_tags"]
         if tags:
             t.append("\nTags  ", style="bold cyan")
             t.append(safe.line(", ".join(tags), 500).plain + "\n", style="green")
