@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..config import Asset
 from .base import ItemText, LinkSuggestion
 from .mentions import Mention, find_mentions, same_model
+from .phrases import alternation
 
 _DEPRECATION_RE = re.compile(r"\b(deprecat\w*|retir(?:e|es|ed|ing|ement)|shut\s?down|sunset\w*|end[- ]of[- ]life|"
                              r"discontinu\w*|decommission\w*)\b", re.IGNORECASE)
@@ -51,20 +52,37 @@ class Linker:
     def __init__(self, assets: tuple[Asset, ...]):
         self.matchers = [_AssetMatcher(a, [(t, None) for t in a.topics]) for a in assets]
         # every topic of every asset in one regex over lower-cased text (one pass per item, not one per topic)
+        # (a trie of the topics: the same matches as the longest-first alternation, see phrases.py)
         topics = {_norm_topic(t) for a in assets for t in a.topics if _norm_topic(t)}
-        alternation = "|".join(r"[\s-]+".join(map(re.escape, t.split())) for t in sorted(topics, key=len, reverse=True))
-        self._topic_re = re.compile(rf"\b(?:{alternation})\b") if topics else None
+        self._topic_re = re.compile(rf"\b(?:{alternation(sorted(topics))})\b") if topics else None
+        self._norm_of_match: dict[str, str] = {}
+        # per asset: (topic as written, its normalised form, its tag spelling), normalised once here
+        self._topic_keys = [[(t, _norm_topic(t), t.replace(" ", "-").lower()) for t, _ in m.topics]
+                            for m in self.matchers]
 
-    def topics_in(self, text: str) -> set[str]:
+    def topics_in(self, text: str, lowered: bool = False) -> set[str]:
+        """Normalised topics in `text` (`lowered`: the text is lower case already)."""
         if self._topic_re is None:
             return set()
-        return {_norm_topic(m.group(0)) for m in self._topic_re.finditer(text.lower())}
+        memo = self._norm_of_match
+        found = set()
+        for matched in self._topic_re.findall(text if lowered else text.lower()):
+            norm = memo.get(matched)
+            if norm is None:
+                if len(memo) > 4096:
+                    memo.clear()
+                norm = memo[matched] = _norm_topic(matched)
+            found.add(norm)
+        return found
 
-    def links(self, item: ItemText, text: str, mentions: list[Mention], tags: list[str]) -> list[LinkSuggestion]:
+    def links(self, item: ItemText, text: str, mentions: list[Mention], tags: list[str],
+              low: str | None = None) -> list[LinkSuggestion]:
+        """`low`, when given, is `(item.title + "\\n" + text).lower()`."""
         event = detect_event(item, text) if mentions else "mention"
         out: list[LinkSuggestion] = []
-        found_topics = self.topics_in(item.title + "\n" + text)
-        for m in self.matchers:
+        found_topics = (self.topics_in(low, lowered=True) if low is not None
+                        else self.topics_in(item.title + "\n" + text))
+        for m, topic_keys in zip(self.matchers, self._topic_keys):
             best: LinkSuggestion | None = None
             for model in m.asset.models:
                 hit = next((x for x in mentions if same_model(model, x)), None)
@@ -80,8 +98,8 @@ class Linker:
                 best = LinkSuggestion(m.asset.name, f"{what}; {m.asset.name} runs on {model}", SCORES[event])
                 break
             if best is None:
-                for topic, _ in m.topics:
-                    if _norm_topic(topic) in found_topics or topic.replace(" ", "-").lower() in tags:
+                for topic, norm, as_tag in topic_keys:
+                    if norm in found_topics or as_tag in tags:
                         best = LinkSuggestion(m.asset.name, f"about {topic}, a topic of {m.asset.name}", TOPIC_SCORE)
                         break
             if best is not None:

@@ -12,6 +12,7 @@ from ..config import Asset, Tag
 from ..text import clean_line
 from .base import Enrichment, ItemText
 from .linking import Linker, detect_event, item_mentions
+from .phrases import alternation
 
 SUMMARY_MAX = 300
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(\[])")
@@ -53,17 +54,26 @@ class OfflineEnricher:
                 if kw:
                     phrases.setdefault(kw, set()).add(t.name)
         self._phrase_tags = phrases
-        alternation = "|".join(r"[\s-]+".join(map(re.escape, p.split()))
-                               for p in sorted(phrases, key=len, reverse=True))
-        # matched against lower-cased text: a case-insensitive regex this size is 3x slower
-        self._tag_re = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)") if phrases else None
+        # matched against lower-cased text: a case-insensitive regex this size is 3x slower; a trie of
+        # the phrases (phrases.alternation) matches what the longest-first alternation does, ~2.5x faster
+        self._tag_re = re.compile(rf"(?<!\w)(?:{alternation(phrases)})(?!\w)") if phrases else None
+        self._tags_of_match: dict[str, frozenset[str]] = {}    # matched text -> its tags (few distinct)
         self.linker = Linker(assets)
 
-    def tags_for(self, item: ItemText, text: str) -> list[str]:
+    def tags_for(self, item: ItemText, text: str, low: str | None = None) -> list[str]:
+        """`low`, when given, is `(item.title + "\\n" + text).lower()` (computed once per item)."""
         found: set[str] = set()
         if self._tag_re is not None:
-            for m in self._tag_re.finditer((item.title + "\n" + text).lower()):
-                found |= self._phrase_tags.get(_norm(m.group(0)), set())
+            if low is None:
+                low = (item.title + "\n" + text).lower()
+            memo = self._tags_of_match
+            for matched in self._tag_re.findall(low):
+                tags = memo.get(matched)
+                if tags is None:
+                    if len(memo) > 4096:
+                        memo.clear()
+                    tags = memo[matched] = frozenset(self._phrase_tags.get(_norm(matched), ()))
+                found |= tags
         for c in item.categories:
             if c.lower() in self.tag_names:
                 found.add(c.lower())
@@ -71,9 +81,10 @@ class OfflineEnricher:
 
     def enrich(self, item: ItemText) -> Enrichment:
         text = item.body()
-        tags = self.tags_for(item, text)
+        low = (item.title + "\n" + text).lower()
+        tags = self.tags_for(item, text, low)
         mentions = item_mentions(item, text)
-        links = self.linker.links(item, text, mentions, tags)
+        links = self.linker.links(item, text, mentions, tags, low)
         relevance = 0.1 + 0.1 * min(len(tags), 3) + 0.5 * max((link.score for link in links), default=0.0)
         if mentions and detect_event(item, text) in ("release", "deprecation"):
             relevance += 0.1
