@@ -23,7 +23,7 @@ _BOILERPLATE = re.compile(r"^(arXiv:\S+|Announce Type:|Abstract:|The post .* app
 def extractive_summary(text: str, title: str, limit: int = SUMMARY_MAX) -> str:
     """At most two sentences and `limit` characters, taken from the start of the text."""
     text = " ".join(text.split())
-    sentences = [s for s in _SENTENCE_END.split(text) if len(s) >= 20 and not _BOILERPLATE.match(s)][:2]
+    sentences = _first_sentences(text, 2)
     if not sentences:
         return clean_line(text or title, limit)
     summary = sentences[0]
@@ -33,6 +33,24 @@ def extractive_summary(text: str, title: str, limit: int = SUMMARY_MAX) -> str:
         cut = summary[: limit - 1].rsplit(" ", 1)[0]
         summary = cut.rstrip(",;:") + "…"
     return summary
+
+
+def _first_sentences(text: str, n: int) -> list[str]:
+    """The first `n` informative sentences: `[s for s in _SENTENCE_END.split(text) if ...][:n]`, but
+    the text is only split as far as needed (a summary reads two sentences of a 4,000-character body)."""
+    out: list[str] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        s = text[pos:m.start()]
+        pos = m.end()
+        if len(s) >= 20 and not _BOILERPLATE.match(s):
+            out.append(s)
+            if len(out) == n:
+                return out
+    s = text[pos:]
+    if len(s) >= 20 and not _BOILERPLATE.match(s):
+        out.append(s)
+    return out
 
 
 def _norm(phrase: str) -> str:
