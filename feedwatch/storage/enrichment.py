@@ -47,10 +47,14 @@ def pending_items(db: Database, *, key_prefix: str, source: str | None = None, l
         sql += " LIMIT :limit"
         params["limit"] = int(limit)
     out = []
+    loads = json.loads
     for r in db.query(sql, params):
+        authors, categories, extra = r["authors"], r["categories"], r["extra"]
+        # most items store the empty defaults: skip the JSON decoder for those
         out.append(ItemText(id=r["id"], source=r["source"], title=r["title"], summary=r["summary"],
-                            content=r["content"], authors=json.loads(r["authors"]),
-                            categories=json.loads(r["categories"]), extra=json.loads(r["extra"]),
+                            content=r["content"], authors=[] if authors == "[]" else loads(authors),
+                            categories=[] if categories == "[]" else loads(categories),
+                            extra={} if extra == "{}" else loads(extra),
                             content_hash=r["content_hash"]))
     return out
 
@@ -70,23 +74,32 @@ def cached(db: Database, cache_keys: list[str]) -> dict[str, dict]:
 
 def save_results(db: Database, results: list[Enrichment], failures: list[EnrichFailure], *,
                  hashes: dict[int, str], cache_keys: dict[int, str], key_prefix: str) -> None:
-    """Store a batch in one transaction: item fields, the log row, and the links."""
+    """Store a batch in one transaction: item fields, the log row, and the links.
+
+    One executemany per statement kind (not one execute per link), and each JSON value encoded once.
+    """
     now = _now()
     stamp = _iso(now)
     with db.transaction() as c:
         existing = _links_of(c, [e.item_id for e in results])
         updates, log = [], []
+        links_plan = _LinkPlan(stamp)
         for e in results:
             h = hashes[e.item_id]
-            updates.append({"summary": e.summary, "tags": json.dumps(sorted(set(e.tags))), "relevance": e.relevance,
+            tags = e.tags
+            stored_tags = sorted(set(tags))
+            stored_json = json.dumps(stored_tags)
+            updates.append({"summary": e.summary, "tags": stored_json, "relevance": e.relevance,
                             "key": key_prefix + h, "id": e.item_id})
             if not e.cached:
                 log.append({"item_id": e.item_id, "cache_key": cache_keys[e.item_id], "enricher": e.enricher,
                             "model": e.model, "pv": e.prompt_version, "hash": h, "summary": e.summary,
-                            "tags": json.dumps(e.tags), "links": json.dumps([_link_dict(x) for x in e.links]),
+                            "tags": stored_json if tags == stored_tags else json.dumps(tags),
+                            "links": json.dumps([_link_dict(x) for x in e.links]) if e.links else "[]",
                             "relevance": e.relevance, "pt": e.prompt_tokens, "ct": e.completion_tokens,
-                            "cost": e.cost_usd, "latency": e.latency_ms, "dropped": json.dumps(e.dropped),
-                            "now": stamp})
+                            "cost": e.cost_usd, "latency": e.latency_ms,
+                            "dropped": json.dumps(e.dropped) if e.dropped else "{}", "now": stamp})
+            links_plan.add(e.item_id, e.links, existing.get(e.item_id, {}))
         c.executemany(
             "UPDATE items SET ai_summary = :summary, enrich_tags = :tags, relevance = :relevance, "
             "enrich_state = 'done', enrich_error = NULL, enrich_attempts = 0, enrich_after = NULL, "
@@ -96,8 +109,7 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
             "summary, tags, links, relevance, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
             "dropped, created_at) VALUES (:item_id, :cache_key, :enricher, :model, :pv, :hash, :summary, "
             ":tags, :links, :relevance, :pt, :ct, :cost, :latency, :dropped, :now)", log)
-        for e in results:
-            replace_suggestions(c, e.item_id, e.links, stamp, existing.get(e.item_id, {}))
+        links_plan.run(c)
         for f in failures:
             rows = c.execute("SELECT enrich_attempts FROM items WHERE id = :id", {"id": f.item_id})
             attempts = (rows[0]["enrich_attempts"] if rows else 0) + 1
@@ -123,29 +135,58 @@ def _links_of(c: Conn, item_ids: list[int]) -> dict[int, dict[str, dict]]:
     return out
 
 
+_DELETE_LINK = "DELETE FROM asset_links WHERE item_id = :id AND asset = :asset"
+_INSERT_LINK = ("INSERT INTO asset_links (item_id, asset, reason, score, origin, status, created_at, updated_at) "
+                "VALUES (:id, :asset, :reason, :score, :origin, 'suggested', :now, :now) "
+                "ON CONFLICT (item_id, asset) DO NOTHING")
+_UPDATE_LINK = ("UPDATE asset_links SET reason = :reason, score = :score, origin = :origin, updated_at = :now "
+                "WHERE item_id = :id AND asset = :asset")
+
+
+class _LinkPlan:
+    """The deletes, inserts and updates that replace suggestions, run as one executemany each.
+
+    Different items' rows never interact, and within one item the deletes touch other assets than
+    the inserts and updates, so running all deletes, then all inserts, then all updates gives the
+    rows that item-by-item statements give.
+    """
+
+    def __init__(self, stamp: str):
+        self.stamp = stamp
+        self.deletes: list[dict] = []
+        self.inserts: list[dict] = []
+        self.updates: list[dict] = []
+
+    def add(self, item_id: int, links, current: dict[str, dict]) -> None:
+        if not current and not links:
+            return
+        if current:
+            keep = {link.asset for link in links}
+            for asset, row in current.items():
+                if asset not in keep and row["status"] == "suggested" and row["origin"] != "user":
+                    self.deletes.append({"id": item_id, "asset": asset})
+        for link in links:
+            row = current.get(link.asset)
+            if row is None:
+                self.inserts.append({"id": item_id, "asset": link.asset, "reason": link.reason, "score": link.score,
+                                     "origin": link.origin, "now": self.stamp})
+            elif row["status"] == "suggested" and row["origin"] != "user":
+                self.updates.append({"id": item_id, "asset": link.asset, "reason": link.reason, "score": link.score,
+                                     "origin": link.origin, "now": self.stamp})
+
+    def run(self, c: Conn) -> None:
+        for sql, rows in ((_DELETE_LINK, self.deletes), (_INSERT_LINK, self.inserts), (_UPDATE_LINK, self.updates)):
+            if rows:
+                c.executemany(sql, rows)
+
+
 def replace_suggestions(c: Conn, item_id: int, links, stamp: str, current: dict[str, dict] | None = None) -> None:
     """New suggestions replace old ones; a user's confirm, dismiss or own link is never touched."""
-    keep = {link.asset for link in links}
     if current is None:
         current = _links_of(c, [item_id]).get(item_id, {})
-    if not current and not links:
-        return
-    for asset, row in current.items():
-        if asset not in keep and row["status"] == "suggested" and row["origin"] != "user":
-            c.execute("DELETE FROM asset_links WHERE item_id = :id AND asset = :asset", {"id": item_id, "asset": asset})
-    for link in links:
-        row = current.get(link.asset)
-        if row is None:
-            c.execute("INSERT INTO asset_links (item_id, asset, reason, score, origin, status, created_at, updated_at) "
-                      "VALUES (:id, :asset, :reason, :score, :origin, 'suggested', :now, :now) "
-                      "ON CONFLICT (item_id, asset) DO NOTHING",
-                      {"id": item_id, "asset": link.asset, "reason": link.reason, "score": link.score,
-                       "origin": link.origin, "now": stamp})
-        elif row["status"] == "suggested" and row["origin"] != "user":
-            c.execute("UPDATE asset_links SET reason = :reason, score = :score, origin = :origin, updated_at = :now "
-                      "WHERE item_id = :id AND asset = :asset",
-                      {"id": item_id, "asset": link.asset, "reason": link.reason, "score": link.score,
-                       "origin": link.origin, "now": stamp})
+    plan = _LinkPlan(stamp)
+    plan.add(item_id, links, current)
+    plan.run(c)
 
 
 def set_link_status(db: Database, item_id: int, asset: str, status: str, user: str | None,
