@@ -39,9 +39,11 @@ def detect_event(item: ItemText, text: str) -> str:
     return "mention"
 
 
-def item_mentions(item: ItemText, text: str) -> list[Mention]:
-    """Model mentions in title and text; a deprecations.info record names its model exactly."""
-    found = find_mentions(item.title + "\n" + text)
+def item_mentions(item: ItemText, text: str, low: str | None = None) -> list[Mention]:
+    """Model mentions in title and text; a deprecations.info record names its model exactly.
+
+    `low`, when given, is `(item.title + "\\n" + text).lower()`."""
+    found = find_mentions(item.title + "\n" + text, low)
     dep = item.extra.get("_deprecation")
     if isinstance(dep, dict) and isinstance(dep.get("model_id"), str):
         found = find_mentions(dep["model_id"]) + found

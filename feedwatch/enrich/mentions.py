@@ -544,11 +544,16 @@ def _lower_same_length(text: str) -> str:
 # Public API
 # --------------------------------------------------------------------------------------------------
 
-def find_mentions(text: str) -> list[Mention]:
-    """Model mentions in `text`, in order of appearance, one per (model, version)."""
+def find_mentions(text: str, lowered: str | None = None) -> list[Mention]:
+    """Model mentions in `text`, in order of appearance, one per (model, version).
+
+    `lowered`, when given, is `text.lower()` (a caller that has it already saves lower-casing again).
+    """
     if not text:
         return []
-    low = " " + _lower_same_length(text)     # the leading space is the left boundary of a name at offset 0
+    if lowered is None or len(lowered) != len(text):
+        lowered = _lower_same_length(text)
+    low = " " + lowered                      # the leading space is the left boundary of a name at offset 0
     out: list[Mention] = []
     seen: set[tuple[str, str | None]] = set()
     context: dict = {}                     # per kind: checks made, then offsets of context words

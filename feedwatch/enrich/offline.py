@@ -15,6 +15,7 @@ from .linking import Linker, detect_event, item_mentions
 from .phrases import alternation
 
 SUMMARY_MAX = 300
+_PREFIX = 1200           # characters of the text where the summary's sentences are looked for first
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(\[])")
 _BOILERPLATE = re.compile(r"^(arXiv:\S+|Announce Type:|Abstract:|The post .* appeared first on|Read more|Continue reading)",
                           re.IGNORECASE)
@@ -22,10 +23,18 @@ _BOILERPLATE = re.compile(r"^(arXiv:\S+|Announce Type:|Abstract:|The post .* app
 
 def extractive_summary(text: str, title: str, limit: int = SUMMARY_MAX) -> str:
     """At most two sentences and `limit` characters, taken from the start of the text."""
-    text = " ".join(text.split())
-    sentences = _first_sentences(text, 2)
-    if not sentences:
-        return clean_line(text or title, limit)
+    sentences = None
+    cut = text.rfind(" ", 0, _PREFIX) if len(text) > _PREFIX else -1
+    if cut > 0:
+        # Usually both sentences are near the start: look for them in the start only. Cut at a space,
+        # the start's normalised text is the start of the whole normalised text, so two sentences
+        # followed by a sentence boundary inside it are the whole text's first two.
+        sentences = _first_sentences(" ".join(text[:cut].split()), 2, complete=True)
+    if sentences is None:
+        text = " ".join(text.split())
+        sentences = _first_sentences(text, 2)
+        if not sentences:
+            return clean_line(text or title, limit)
     summary = sentences[0]
     if len(sentences) > 1 and len(summary) + 1 + len(sentences[1]) <= limit:
         summary += " " + sentences[1]
@@ -35,9 +44,12 @@ def extractive_summary(text: str, title: str, limit: int = SUMMARY_MAX) -> str:
     return summary
 
 
-def _first_sentences(text: str, n: int) -> list[str]:
+def _first_sentences(text: str, n: int, complete: bool = False) -> list[str] | None:
     """The first `n` informative sentences: `[s for s in _SENTENCE_END.split(text) if ...][:n]`, but
-    the text is only split as far as needed (a summary reads two sentences of a 4,000-character body)."""
+    the text is only split as far as needed (a summary reads two sentences of a 4,000-character body).
+
+    `complete`: `text` is only the start of the text; None unless `n` sentences, each followed by a
+    sentence boundary, are found in it."""
     out: list[str] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
@@ -47,6 +59,8 @@ def _first_sentences(text: str, n: int) -> list[str]:
             out.append(s)
             if len(out) == n:
                 return out
+    if complete:
+        return None
     s = text[pos:]
     if len(s) >= 20 and not _BOILERPLATE.match(s):
         out.append(s)
@@ -101,7 +115,7 @@ class OfflineEnricher:
         text = item.body()
         low = (item.title + "\n" + text).lower()
         tags = self.tags_for(item, text, low)
-        mentions = item_mentions(item, text)
+        mentions = item_mentions(item, text, low)
         links = self.linker.links(item, text, mentions, tags, low)
         relevance = 0.1 + 0.1 * min(len(tags), 3) + 0.5 * max((link.score for link in links), default=0.0)
         if mentions and detect_event(item, text) in ("release", "deprecation"):
