@@ -81,7 +81,7 @@ def cmd_fetch(args) -> int:
     if not sources:
         print("no enabled sources to fetch", file=sys.stderr)
         return EXIT_OK
-    db = _open_db(args)
+    db = _open_db(args, config)
     reporter = FetchReporter(len(sources), sys.stdout)
     run = FetchRun(config, db, on_result=reporter.result, on_start=reporter.start)
     try:
@@ -91,7 +91,7 @@ def cmd_fetch(args) -> int:
         db.close()
     reporter.totals(summary)
     if args.enrich:
-        db = _open_db(args)
+        db = _open_db(args, config)
         try:
             _run_enrich(config, db, source=None, limit=None, redo=False)
         finally:
@@ -126,7 +126,7 @@ def cmd_enrich(args) -> int:
     if args.source and config.source(args.source) is None:
         print(f"feedwatch: note: {args.source!r} is not in {config.path}; enriching its stored items anyway",
               file=sys.stderr)
-    db = _open_db(args)
+    db = _open_db(args, config)
     try:
         _run_enrich(config, db, source=args.source, limit=args.limit, redo=args.redo)
     finally:
@@ -147,9 +147,11 @@ def cmd_items(args) -> int:
             parse_query(args.query)   # a bad since: is a usage error, before opening the database
     except QueryError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    from .cli_common import _person
+    person = _person(args)   # whose read / starred / hidden state the list shows
     db = _open_db(args)
     try:
-        rows = list_items(db, source=args.source, since=since, limit=args.limit, query=args.query)
+        rows = list_items(db, person=person, source=args.source, since=since, limit=args.limit, query=args.query)
     finally:
         db.close()
     if args.format == "jsonl":

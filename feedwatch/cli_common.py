@@ -25,6 +25,19 @@ def _load_config(args):
     return load_config(_config_path(args))
 
 
-def _open_db(args):
+def _open_db(args, config=None):
+    """The --db database, migrated if needed; an upgrade to per-person triage keeps the existing
+    state for whoever runs it (`config.user`, else the login name; see feedwatch.identity)."""
+    from .identity import current_user
     from .storage.db import open_database
-    return open_database(args.db)
+    return open_database(args.db, person=current_user(config) if config is not None else _person(args))
+
+
+def _person(args) -> str:
+    """Who runs this command, when the command itself needs no config (a broken one is not fatal here)."""
+    from .config import ConfigError
+    from .identity import current_user
+    try:
+        return current_user(_load_config(args))
+    except (ConfigError, OSError):
+        return current_user(None)

@@ -37,13 +37,8 @@ def _add_experiments_parser(sub) -> None:
 
 def _whoami(config) -> str:
     """Who a change is recorded as: `user` in the config, else the login name."""
-    if config.user:
-        return config.user
-    import getpass
-    try:
-        return getpass.getuser()
-    except Exception:   # no login name (some containers): record the change anyway
-        return os.environ.get("USER") or "unknown"
+    from .identity import current_user
+    return current_user(config)
 
 
 def cmd_experiments(args) -> int:

@@ -787,12 +787,16 @@ def _dataset(today: date) -> list[_Fetch]:
     return fetches
 
 
-def build_demo(db_path: Path, today: date | None = None) -> Config:
+def build_demo(db_path: Path, today: date | None = None, person: str | None = None) -> Config:
     """Create and fill the demo database at db_path (which must not exist); returns the demo config.
+
+    The read and starred items are `person`'s (default: whoever runs it, as the app will see it);
+    a colleague, "ben", has starred a few too.
 
     `today` defaults to the current UTC date; all items and fetches fall before its 00:00 UTC, so no
     stored time is in the future. The same `today` always gives the same items, ids, tags and links.
     """
+    from .identity import current_user
     from .storage.db import open_database
 
     db_path = Path(db_path)
@@ -800,12 +804,13 @@ def build_demo(db_path: Path, today: date | None = None) -> Config:
         raise FileExistsError(f"{db_path} already exists")
     today = today or datetime.now(timezone.utc).date()
     config = demo_config()
+    person = person or current_user(config)
     tl = _Timeline(today)
     db = open_database(f"sqlite:///{db_path}")
     try:
         _store(db, config, _dataset(today), tl)
         _enrich(config, db)
-        _triage(db, tl)
+        _triage(db, tl, person)
         _experiments(db, tl)
     finally:
         db.close()
@@ -902,7 +907,7 @@ def _find(db, key: tuple) -> int:
     return _item_id(db, key[0], key[1])
 
 
-def _triage(db, tl: _Timeline) -> None:
+def _triage(db, tl: _Timeline, person: str) -> None:
     from .storage import triage
     from .storage.enrichment import set_link_status
 
@@ -912,7 +917,7 @@ def _triage(db, tl: _Timeline) -> None:
                                        {"t": week_ago})]
     keep_unread = {_find(db, key) for key, *_ in _LINK_DECISIONS}
     candidates = [i for i in older if i not in keep_unread]
-    triage.set_state(db, sorted(rng.sample(candidates, round(len(older) * 0.4))), "read")
+    triage.set_state(db, person, sorted(rng.sample(candidates, round(len(older) * 0.4))), "read")
 
     for key, asset, status, user, reason in _LINK_DECISIONS:
         set_link_status(db, _find(db, key), asset, status, user, reason)
@@ -922,11 +927,12 @@ def _triage(db, tl: _Timeline) -> None:
                ("vllm-releases", "tag:github.com,2008:Repository/599547518/v0.14.0"),
                ("blog", "vllm-blog", "Serving Llama 3.1 8B Instruct"),
                ("blog", "openai-news", "A new GPT-4o mini snapshot")]
-    triage.set_starred(db, [_find(db, k) for k in starred], True)
+    triage.set_starred(db, person, [_find(db, k) for k in starred], True)
+    triage.set_starred(db, "ben", [_find(db, k) for k in starred[:2]], True)   # a colleague's, shown as "starred by"
     # two starred papers, one also flagged for an experiment
     papers = [r["id"] for r in db.query("SELECT id FROM items WHERE title LIKE 'Distilling GPT-4o mini Judges%' "
                                         "OR title LIKE 'Structured Output Drift%'")]
-    triage.set_starred(db, papers, True)
+    triage.set_starred(db, person, papers, True)
 
     for key in (("blog", "huggingface-blog", "Quantizing Llama 3.1 8B Instruct"),
                 ("blog", "openai-news", "A new GPT-4o mini snapshot"),

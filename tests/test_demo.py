@@ -18,13 +18,14 @@ from feedwatch.storage.triage import NEEDS_EXPERIMENT, View, count
 from feedwatch.text import CONTROL_RE, clean_line
 
 TODAY = date(2026, 11, 27)
+ME = "ana"   # whose read / starred items the demo holds
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     started = time.perf_counter()
-    config = build_demo(path, today=TODAY)
+    config = build_demo(path, today=TODAY, person=ME)
     seconds = time.perf_counter() - started
     print(f"\ndemo build took {seconds:.2f} s")
     db = open_database(f"sqlite:///{path}")
@@ -34,8 +35,9 @@ def built(tmp_path_factory):
 
 def _snapshot(db) -> dict:
     return {
-        "items": db.query("SELECT id, source, guid, title, tags, enrich_tags, user_tags, state, starred, published, "
+        "items": db.query("SELECT id, source, guid, title, tags, enrich_tags, user_tags, published, "
                           "first_seen, arxiv_id, arxiv_version, change_note, ai_summary FROM items ORDER BY id"),
+        "triage": db.query("SELECT person, item_id, read, starred, hidden FROM item_triage ORDER BY person, item_id"),
         "sources": db.query("SELECT source, guid, item_id FROM item_sources ORDER BY source, guid"),
         "links": db.query("SELECT item_id, asset, status, origin, reason, score FROM asset_links "
                           "ORDER BY item_id, asset"),
@@ -46,7 +48,7 @@ def _snapshot(db) -> dict:
 
 def test_same_today_gives_the_same_rows(built, tmp_path):
     config, db, _, _ = built
-    again_config = build_demo(tmp_path / "again.db", today=TODAY)
+    again_config = build_demo(tmp_path / "again.db", today=TODAY, person=ME)
     again = open_database(f"sqlite:///{tmp_path / 'again.db'}")
     try:
         assert _snapshot(again) == _snapshot(db)
@@ -172,19 +174,24 @@ def test_links_in_every_state(built):
 
 def test_triage_state(built):
     _, db, _, _ = built
-    states = {r["state"]: r["n"] for r in db.query("SELECT state, COUNT(*) AS n FROM items GROUP BY state")}
-    assert states["read"] > 0 and states["unread"] > 0
+    read = "SELECT item_id FROM item_triage WHERE person = :p AND read = 1"
+    total = db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
+    n_read = db.query(f"SELECT COUNT(*) AS n FROM ({read}) r", {"p": ME})[0]["n"]
+    assert 0 < n_read < total
     week_ago = (TODAY - timedelta(days=7)).isoformat()
-    older = db.query("SELECT state FROM items WHERE published < :t", {"t": week_ago})
-    share = sum(r["state"] == "read" for r in older) / len(older)
+    older = db.query(f"SELECT id, id IN ({read}) AS is_read FROM items WHERE published < :t", {"t": week_ago, "p": ME})
+    share = sum(bool(r["is_read"]) for r in older) / len(older)
     assert 0.3 <= share <= 0.5
-    assert db.query("SELECT COUNT(*) AS n FROM items WHERE state = 'read' AND published >= :t",
-                    {"t": week_ago})[0]["n"] == 0
-    assert 3 <= count(db, View("starred")) <= 15
-    assert 3 <= count(db, View("needs-experiment")) <= 10
+    assert db.query(f"SELECT COUNT(*) AS n FROM items WHERE id IN ({read}) AND published >= :t",
+                    {"t": week_ago, "p": ME})[0]["n"] == 0
+    assert 3 <= count(db, View("starred"), ME) <= 15
+    assert count(db, View("inbox"), ME) == total - n_read
+    assert 1 <= count(db, View("starred"), "ben") < count(db, View("starred"), ME)   # a colleague's stars
+    assert count(db, View("inbox"), "ben") == total                                   # ... and their own inbox
+    assert 3 <= count(db, View("needs-experiment"), ME) <= 10
     tagged = db.query("SELECT user_tags FROM items WHERE user_tags <> '[]'")
     assert all(json.loads(r["user_tags"]) == [NEEDS_EXPERIMENT] for r in tagged)
-    assert count(db, View("affects")) > 0
+    assert count(db, View("affects"), ME) > 0
 
 
 def test_source_health_shows_failures(built):
@@ -231,7 +238,8 @@ def test_cli_demo_without_a_terminal_keeps_a_usable_database(tmp_path, capsys):
     assert out.count("\n") == 1 and "needs a terminal" in out and str(path) in out
     db = open_database(str(path))
     try:
-        rows = list_items(db, query="is:starred")
+        from feedwatch.identity import current_user
+        rows = list_items(db, person=current_user(None), query="is:starred")   # the demo's triage is the runner's
         assert rows and all(r["starred"] for r in rows)
         assert 300 <= db.query("SELECT COUNT(*) AS n FROM items")[0]["n"] <= 400
     finally:

@@ -113,7 +113,8 @@ def build_dataset(db) -> dict[str, int]:
     set_link_status(db, ids["mini"], "support-summarizer", "confirmed", "alice")
     set_link_status(db, ids["office"], "rag-pipeline", "dismissed", "bob")   # dismissed: never shown
     set_link_status(db, ids["reranker"], "rag-pipeline", "confirmed", "bob", reason="we could swap our reranker")
-    set_starred(db, [ids["haiku"], ids["nolink"]], True)
+    set_starred(db, "alice", [ids["haiku"]], True)     # the digest is the team's: anybody's star counts
+    set_starred(db, "bob", [ids["haiku"], ids["nolink"]], True)
 
     old = xp.create(db, "Try the new reranker", "Better top-5 precision", assets=["rag-pipeline"], owner="bob",
                     now="2026-11-16T09:00:00Z")
@@ -262,8 +263,9 @@ def hostile_dataset(db) -> dict[str, int]:
          "2026-11-24T12:00:00Z", None, "", [], 0.7),
     ])
     with db.transaction() as c:
-        c.execute("UPDATE items SET user_tags = :t, starred = 1 WHERE id = :id",
+        c.execute("UPDATE items SET user_tags = :t WHERE id = :id",
                   {"t": json.dumps(["<b>tag</b>", "x|y", "[t](javascript:1)", "\u202eevil"]), "id": ids["evil"]})
+    set_starred(db, "<b>mallory</b>", [ids["evil"]], True)
     _suggest(db, ids["evil"], ("support-summarizer", "](javascript:alert(1)) <script>x</script> | `y`", 0.9))
     set_link_status(db, ids["evil"], "<img src=x onerror=alert(1)>", "confirmed", "<b>mallory</b>",
                     reason="[click](javascript:alert(1))")

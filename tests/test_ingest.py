@@ -176,12 +176,16 @@ async def test_refetch_updates_content_but_keeps_user_state(http_server, db):
     http_server.route("/f", Reply(body=rss([("g", "Original title", "https://e.org/p")])),)
     config = make_config(http_server, [{"name": "f", "path": "/f"}])
     await fetch(config, db)
+    from feedwatch.storage.triage import set_starred, set_state
     with db.transaction() as c:
-        c.execute("UPDATE items SET state = 'read', starred = 1, user_tags = '[\"mine\"]', note = 'keep me'")
+        c.execute("UPDATE items SET user_tags = '[\"mine\"]', note = 'keep me'")
+    item_id = list_items(db)[0]["id"]
+    set_state(db, "ana", [item_id], "read")
+    set_starred(db, "ana", [item_id], True)
     http_server.route("/f", Reply(body=rss([("g", "Corrected title", "https://e.org/p")])))
     results = await fetch(config, db)
     assert results["f"].updated == 1 and results["f"].new == 0
-    [item] = list_items(db)
+    [item] = list_items(db, person="ana")
     assert item["title"] == "Corrected title"
     assert (item["state"], item["starred"], item["note"]) == ("read", 1, "keep me")
     assert "mine" in item["tags"]

@@ -13,6 +13,7 @@ from feedwatch.storage.db import Database, open_database, resolve_db_url
 from feedwatch.storage.ingest import write_entries
 from feedwatch.storage.queries import list_items
 from feedwatch.storage.search import QueryError, Term, count_items, parse_query, search_items
+from feedwatch.storage.triage import set_hidden, set_starred, set_state
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -138,19 +139,25 @@ def corpus(db):
     with db.transaction() as c:
         c.execute("UPDATE items SET enrich_tags = :t, ai_summary = :s WHERE id = :id",
                   {"t": json.dumps(["scaling"]), "s": "Bigger models, predictable loss curves.", "id": ids["b"]})
-        c.execute("UPDATE items SET user_tags = :t, starred = 1 WHERE id = :id",
+        c.execute("UPDATE items SET user_tags = :t WHERE id = :id",
                   {"t": json.dumps(["needs-experiment"]), "id": ids["c"]})
-        c.execute("UPDATE items SET state = 'read' WHERE id = :id", {"id": ids["b"]})
         for item, asset, status in (("a", "support-summarizer", "suggested"), ("c", "support-summarizer", "dismissed"),
                                     ("b", "eval-harness", "confirmed"), ("e", "eval-harness", "dismissed")):
             c.execute("INSERT INTO asset_links (item_id, asset, origin, status, created_at, updated_at) "
                       "VALUES (:id, :asset, 'test', :status, :now, :now)",
                       {"id": ids[item], "asset": asset, "status": status, "now": ago(0)})
+    set_starred(db, ME, [ids["c"]], True)
+    set_state(db, ME, [ids["b"]], "read")
+    set_state(db, "someone-else", [ids["a"], ids["c"]], "read")   # another person's state changes nothing here
+    set_hidden(db, "someone-else", [ids["d"]], True)
     return ids
 
 
+ME = "ana"   # whose triage state is: means
+
+
 def find(db, text, **kw) -> list[int]:
-    return search_items(db, text, **kw)
+    return search_items(db, text, person=ME, **kw)
 
 
 def names(corpus, found: list[int]) -> list[str]:
@@ -247,7 +254,7 @@ def test_combinations(db, corpus):
     assert names(corpus, find(db, "source:arxiv-cl -is:read tok")) == ["e"]
     assert names(corpus, find(db, "asset:support-summarizer is:unread -tag:paper evaluat")) == ["a"]
     assert names(corpus, find(db, "-source:openai-blog -tag:paper -claude")) == ["d", "e"]
-    assert count_items(db, "source:arxiv-cl -is:read") == 2
+    assert count_items(db, "source:arxiv-cl -is:read", person=ME) == 2
 
 
 def test_limit_offset_and_count(db, corpus):
@@ -256,7 +263,8 @@ def test_limit_offset_and_count(db, corpus):
     assert names(corpus, find(db, "", offset=3)) == ["d", "e"]
     assert find(db, "", limit=0) == []
     assert count_items(db, "tag:model-release") == 2
-    assert count_items(db, parse_query("is:unread")) == 4
+    assert count_items(db, parse_query("is:unread"), person=ME) == 4
+    assert count_items(db, parse_query("is:unread"), person="someone-else") == 2   # a, c read; d hidden
 
 
 def test_unicode(db, corpus):
@@ -315,8 +323,8 @@ def test_updates_are_searchable_immediately(db, corpus):
     assert find(db, "speculative decoding ") == [corpus["e"]]
     assert find(db, "tag:inference-speed") == [corpus["e"]]
     assert find(db, "inference speed ") == [corpus["e"]]
-    with db.transaction() as c:     # state/star writes leave the text index alone and stay findable
-        c.execute("UPDATE items SET state = 'read', starred = 1 WHERE id = :id", {"id": corpus["e"]})
+    set_state(db, ME, [corpus["e"]], "read")     # triage writes leave the text index alone and stay findable
+    set_starred(db, ME, [corpus["e"]], True)
     assert find(db, "speculative is:read is:starred") == [corpus["e"]]
     # a re-fetch with changed content goes through ingest's UPDATE
     add(db, "arxiv-cl", Entry(guid="e", title="Old news about tokenizers", summary="Now about unigram LMs.",
@@ -357,17 +365,20 @@ def test_list_items_query(db, corpus):
     assert [r["id"] for r in rows] == [corpus["a"], corpus["c"]]
     assert rows[0]["tags"] == ["model-release"] and rows[0]["assets"] == ["support-summarizer"]
     assert [r["id"] for r in list_items(db, query="fine-tuning", source="arxiv-lg")] == [corpus["d"]]
-    assert [r["id"] for r in list_items(db, query="is:unread", since=ago(3.5), limit=1)] == [corpus["a"]]
+    assert [r["id"] for r in list_items(db, person=ME, query="is:unread", since=ago(3.5), limit=1)] == [corpus["a"]]
     assert len(list_items(db, query="")) == 5 and len(list_items(db, query=None)) == 5
     with pytest.raises(QueryError):
         list_items(db, query="since:soon")
 
 
-def test_cli_items_query(db_url, db, corpus, capsys):
+def test_cli_items_query(db_url, db, corpus, capsys, tmp_path):
     from feedwatch.cli import main
-    assert main(["--db", db_url, "items", "--format", "jsonl", "--query", "tag:model-release -is:starred"]) == 0
+    config = tmp_path / "ana.toml"
+    config.write_text(f'user = "{ME}"\n', encoding="utf-8")
+    assert main(["--config", str(config), "--db", db_url, "items", "--format", "jsonl", "--query",
+                 "tag:model-release -is:starred"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["id"] for r in records] == [corpus["a"]]
+    assert [r["id"] for r in records] == [corpus["a"]]      # c is starred by ana, whom the config names
     assert main(["--db", db_url, "items", "--query", '"prompt caching"']) == 0
     out = capsys.readouterr().out
     assert "Claude release notes" in out and "GPT-4o" not in out
@@ -411,8 +422,21 @@ PLAN_QUERIES = ["", "claude", "release", "tag:model-release", "-tag:model-releas
 def test_every_plan_gives_the_same_answer(db, corpus, text):
     """Paging (PostgreSQL: the newest-items window, then the index), counting and list_items agree."""
     everything = find(db, text)
-    assert count_items(db, text) == len(everything)
-    assert [r["id"] for r in list_items(db, query=text)] == everything
+    assert count_items(db, text, person=ME) == len(everything)
+    assert [r["id"] for r in list_items(db, person=ME, query=text)] == everything
     for limit in (1, 2, 3, 10):
         for offset in (0, 1, 3):
             assert find(db, text, limit=limit, offset=offset) == everything[offset:offset + limit]
+
+
+def test_hidden_items_only_with_is_hidden(db, corpus):
+    """A person's hidden items leave their searches (and only theirs) until they ask for is:hidden."""
+    set_hidden(db, ME, [corpus["a"]], True)
+    assert "a" not in names(corpus, find(db, ""))
+    assert names(corpus, find(db, "is:hidden")) == ["a"]
+    assert names(corpus, find(db, "is:hidden claude")) == []
+    assert "a" not in names(corpus, find(db, "-is:hidden"))
+    assert "a" in names(corpus, search_items(db, "", person="someone-else"))
+    assert "d" not in names(corpus, search_items(db, "", person="someone-else"))
+    set_hidden(db, ME, [corpus["a"]], False)
+    assert "a" in names(corpus, find(db, ""))

@@ -159,7 +159,8 @@ def test_killed_fetch_leaves_no_half_written_source(http_server, tmp_path):
 
 
 def test_an_old_database_upgrades_in_place(db_url):
-    """A database written by the first release keeps its items through every later migration."""
+    """A database written by the first release keeps its items through every later migration; its
+    shared read / starred state becomes the state of the person who upgrades (0005)."""
     from feedwatch.storage.migrate import upgrade
     old = Database(resolve_db_url(db_url))
     try:
@@ -167,13 +168,42 @@ def test_an_old_database_upgrades_in_place(db_url):
         with old.transaction() as c:
             c.execute("INSERT INTO items (source, guid, title, first_seen, content_hash, state) "
                       "VALUES ('s', 'g', 'Kept', '2026-01-01T00:00:00Z', 'h', 'read')")
+            c.execute("INSERT INTO items (source, guid, title, first_seen, content_hash, starred) "
+                      "VALUES ('s', 'g2', 'Starred', '2026-01-02T00:00:00Z', 'h2', 1)")
+            c.execute("INSERT INTO items (source, guid, title, first_seen, content_hash) "
+                      "VALUES ('s', 'g3', 'Untouched', '2026-01-03T00:00:00Z', 'h3')")
         assert current_revision(old) == "0001"
     finally:
         old.close()
-    db = open_database(db_url)
+    db = open_database(db_url, person="ana")
     try:
         assert current_revision(db) == HEAD
-        [row] = db.query("SELECT title, state, enrich_state FROM items")
-        assert row == {"title": "Kept", "state": "read", "enrich_state": "pending"}
+        rows = db.query("SELECT title, enrich_state FROM items ORDER BY id")
+        assert rows == [{"title": t, "enrich_state": "pending"} for t in ("Kept", "Starred", "Untouched")]
+        triaged = db.query("SELECT i.title, t.person, t.read, t.starred, t.hidden FROM item_triage t "
+                           "JOIN items i ON i.id = t.item_id ORDER BY i.id")
+        assert triaged == [{"title": "Kept", "person": "ana", "read": 1, "starred": 0, "hidden": 0},
+                           {"title": "Starred", "person": "ana", "read": 0, "starred": 1, "hidden": 0}]
+    finally:
+        db.close()
+
+
+def test_the_triage_migration_downgrades_to_shared_state(db_url):
+    """0005 -> 0004: an item is read (starred) if anybody had read (starred) it."""
+    from feedwatch.storage.migrate import downgrade
+    from feedwatch.storage.triage import set_starred, set_state
+    db = open_database(db_url)
+    try:
+        with db.transaction() as c:
+            for guid in ("a", "b", "c"):
+                c.execute("INSERT INTO items (source, guid, title, first_seen, content_hash) "
+                          f"VALUES ('s', '{guid}', '{guid}', '2026-01-01T00:00:00Z', 'h')")
+        ids = {r["guid"]: r["id"] for r in db.query("SELECT id, guid FROM items")}
+        set_state(db, "ana", [ids["a"]], "read")
+        set_starred(db, "ben", [ids["b"]], True)
+        downgrade(db, "0004")
+        rows = db.query("SELECT guid, state, starred FROM items ORDER BY guid")
+        assert rows == [{"guid": "a", "state": "read", "starred": 0}, {"guid": "b", "state": "unread", "starred": 1},
+                        {"guid": "c", "state": "unread", "starred": 0}]
     finally:
         db.close()

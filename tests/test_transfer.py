@@ -24,7 +24,7 @@ from feedwatch.storage.ingest import record_fetch, write_entries
 from feedwatch.storage.migrate import HEAD, current_revision, upgrade
 from feedwatch.storage.search import search_items
 from feedwatch.storage.transfer import TABLES, TransferError, export_database, import_database
-from feedwatch.storage.triage import set_starred, set_state, set_user_tags
+from feedwatch.storage.triage import set_hidden, set_starred, set_state, set_user_tags
 
 CONFIG = parse_config({
     "tags": [{"name": "model-release", "keywords": ["release", "now available"]},
@@ -66,8 +66,10 @@ def build(db: Database) -> dict[str, int]:
         ids = {r["guid"]: r["id"] for r in c.execute("SELECT id, guid FROM items")}
     import asyncio
     asyncio.run(enrich(CONFIG, db, environ={}))
-    set_state(db, [ids["rel"]], "read")
-    set_starred(db, [ids["dep"]], True)
+    set_state(db, "alice", [ids["rel"]], "read")
+    set_starred(db, "alice", [ids["dep"]], True)
+    set_starred(db, "bob", [ids["dep"]], True)
+    set_hidden(db, "bob", [ids["weird"]], True)
     set_user_tags(db, ids["weird"], ["Mine", "zz"])
     set_link_status(db, ids["dep"], "support-bot", "confirmed", "alice")
     set_link_status(db, ids["weird"], "rag-pipeline", "dismissed", "bob", reason="not ours")
@@ -115,7 +117,7 @@ def pg_db(pg_url):
 def test_tables_cover_the_schema(sqlite_db):
     """A migration adding a table must add it to TABLES (or to the derived objects)."""
     names = {r["name"] for r in sqlite_db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    derived = {n for n in names if n.startswith("items_fts")} | {"search_queue", "alembic_version"}
+    derived = {n for n in names if n.startswith("items_fts")} | {"search_queue", "alembic_version", "db_changes"}
     assert names - derived == {t.name for t in TABLES}
     assert len(TABLES) == len({t.name for t in TABLES})
 
@@ -225,7 +227,7 @@ def test_schema_revision_mismatch_refuses(sqlite_db, tmp_path):
     newer = data.replace(f'"schema": "{HEAD}"'.encode(), b'"schema": "9999"', 1)
     target = open_database(str(tmp_path / "t.db"))
     try:
-        with pytest.raises(TransferError, match=r"at schema revision 0003 but the database is at 0004; upgrade the "
+        with pytest.raises(TransferError, match=rf"at schema revision 0003 but the database is at {HEAD}; upgrade the "
                                                 r"database it came from \(`feedwatch --db SOURCE db upgrade`\)"):
             do_import(target, older)
         with pytest.raises(TransferError, match="newer feedwatch.*upgrade feedwatch"):

@@ -81,15 +81,15 @@ async def test_triage_keys(db_url):
         assert app.table.cursor_row == app.table.row_count - 1
         await pilot.press("g", "s")
         await pilot.pause()
-        assert item_detail(app.db, first)["starred"] == 1
+        assert item_detail(app.db, first, app.person)["starred"] == 1
         await pilot.press("space")          # read, and move on
         await pilot.pause()
-        assert item_detail(app.db, first)["state"] == "read"
+        assert item_detail(app.db, first, app.person)["state"] == "read"
         second = app.table.current_id
         await pilot.press("enter")         # open: full preview, marks read
         await pilot.pause()
         assert app.query_one("#main").has_class("full-preview")
-        assert item_detail(app.db, second)["state"] == "read"
+        assert item_detail(app.db, second, app.person)["state"] == "read"
         await pilot.press("escape")
         assert not app.query_one("#main").has_class("full-preview")
         await pilot.press("2")             # Starred view
@@ -112,7 +112,7 @@ async def test_affects_view_and_link_decisions(db_url):
         assert isinstance(app.screen, LinkScreen)
         await pilot.press("d")             # dismiss the suggested link
         await pilot.pause()
-        detail = item_detail(app.db, item)
+        detail = item_detail(app.db, item, app.person)
         assert detail["links"][0]["status"] == "dismissed" and detail["links"][0]["updated_by"]
         await pilot.press("3")
         await pilot.pause()
@@ -129,7 +129,7 @@ async def test_edit_tags_and_needs_experiment(db_url):
         await pilot.press(*"eval, urgent, needs-experiment")
         await pilot.press("enter")
         await pilot.pause()
-        assert item_detail(app.db, item)["user_tags"] == ["eval", "needs-experiment", "urgent"]
+        assert item_detail(app.db, item, app.person)["user_tags"] == ["eval", "needs-experiment", "urgent"]
         await pilot.press("4")
         await pilot.pause()
         assert list(app.table.rows_by_id) == [item]
@@ -221,7 +221,7 @@ async def test_links_open_only_http_and_never_through_a_shell(db_url, monkeypatc
         assert opened == []
         await pilot.press("j", "o")
         await pilot.pause()
-        first_url = item_detail(app.db, app.table.current_id)["url"]
+        first_url = item_detail(app.db, app.table.current_id, app.person)["url"]
         assert opened == [first_url] and first_url.startswith("https://")
         await pilot.press("G")             # the oldest item is a hostile one without a link
         await pilot.pause()
@@ -265,8 +265,8 @@ def test_view_pages_load_lazily(tmp_path):
                for i in range(450)]
     with db.transaction() as c:
         write_entries(c, "s", entries, [], "2026-11-27T00:00:00Z")
-    assert len(page(db, View("inbox"), limit=200)) == 200
-    assert len(page(db, View("inbox"), offset=400, limit=200)) == 50
+    assert len(page(db, View("inbox"), "ana", limit=200)) == 200
+    assert len(page(db, View("inbox"), "ana", offset=400, limit=200)) == 50
     db.close()
 
 

@@ -8,7 +8,7 @@ nothing depends on the clock. All text is cleaned (`clean_line`) and every URL c
 Order and limits (see SCHEMA.md):
 - items rank by relevance (highest first; none = lowest), then date (newest first), then id; lists
   of items show starred ones first;
-- highlights: the starred items (at most `Limits.starred`) plus the `Limits.highlights` items of
+- highlights: the items starred by anyone on the team (at most `Limits.starred`) plus the `Limits.highlights` items of
   highest relevance, without repeats;
 - what affects our stack: per asset, the confirmed links and the suggestions scoring at least
   `AFFECTS_MIN_SCORE` (the TUI's "Affects our stack" rule; dismissed links never), confirmed first,
@@ -157,7 +157,9 @@ class Digest:
 
 
 _ITEM_SQL = ("SELECT id, source, url, title, substr(ai_summary, 1, 1000) AS ai_summary, "
-             "substr(summary, 1, 1000) AS summary, published, first_seen, tags, enrich_tags, user_tags, starred, "
+             "substr(summary, 1, 1000) AS summary, published, first_seen, tags, enrich_tags, user_tags, "
+             "CASE WHEN EXISTS (SELECT 1 FROM item_triage t WHERE t.item_id = items.id AND t.starred = 1) "
+             "THEN 1 ELSE 0 END AS starred, "   # the digest is the team's: starred by anyone
              "relevance FROM items WHERE COALESCE(published, first_seen) >= :since "
              "AND COALESCE(published, first_seen) < :until")
 _LINK_SQL = ("SELECT l.item_id, l.asset, l.reason, l.score, l.origin, l.status, l.updated_by FROM asset_links l "

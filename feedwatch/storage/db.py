@@ -76,6 +76,7 @@ class Database:
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
         self._sqlite: sqlite3.Connection | None = None
         self._engine = None
+        self._counter_exists = False
         if self.dialect == "sqlite":
             self.path = _sqlite_path(url)
         else:
@@ -110,15 +111,22 @@ class Database:
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Conn]:
-        """One transaction; SQLite takes the write lock up front so concurrent fetchers serialise."""
+        """One transaction; SQLite takes the write lock up front so concurrent fetchers serialise.
+
+        A write transaction that changed something also bumps the change counter (`db_changes`,
+        migration 0005) before it commits, so open apps notice it (`change_count`)."""
         if self.dialect == "sqlite":
             raw = self._sqlite_conn()
             try:
                 raw.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             except sqlite3.OperationalError as exc:
                 raise StorageError(f"database {self.path} is busy: {exc}") from None
+            before = raw.total_changes
             try:
-                yield _SqliteConn(raw)
+                conn = _SqliteConn(raw)
+                yield conn
+                if write and raw.total_changes != before:
+                    self._count_change(conn)
             except BaseException:
                 raw.execute("ROLLBACK")
                 raise
@@ -131,12 +139,36 @@ class Database:
             except Exception as exc:  # driver errors vary; all mean "cannot reach the database"
                 raise StorageError(f"cannot connect to {_redact(self.url)}: {_first_line(exc)}") from None
             try:
-                yield _SAConn(conn)
+                wrapped = _SAConn(conn)
+                yield wrapped
+                if write:
+                    self._count_change(wrapped)
             except BaseException as exc:
                 cm.__exit__(type(exc), exc, exc.__traceback__)
                 raise
             else:
                 cm.__exit__(None, None, None)
+
+    def _count_change(self, c: Conn) -> None:
+        if not self._counter_exists:   # a database before migration 0005 (or being created) has none yet
+            if self.dialect == "sqlite":
+                found = c.execute("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'db_changes'")
+            else:
+                found = c.execute("SELECT 1 AS x WHERE to_regclass('db_changes') IS NOT NULL")
+            if not found:
+                return
+            self._counter_exists = True
+        c.execute("INSERT INTO db_changes (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = db_changes.n + 1")
+
+    def change_count(self) -> int:
+        """Grows whenever anybody commits a change: poll it to know when to re-read."""
+        try:
+            rows = self.query("SELECT n FROM db_changes WHERE id = 1")
+        except StorageError:
+            raise
+        except Exception:   # a database before migration 0005
+            return 0
+        return int(rows[0]["n"]) if rows else 0
 
     def query(self, sql: str, params: dict | None = None) -> list[dict]:
         with self.transaction(write=False) as c:
@@ -169,11 +201,13 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def open_database(url: str | None = None) -> Database:
-    """Open (and migrate, if needed) the database named by --db / FEEDWATCH_DB / the default."""
+def open_database(url: str | None = None, person: str | None = None) -> Database:
+    """Open (and migrate, if needed) the database named by --db / FEEDWATCH_DB / the default.
+
+    `person` (see `feedwatch.identity`) matters only when an upgrade moves shared triage state."""
     from .migrate import ensure_schema
     db = Database(resolve_db_url(url))
-    ensure_schema(db)
+    ensure_schema(db, person=person)
     return db
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .db import Database, StorageError
 
-HEAD = "0004"   # tests check this equals the newest revision in migrations/versions
+HEAD = "0005"   # tests check this equals the newest revision in migrations/versions
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -28,8 +28,10 @@ def current_revision(db: Database) -> str | None:
     return rows[0]["version_num"] if rows else None
 
 
-def ensure_schema(db: Database) -> None:
-    """Bring the database to HEAD; refuse a database written by a newer feedwatch."""
+def ensure_schema(db: Database, person: str | None = None) -> None:
+    """Bring the database to HEAD; refuse a database written by a newer feedwatch.
+
+    `person`: whom the shared triage state of a pre-0005 database is kept for (see 0005)."""
     rev = current_revision(db)
     if rev == HEAD:
         return
@@ -41,7 +43,7 @@ def ensure_schema(db: Database) -> None:
         if rev is None and db.dialect == "sqlite" and BASELINE.exists():
             create_from_baseline(db)
         elif rev != HEAD:
-            upgrade(db)
+            upgrade(db, person=person)
 
 
 BASELINE = MIGRATIONS_DIR / "sqlite_baseline.sql"
@@ -98,7 +100,16 @@ def baseline_from_migrations(path: str) -> str:
 _FTS5_SHADOW = ("data", "idx", "docsize", "config", "content")
 
 
-def upgrade(db: Database, target: str = "head") -> None:
+def upgrade(db: Database, target: str = "head", person: str | None = None) -> None:
+    _alembic(db, "upgrade", target, person)
+
+
+def downgrade(db: Database, target: str) -> None:
+    """Back to an older revision (for a feedwatch rollback; every migration has a downgrade)."""
+    _alembic(db, "downgrade", target, None)
+
+
+def _alembic(db: Database, action: str, target: str, person: str | None) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -107,7 +118,8 @@ def upgrade(db: Database, target: str = "head") -> None:
     try:
         with db.engine().begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, target)
+            cfg.attributes["person"] = person
+            getattr(command, action)(cfg, target)
     except Exception as exc:
         raise StorageError(f"cannot migrate the database: {str(exc).splitlines()[0]}") from exc
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, Text
+from sqlalchemy import BigInteger, Column, Float, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -60,8 +60,6 @@ class ItemRow(SQLModel, table=True):
     content_hash: str = Field(sa_column=Column(Text, nullable=False))
     tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     user_tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
-    state: str = Field(default="unread", sa_column=Column(Text, nullable=False, server_default="unread"))
-    starred: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     ai_summary: Optional[str] = Field(default=None, sa_column=Column(Text))
     enrich_tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
@@ -71,6 +69,27 @@ class ItemRow(SQLModel, table=True):
     enrich_attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     enrich_after: Optional[str] = Field(default=None, sa_column=Column(Text))
     enriched_key: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class ItemTriageRow(SQLModel, table=True):
+    """One person's triage of one item; no row means unread, not starred, not hidden for them."""
+
+    __tablename__ = "item_triage"
+    __table_args__ = (Index("ix_item_triage_item_id", "item_id"),)
+    person: str = Field(sa_column=Column(Text, primary_key=True))
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True))
+    read: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    starred: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    hidden: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    updated_at: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ChangeCounterRow(SQLModel, table=True):
+    """One row, bumped by every write transaction: an open app polls it to see others' changes."""
+
+    __tablename__ = "db_changes"
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    n: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
 
 
 class ItemSourceRow(SQLModel, table=True):

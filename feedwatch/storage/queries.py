@@ -52,16 +52,16 @@ def _decode(row: dict) -> dict:
     return row
 
 
-def list_items(db: Database, *, source: str | None = None, since: str | None = None,
+def list_items(db: Database, *, person: str = "", source: str | None = None, since: str | None = None,
                limit: int | None = None, query: str | None = None) -> list[dict]:
-    """Items newest first (by published date, else first-seen), with their merged tags.
+    """Items newest first (by published date, else first-seen), with their merged tags and the
+    person's triage state (`state`, `starred`, `hidden`).
 
     `query` is search-box text (see `feedwatch.storage.search`); a bad `since:` in it raises QueryError.
     """
-    where, params = [], {}
+    from .search import sync_index, where_sql
+    where, params = where_sql(query or "", db.dialect, person)   # the person's hidden items only with is:hidden
     if query:
-        from .search import sync_index, where_sql
-        where, params = where_sql(query, db.dialect)
         sync_index(db)
     if source:
         where.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :source)")
@@ -71,7 +71,7 @@ def list_items(db: Database, *, source: str | None = None, since: str | None = N
         params["since"] = since
     sql = ("SELECT id, source, guid, url, arxiv_id, arxiv_version, title, summary, authors, categories, extra, "
            "published, updated, first_seen, changed_at, change_note, tags, user_tags, enrich_tags, ai_summary, "
-           "relevance, enrich_state, enrich_error, state, starred, note "
+           "relevance, enrich_state, enrich_error, note "
            "FROM items")
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -81,8 +81,11 @@ def list_items(db: Database, *, source: str | None = None, since: str | None = N
         params["limit"] = int(limit)
     rows = [_decode(r) for r in db.query(sql, params)]
     from .enrichment import links_for
+    from .triage import UNTOUCHED, states
     links = links_for(db, [r["id"] for r in rows]) if rows else {}
+    mine = states(db, person, [r["id"] for r in rows])
     for r in rows:
+        r.update(mine.get(r["id"], UNTOUCHED))
         r["tags"] = merged_tags(r)
         r["links"] = links.get(r["id"], [])
         r["assets"] = [link["asset"] for link in r["links"]]

@@ -8,7 +8,7 @@ Syntax (terms are ANDed; order does not matter)::
     tag:model-release     tag in the feed's, the enricher's or the user's tags (case-insensitive)
     source:arxiv-cl       delivered by this source (any of the item's sources)
     asset:support-bot     linked to this asset (suggested or confirmed; dismissed links do not count)
-    is:unread is:read is:starred
+    is:unread is:read is:starred is:hidden   (the searching person's own triage state)
     since:7d              published (else first seen) at or after: 12h, 7d, 2w, 2026-11-01, ISO time
     key:"quoted value"    for values with spaces
     -word -"phrase" -tag:x -source:x -asset:x -is:starred   negation; -since:7d means "older than"
@@ -35,7 +35,7 @@ from .queries import QueryError, parse_since
 __all__ = ["Query", "QueryError", "Term", "count_items", "parse_query", "search_items", "sync_index", "where_sql"]
 
 KEYS = ("tag", "source", "asset", "is", "since")
-FLAGS = ("unread", "read", "starred")
+FLAGS = ("unread", "read", "starred", "hidden")
 MAX_TERMS = 64          # words, phrases and filters together; the rest of a pasted essay is ignored
 MAX_TERM_CHARS = 200
 
@@ -58,7 +58,7 @@ class Query:
     exclude_sources: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
     exclude_assets: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)            # "unread" | "read" | "starred"
+    flags: list[str] = field(default_factory=list)            # "unread" | "read" | "starred" | "hidden"
     exclude_flags: list[str] = field(default_factory=list)
     since: str | None = None                                    # ISO UTC, inclusive
     until: str | None = None                                    # ISO UTC, exclusive (-since:)
@@ -191,7 +191,6 @@ class _Params:
 
 _RECENCY = "COALESCE(items.published, items.first_seen)"
 _ORDER = f" ORDER BY {_RECENCY} DESC, items.id DESC"
-_FLAG_SQL = {"unread": "items.state = 'unread'", "read": "items.state = 'read'", "starred": "items.starred = 1"}
 _WORD_PARTS = re.compile(r"[^\W_]+")
 
 
@@ -221,12 +220,12 @@ class _Backend:
         """All of `terms` and none of `excluded` in one text-index lookup, where the backend can."""
         return None
 
-    def page(self, c: Conn, q: Query, limit: int | None, offset: int) -> list[int]:
-        where, params = _where(q, self)
+    def page(self, c: Conn, q: Query, person: str, limit: int | None, offset: int) -> list[int]:
+        where, params = _where(q, self, person)
         return self._select_ids(c, "items", where, params, limit, offset)
 
-    def count(self, c: Conn, q: Query) -> int:
-        where, params = _where(q, self)
+    def count(self, c: Conn, q: Query, person: str) -> int:
+        where, params = _where(q, self, person)
         return _count(c, where, params)
 
     def _select_ids(self, c: Conn, source: str, where: list[str], params: dict, limit: int | None,
@@ -351,25 +350,25 @@ class _PostgresTsvector(_Backend):
     def _costly(q: Query) -> bool:
         return bool(q.terms or q.exclude_terms or q.tags or q.exclude_tags)
 
-    def page(self, c: Conn, q: Query, limit: int | None, offset: int) -> list[int]:
+    def page(self, c: Conn, q: Query, person: str, limit: int | None, offset: int) -> list[int]:
         if not self._costly(q):
-            return super().page(c, q, limit, offset)
+            return super().page(c, q, person, limit, offset)
         if limit:
-            where, params = _where(q, _PostgresTsvector(fence=False))
+            where, params = _where(q, _PostgresTsvector(fence=False), person)
             params["q_window"] = max(1000, 10 * (offset + limit))
             newest = f"(SELECT * FROM items ORDER BY {_RECENCY} DESC, items.id DESC LIMIT :q_window) items"
             ids = self._select_ids(c, newest, where, params, limit, offset)
             if len(ids) == limit:     # all of them are newer than anything outside the window
                 return ids
         c.execute(self._FAVOUR_INDEXES)
-        where, params = _where(q, _PostgresTsvector(fence=True))
+        where, params = _where(q, _PostgresTsvector(fence=True), person)
         return self._select_ids(c, "items", where, params, limit, offset)
 
-    def count(self, c: Conn, q: Query) -> int:
+    def count(self, c: Conn, q: Query, person: str) -> int:
         if not self._costly(q):
-            return super().count(c, q)
+            return super().count(c, q, person)
         c.execute(self._FAVOUR_INDEXES)
-        where, params = _where(q, _PostgresTsvector(fence=True))
+        where, params = _where(q, _PostgresTsvector(fence=True), person)
         return _count(c, where, params)
 
 
@@ -402,7 +401,15 @@ def _asset_condition(asset: str, p: _Params, backend: _Backend) -> str:
                          "AND a.status <> 'dismissed'")
 
 
-def _where(q: Query, backend: _Backend) -> tuple[list[str], dict]:
+def _flag_condition(flag: str, person: str, p: _Params, backend: _Backend) -> str:
+    """is:unread / read / starred / hidden: the person's own triage rows (no row = unread)."""
+    column = "read" if flag in ("read", "unread") else flag
+    sql = backend.id_in(f"SELECT t.item_id FROM item_triage t WHERE t.person = {p.add(person)} AND t.{column} = 1")
+    return f"NOT ({sql})" if flag == "unread" else sql
+
+
+def _where(q: Query, backend: _Backend, person: str = "") -> tuple[list[str], dict]:
+    """Conditions for the query; hidden items (the person's) only with is:hidden."""
     p = _Params()
     where: list[str] = []
     tags = [t.lower() for t in q.tags]
@@ -421,9 +428,11 @@ def _where(q: Query, backend: _Backend) -> tuple[list[str], dict]:
             sql = condition(value, p, backend)
             where.append(f"NOT ({sql})" if negate else sql)
     for flag in dict.fromkeys(q.flags):
-        where.append(_FLAG_SQL[flag])
+        where.append(_flag_condition(flag, person, p, backend))
     for flag in dict.fromkeys(q.exclude_flags):
-        where.append(f"NOT ({_FLAG_SQL[flag]})")
+        where.append(f"NOT ({_flag_condition(flag, person, p, backend)})")
+    if "hidden" not in q.flags and "hidden" not in q.exclude_flags:
+        where.append(f"NOT ({_flag_condition('hidden', person, p, backend)})")
     if q.since:
         where.append(f"{_RECENCY} >= {p.add(q.since)}")
     if q.until:
@@ -474,14 +483,16 @@ def sync_index(db: Database, batch: int = SYNC_BATCH) -> int:
         done += len(ids)
 
 
-def where_sql(query: Query | str, dialect: str) -> tuple[list[str], dict]:
+def where_sql(query: Query | str, dialect: str, person: str = "") -> tuple[list[str], dict]:
     """SQL conditions on `items` (ANDed) and their parameters (named q_N), for callers that add
-    their own columns and filters (`list_items`). `search_items` and `count_items` plan better."""
+    their own columns and filters (`list_items`). `search_items` and `count_items` plan better.
+    `person`: whose read / starred / hidden state `is:` means (see `feedwatch.identity`)."""
     q = parse_query(query) if isinstance(query, str) else query
-    return _where(q, _backend(dialect))
+    return _where(q, _backend(dialect), person)
 
 
-def search_items(db: Database, query: Query | str, *, limit: int | None = None, offset: int = 0) -> list[int]:
+def search_items(db: Database, query: Query | str, *, person: str = "", limit: int | None = None,
+                 offset: int = 0) -> list[int]:
     """Ids of the items matching every part of the query, newest first."""
     q = parse_query(query) if isinstance(query, str) else query
     limit = None if limit is None else max(int(limit), 0)
@@ -491,13 +502,13 @@ def search_items(db: Database, query: Query | str, *, limit: int | None = None, 
     if q.terms or q.exclude_terms:
         sync_index(db)
     with db.transaction(write=False) as c:
-        return _backend(db.dialect).page(c, q, limit, offset)
+        return _backend(db.dialect).page(c, q, person, limit, offset)
 
 
-def count_items(db: Database, query: Query | str) -> int:
+def count_items(db: Database, query: Query | str, *, person: str = "") -> int:
     """How many items match the query (for "123 matches" while typing)."""
     q = parse_query(query) if isinstance(query, str) else query
     if q.terms or q.exclude_terms:
         sync_index(db)
     with db.transaction(write=False) as c:
-        return _backend(db.dialect).count(c, q)
+        return _backend(db.dialect).count(c, q, person)

@@ -2,7 +2,7 @@
 
 Format (JSON Lines, UTF-8, "\\n" line ends)::
 
-    {"feedwatch_export": 1, "schema": "0004"}
+    {"feedwatch_export": 1, "schema": "0005"}
     {"table": "sources", "row": {"consecutive_errors": 0, "etag": null, "kind": "feed", ...}}
     {"table": "items", "row": {"ai_summary": "...", "id": 1, ...}}
     ...
@@ -54,6 +54,7 @@ TABLES: tuple[Table, ...] = (
     Table("sources", ("name",), frozenset({"name"})),
     Table("items", ("id",), serial="id"),
     Table("item_sources", ("source", "guid"), frozenset({"source", "guid"})),
+    Table("item_triage", ("person", "item_id"), frozenset({"person"})),
     Table("enrichments", ("id",), serial="id"),
     Table("asset_links", ("item_id", "asset"), frozenset({"asset"})),
     Table("llm_spend", ("day",), frozenset({"day"})),
@@ -67,6 +68,7 @@ TABLES: tuple[Table, ...] = (
 _BY_NAME = {t.name: t for t in TABLES}
 DERIVED_COLUMNS = {"items": frozenset({"search_vector"})}      # PostgreSQL's generated search column
 DERIVED_TABLES = ("items_fts", "search_queue")                  # SQLite's search index and its queue
+# Not exported either: `db_changes` (a counter open apps poll; an import bumps it like any write).
 
 
 @dataclass(slots=True)

@@ -1,7 +1,8 @@
-"""What a user does to items: read/unread, star, their own tags, notes; and the views over them.
+"""What people do to items, and the views over them.
 
-These are the only writes a user makes to items; ingestion and enrichment never touch these
-columns (see ingest.py and enrichment.py).
+Read / starred / hidden belong to one person (`item_triage`, keyed by person and item); user tags
+and notes are shared by the team. These are the only writes a user makes to items; ingestion and
+enrichment never touch them (see ingest.py and enrichment.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ AFFECTS_MIN_SCORE = 0.5                 # topic-only links (0.4) show under thei
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A named subset of items: inbox, starred, affects, needs-experiment, tag:X, source:X, asset:X, all."""
+    """A named subset of items: inbox, starred, hidden, affects, needs-experiment, tag:X, source:X, asset:X, all.
+
+    Read, starred and hidden are one person's (see `item_triage`, migration 0005); a hidden item
+    shows in the "hidden" view only."""
     kind: str
     value: str = ""
 
@@ -26,38 +30,51 @@ class View:
     def key(self) -> str:
         return f"{self.kind}:{self.value}" if self.value else self.kind
 
-    def where(self) -> tuple[str, dict]:
+    def where(self, person: str) -> tuple[str, dict]:
         k, v = self.kind, self.value
+        params = {"person": person}
+        if k == "hidden":
+            return _mine("t.hidden = 1"), params
+        conditions = [f"NOT ({_mine('t.hidden = 1')})"]
         if k == "inbox":
-            return "items.state = 'unread'", {}
-        if k == "starred":
-            return "items.starred = 1", {}
-        if k == "affects":   # confirmed links, and suggestions stronger than a shared topic
-            return ("EXISTS (SELECT 1 FROM asset_links l WHERE l.item_id = items.id AND (l.status = 'confirmed' "
-                    "OR (l.status = 'suggested' AND l.score >= :min_score)))", {"min_score": AFFECTS_MIN_SCORE})
-        if k == "needs-experiment":
-            return "items.user_tags LIKE :ne", {"ne": f'%"{NEEDS_EXPERIMENT}"%'}
-        if k == "tag":
-            pattern = f'%"{v}"%'
-            return ("(items.tags LIKE :tag OR items.enrich_tags LIKE :tag OR items.user_tags LIKE :tag)",
-                    {"tag": pattern})
-        if k == "source":
-            return ("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :src)",
-                    {"src": v})
-        if k == "asset":
-            return ("EXISTS (SELECT 1 FROM asset_links l WHERE l.item_id = items.id AND l.asset = :asset "
-                    "AND l.status <> 'dismissed')", {"asset": v})
-        return "1 = 1", {}
+            conditions = [f"NOT ({_mine('(t.read = 1 OR t.hidden = 1)')})"]
+        elif k == "starred":
+            conditions.append(_mine("t.starred = 1"))
+        elif k == "affects":   # confirmed links, and suggestions stronger than a shared topic
+            conditions.append("EXISTS (SELECT 1 FROM asset_links l WHERE l.item_id = items.id AND "
+                              "(l.status = 'confirmed' OR (l.status = 'suggested' AND l.score >= :min_score)))")
+            params["min_score"] = AFFECTS_MIN_SCORE
+        elif k == "needs-experiment":
+            conditions.append("items.user_tags LIKE :ne")
+            params["ne"] = f'%"{NEEDS_EXPERIMENT}"%'
+        elif k == "tag":
+            conditions.append("(items.tags LIKE :tag OR items.enrich_tags LIKE :tag OR items.user_tags LIKE :tag)")
+            params["tag"] = f'%"{v}"%'
+        elif k == "source":
+            conditions.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :src)")
+            params["src"] = v
+        elif k == "asset":
+            conditions.append("EXISTS (SELECT 1 FROM asset_links l WHERE l.item_id = items.id AND l.asset = :asset "
+                              "AND l.status <> 'dismissed')")
+            params["asset"] = v
+        return " AND ".join(conditions), params
+
+
+def _mine(condition: str) -> str:
+    """items.id is among the person's triage rows that satisfy `condition` (on alias t)."""
+    return f"items.id IN (SELECT t.item_id FROM item_triage t WHERE t.person = :person AND {condition})"
 
 
 ORDER = " ORDER BY COALESCE(items.published, items.first_seen) DESC, items.id DESC"
-LIST_COLUMNS = ("items.id, items.source, items.title, items.state, items.starred, items.published, "
-                "items.first_seen, items.tags, items.enrich_tags, items.user_tags, items.relevance")
+LIST_COLUMNS = ("items.id, items.source, items.title, items.published, items.first_seen, items.tags, "
+                "items.enrich_tags, items.user_tags, items.relevance")
 
 
-def page(db: Database, view: View, *, offset: int = 0, limit: int = 200, ids: list[int] | None = None) -> list[dict]:
-    """One page of list rows for a view (or for the given ids, in that order) with their linked assets."""
-    where, params = view.where()
+def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int = 200,
+         ids: list[int] | None = None) -> list[dict]:
+    """One page of list rows for a view (or for the given ids, in that order) with their linked assets
+    and the person's state (`state` "unread" | "read", `starred`, `hidden`)."""
+    where, params = view.where(person)
     if ids is not None:
         if not ids:
             return []
@@ -70,30 +87,59 @@ def page(db: Database, view: View, *, offset: int = 0, limit: int = 200, ids: li
         ordered = db.query(f"SELECT {LIST_COLUMNS} FROM items WHERE {where}{ORDER} LIMIT :limit OFFSET :offset",
                            params)
     from .enrichment import links_for
-    links = links_for(db, [r["id"] for r in ordered])
+    item_ids = [r["id"] for r in ordered]
+    links = links_for(db, item_ids)
+    mine = states(db, person, item_ids)
     for r in ordered:
         for k in ("tags", "enrich_tags", "user_tags"):
             r[k] = json.loads(r[k])
         r["tags"] = merged_tags(r)
         r.pop("enrich_tags")
         r["assets"] = [x["asset"] for x in links.get(r["id"], [])]
+        r.update(mine.get(r["id"], UNTOUCHED))
     return ordered
 
 
-def count(db: Database, view: View) -> int:
-    where, params = view.where()
+UNTOUCHED = {"state": "unread", "starred": 0, "hidden": 0}   # an item the person never triaged
+
+
+def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict]:
+    """The person's state of each item that has one (others are UNTOUCHED)."""
+    out: dict[int, dict] = {}
+    for i in range(0, len(item_ids), 500):
+        chunk = item_ids[i:i + 500]
+        if not chunk:
+            break
+        p = {f"i{n}": v for n, v in enumerate(chunk)}
+        for r in db.query("SELECT item_id, read, starred, hidden FROM item_triage WHERE person = :person AND "
+                          f"item_id IN ({', '.join(':' + k for k in p)})", {"person": person, **p}):
+            out[r["item_id"]] = {"state": "read" if r["read"] else "unread", "starred": r["starred"],
+                                 "hidden": r["hidden"]}
+    return out
+
+
+def count(db: Database, view: View, person: str) -> int:
+    where, params = view.where(person)
     return db.query(f"SELECT COUNT(*) AS n FROM items WHERE {where}", params)[0]["n"]
 
 
-def counts(db: Database) -> dict[str, int]:
-    """Unread counts for the sidebar: per fixed view, tag, source and asset, in a few queries."""
-    out = {"inbox": count(db, View("inbox")), "starred": count(db, View("starred")),
-           "affects": count(db, View("affects")), "needs-experiment": count(db, View("needs-experiment"))}
-    for r in db.query("SELECT s.source AS name, COUNT(*) AS n FROM item_sources s JOIN items i ON i.id = s.item_id "
-                      "WHERE i.state = 'unread' GROUP BY s.source"):
+def counts(db: Database, person: str) -> dict[str, int]:
+    """Counts for the sidebar (unread per source; not hidden everywhere), in a few queries."""
+    p = {"person": person}
+    gone = "SELECT item_id FROM item_triage WHERE person = :person AND (read = 1 OR hidden = 1)"
+    hidden = "SELECT item_id FROM item_triage WHERE person = :person AND hidden = 1"
+    total = db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
+    out = {"inbox": total - db.query(f"SELECT COUNT(*) AS n FROM ({gone}) g", p)[0]["n"],
+           "starred": db.query("SELECT COUNT(*) AS n FROM item_triage WHERE person = :person AND starred = 1 "
+                               "AND hidden = 0", p)[0]["n"],
+           "hidden": db.query(f"SELECT COUNT(*) AS n FROM ({hidden}) h", p)[0]["n"],
+           "affects": count(db, View("affects"), person),
+           "needs-experiment": count(db, View("needs-experiment"), person)}
+    for r in db.query(f"SELECT s.source AS name, COUNT(*) AS n FROM item_sources s WHERE s.item_id NOT IN ({gone}) "
+                      "GROUP BY s.source", p):
         out[f"source:{r['name']}"] = r["n"]
     for r in db.query("SELECT l.asset AS name, COUNT(*) AS n FROM asset_links l WHERE l.status <> 'dismissed' "
-                      "GROUP BY l.asset"):
+                      f"AND l.item_id NOT IN ({hidden}) GROUP BY l.asset", p):
         out[f"asset:{r['name']}"] = r["n"]
     return out
 
@@ -103,10 +149,11 @@ def any_fetch_recorded(db: Database) -> bool:
     return bool(db.query("SELECT name FROM sources LIMIT 1"))
 
 
-def item_detail(db: Database, item_id: int) -> dict | None:
+def item_detail(db: Database, item_id: int, person: str) -> dict | None:
+    """Everything the preview shows: the item, its sources and links, the person's state, and who starred it."""
     rows = db.query("SELECT id, source, guid, url, arxiv_id, title, summary, ai_summary, content, authors, "
                     "categories, published, first_seen, changed_at, change_note, tags, enrich_tags, user_tags, "
-                    "state, starred, note, relevance, enrich_error FROM items WHERE id = :id", {"id": item_id})
+                    "note, relevance, enrich_error FROM items WHERE id = :id", {"id": item_id})
     if not rows:
         return None
     r = rows[0]
@@ -117,17 +164,44 @@ def item_detail(db: Database, item_id: int) -> dict | None:
         "SELECT source FROM item_sources WHERE item_id = :id ORDER BY source", {"id": item_id})]
     from .enrichment import links_for
     r["links"] = links_for(db, [item_id], include_dismissed=True).get(item_id, [])
+    r.update(states(db, person, [item_id]).get(item_id, UNTOUCHED))
+    r["starred_by"] = [x["person"] for x in db.query(
+        "SELECT person FROM item_triage WHERE item_id = :id AND starred = 1 ORDER BY person", {"id": item_id})]
     return r
 
 
-def set_state(db: Database, item_ids: list[int], state: str) -> None:
+def set_state(db: Database, person: str, item_ids: list[int], state: str) -> None:
     if state not in ("unread", "read"):
         raise ValueError(f"unknown state {state!r}")
-    _update_many(db, item_ids, "state = :state", {"state": state})
+    _set(db, person, item_ids, "read", state == "read")
 
 
-def set_starred(db: Database, item_ids: list[int], starred: bool) -> None:
-    _update_many(db, item_ids, "starred = :starred", {"starred": 1 if starred else 0})
+def set_starred(db: Database, person: str, item_ids: list[int], starred: bool) -> None:
+    _set(db, person, item_ids, "starred", starred)
+
+
+def set_hidden(db: Database, person: str, item_ids: list[int], hidden: bool) -> None:
+    """Hide items from every view but "hidden" (and search, but for is:hidden); for this person only."""
+    _set(db, person, item_ids, "hidden", hidden)
+
+
+_FLAGS = ("read", "starred", "hidden")
+
+
+def _set(db: Database, person: str, item_ids: list[int], flag: str, on: bool) -> None:
+    """Set one flag of the person's triage rows (an upsert: most items have no row yet)."""
+    if flag not in _FLAGS:
+        raise ValueError(f"unknown triage flag {flag!r}")
+    if not item_ids:
+        return
+    from ..dates import utc_now_iso
+    now, value = utc_now_iso(), 1 if on else 0
+    with db.transaction() as c:
+        c.executemany(
+            f"INSERT INTO item_triage (person, item_id, {flag}, updated_at) "
+            f"SELECT :person, id, :value, :now FROM items WHERE id = :id "
+            f"ON CONFLICT (person, item_id) DO UPDATE SET {flag} = excluded.{flag}, updated_at = excluded.updated_at",
+            [{"person": person, "id": i, "value": value, "now": now} for i in dict.fromkeys(item_ids)])
 
 
 def set_user_tags(db: Database, item_id: int, tags: list[str]) -> None:
@@ -148,13 +222,3 @@ def toggle_user_tag(db: Database, item_id: int, tag: str) -> bool:
         c.execute("UPDATE items SET user_tags = :tags WHERE id = :id",
                   {"tags": json.dumps(sorted(current)), "id": item_id})
     return present
-
-
-def _update_many(db: Database, item_ids: list[int], assignment: str, params: dict) -> None:
-    if not item_ids:
-        return
-    with db.transaction() as c:
-        for i in range(0, len(item_ids), 500):
-            chunk = item_ids[i:i + 500]
-            p = {f"i{n}": v for n, v in enumerate(chunk)}
-            c.execute(f"UPDATE items SET {assignment} WHERE id IN ({', '.join(':' + k for k in p)})", {**params, **p})

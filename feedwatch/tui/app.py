@@ -2,10 +2,13 @@
 
 Reads go through `feedwatch.storage.triage` (no SQL here). Fetching and enrichment run as workers
 on their own database connection, so the UI never waits on them; parsing runs in worker processes.
+Read / starred / hidden are this person's (`feedwatch.identity`); a watcher notices other people's
+and other processes' changes (the database's change counter) and shows them without a restart.
 """
 
 from __future__ import annotations
 
+import threading
 import webbrowser
 from functools import partial
 from urllib.parse import urlsplit
@@ -19,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input
 
 from ..config import Config
+from ..identity import current_user
 from ..storage import triage
 from ..storage.db import Database, open_database
 from ..storage.triage import NEEDS_EXPERIMENT, View
@@ -66,6 +70,7 @@ class FeedwatchApp(App):
         Binding("enter", "open", "Open"),
         Binding("space,m", "toggle_read", "Read"),
         Binding("s", "star", "Star"),
+        Binding("h", "hide", "Hide", show=False),
         Binding("t", "tags", "Tags"),
         Binding("a", "link", "Assets"),
         Binding("x", "new_experiment", "Experiment"),
@@ -92,6 +97,11 @@ class FeedwatchApp(App):
         self.parse_executor_factory = parse_executor_factory
         self._preview_timer = None
         self._landed_timer = None
+        self.person = current_user(config)
+        self._seen_changes: int | None = None
+        self._watch_lock = threading.Lock()
+        self._watch_db: Database | None = None
+        self._view_stale = False   # others added items above the cursor; g shows them
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -105,16 +115,19 @@ class FeedwatchApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.db = open_database(self.db_url)
+        self.db = open_database(self.db_url, person=self.person)
+        self._seen_changes = self.db.change_count()
+        self.table.person = self.person
         self.refresh_sidebar()
         self.table.load(self.db, self.view)
         self.table.focus()
-        total = triage.count(self.db, View("all"))
+        total = triage.count(self.db, View("all"), self.person)
         self.status.say(f"{total} items · {len(self.config.sources)} sources · press ? for help")
         self.index_for_search()
         if total == 0 and self.config.sources and not triage.any_fetch_recorded(self.db):
             self.status.say("first start: fetching your sources in the background…")
             self.refresh_sources()   # a new database: show something without making the user find `r`
+        self.set_interval(self.WATCH_INTERVAL, self._watch_tick)
 
     @work(exclusive=True, group="index", thread=True)
     def index_for_search(self) -> None:
@@ -129,6 +142,10 @@ class FeedwatchApp(App):
     def on_unmount(self) -> None:
         if self.db is not None:
             self.db.close()
+        with self._watch_lock:
+            if self._watch_db is not None:
+                self._watch_db.close()
+                self._watch_db = None
 
     # -- parts -------------------------------------------------------------------------------------
     @property
@@ -139,15 +156,17 @@ class FeedwatchApp(App):
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
 
-    def refresh_sidebar(self) -> None:
+    def refresh_sidebar(self, counts: dict | None = None, health: dict | None = None) -> None:
         from ..storage.queries import source_health
-        counts = triage.counts(self.db)
-        health = source_health(self.db)
+        counts = counts if counts is not None else triage.counts(self.db, self.person)
+        health = health if health is not None else source_health(self.db)
+        self._sidebar_data = (counts, health)
         entries: list = [
             (View("inbox"), "Inbox", counts["inbox"], ""), (View("starred"), "Starred", counts["starred"], ""),
             (View("affects"), "Affects our stack", counts["affects"], ""),
             (View("needs-experiment"), "Needs experiment", counts["needs-experiment"], ""),
             (View("all"), "All items", None, ""),
+            (View("hidden"), "Hidden", counts["hidden"], "dim"),
         ]
         if self.config.tags:
             entries.append((View("header"), "Tags", None, ""))
@@ -166,6 +185,7 @@ class FeedwatchApp(App):
 
     def load_view(self, view: View) -> None:
         self.view = view
+        self._view_stale = False
         self.search_text = ""
         search = self.query_one("#search", Input)
         search.value = ""
@@ -195,7 +215,7 @@ class FeedwatchApp(App):
         except NoMatches:   # the app is closing
             return
         if item_id == table.current_id:
-            preview.show(triage.item_detail(self.db, item_id) if item_id else None)
+            preview.show(triage.item_detail(self.db, item_id, self.person) if item_id else None)
 
     @on(ItemTable.RowSelected)
     def _row_selected(self, event) -> None:
@@ -217,7 +237,7 @@ class FeedwatchApp(App):
             return
         db = Database(self.db.url)   # a connection of this worker's own
         try:
-            ids = search_items(db, text, limit=SEARCH_LIMIT)
+            ids = search_items(db, text, person=self.person, limit=SEARCH_LIMIT)
         except QueryError as exc:
             self.call_from_thread(self.status.say, str(exc), "red")
             return
@@ -238,6 +258,10 @@ class FeedwatchApp(App):
         self.table.action_cursor_up()
 
     def action_first(self) -> None:
+        if self._view_stale and not self.search_text:   # new items arrived above: show them
+            self._view_stale = False
+            self.table.load(self.db, self.view)
+            return
         self.table.action_first()
 
     def action_last(self) -> None:
@@ -257,11 +281,11 @@ class FeedwatchApp(App):
             self.table.focus()
             return
         if row["state"] == "unread":
-            triage.set_state(self.db, [row["id"]], "read")
+            triage.set_state(self.db, self.person, [row["id"]], "read")
             self.table.update_item(row["id"], state="read")
         main.add_class("full-preview")
         preview = self.query_one(Preview)
-        preview.show(triage.item_detail(self.db, row["id"]), full=True)
+        preview.show(triage.item_detail(self.db, row["id"], self.person), full=True)
         preview.focus()
 
     def action_escape(self) -> None:
@@ -277,7 +301,7 @@ class FeedwatchApp(App):
         row = self._current()
         if row:
             state = "read" if row["state"] == "unread" else "unread"
-            triage.set_state(self.db, [row["id"]], state)
+            triage.set_state(self.db, self.person, [row["id"]], state)
             self.table.update_item(row["id"], state=state)
             self.table.action_cursor_down()
 
@@ -285,14 +309,25 @@ class FeedwatchApp(App):
         row = self._current()
         if row:
             starred = not row["starred"]
-            triage.set_starred(self.db, [row["id"]], starred)
+            triage.set_starred(self.db, self.person, [row["id"]], starred)
             self.table.update_item(row["id"], starred=1 if starred else 0)
+
+    def action_hide(self) -> None:
+        """h: hide the item from every view but Hidden (for you only); h there brings it back."""
+        row = self._current()
+        if row:
+            hidden = not row.get("hidden")
+            triage.set_hidden(self.db, self.person, [row["id"]], hidden)
+            self.table.update_item(row["id"], hidden=1 if hidden else 0)
+            self.status.say(("hidden (the Hidden view has it; h there unhides): " if hidden else "unhidden: ")
+                            + row["title"])
+            self.table.action_cursor_down()
 
     def action_tags(self) -> None:
         row = self._current()
         if row is None:
             return
-        detail = triage.item_detail(self.db, row["id"])
+        detail = triage.item_detail(self.db, row["id"], self.person)
         vocab = [t.name for t in self.config.tags]
         self.push_screen(TagScreen(row["title"], detail["user_tags"], vocab), partial(self._tags_done, row["id"]))
 
@@ -300,7 +335,7 @@ class FeedwatchApp(App):
         if tags is None:
             return
         triage.set_user_tags(self.db, item_id, tags)
-        detail = triage.item_detail(self.db, item_id)
+        detail = triage.item_detail(self.db, item_id, self.person)
         self.table.update_item(item_id, tags=detail["all_tags"], user_tags=detail["user_tags"])
         self.query_one(Preview).show(detail)
 
@@ -310,7 +345,7 @@ class FeedwatchApp(App):
         row = self._current()
         if row is None:
             return
-        assets = [link["asset"] for link in (triage.item_detail(self.db, row["id"]) or {}).get("links", [])
+        assets = [link["asset"] for link in (triage.item_detail(self.db, row["id"], self.person) or {}).get("links", [])
                   if link["status"] != "dismissed"]
         self.push_screen(ExperimentForm(f"Follow up: {row['title']}"[:200], assets),
                          partial(self._experiment_created, row["id"]))
@@ -319,14 +354,14 @@ class FeedwatchApp(App):
         if form is None:
             return
         from ..storage import experiments
-        who = self.config.user or _login()
+        who = self.person
         try:
             e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id], assets=form["assets"],
                                    owner=who, who=who)
         except experiments.ExperimentError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id)["user_tags"]:
+        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id, self.person)["user_tags"]:
             triage.toggle_user_tag(self.db, item_id, NEEDS_EXPERIMENT)   # it has one now
         self.notify(f"experiment {e.id} proposed; X lists experiments", markup=False)
 
@@ -336,7 +371,7 @@ class FeedwatchApp(App):
 
     def action_experiments(self) -> None:
         from .experiments import ExperimentsScreen
-        self.push_screen(ExperimentsScreen(self.db, self.config.user or _login()))
+        self.push_screen(ExperimentsScreen(self.db, self.person))
 
     def action_link(self) -> None:
         row = self._current()
@@ -345,7 +380,7 @@ class FeedwatchApp(App):
         if not self.config.assets:
             self.notify("no [[assets]] in feeds.toml to link to", severity="warning")
             return
-        detail = triage.item_detail(self.db, row["id"])
+        detail = triage.item_detail(self.db, row["id"], self.person)
         self.push_screen(LinkScreen(row["title"], [a.name for a in self.config.assets], detail["links"]),
                          partial(self._link_done, row["id"]))
 
@@ -354,8 +389,8 @@ class FeedwatchApp(App):
             return
         from ..storage.enrichment import set_link_status
         asset, status = result
-        set_link_status(self.db, item_id, asset, status, self.config.user or _login())
-        detail = triage.item_detail(self.db, item_id)
+        set_link_status(self.db, item_id, asset, status, self.person)
+        detail = triage.item_detail(self.db, item_id, self.person)
         assets = [x["asset"] for x in detail["links"] if x["status"] != "dismissed"]
         self.table.update_item(item_id, assets=assets)
         self.query_one(Preview).show(detail)
@@ -364,7 +399,7 @@ class FeedwatchApp(App):
         row = self._current()
         if row is None:
             return None
-        url = (triage.item_detail(self.db, row["id"]) or {}).get("url")
+        url = (triage.item_detail(self.db, row["id"], self.person) or {}).get("url")
         if not url or urlsplit(url).scheme not in ("http", "https"):
             self.notify("this item has no http(s) link", severity="warning")
             return None
@@ -444,6 +479,66 @@ class FeedwatchApp(App):
         if self.table.cursor_row == 0 and not self.search_text:
             self.table.load(self.db, self.view)
 
+    # -- other people's changes --------------------------------------------------------------------
+    WATCH_INTERVAL = 2.0   # s between polls of the change counter (one primary-key read)
+
+    def _watch_tick(self) -> None:
+        """Main thread: note what is on screen, then look for changes off it."""
+        table = self.table
+        if table.db is None:
+            return
+        self.watch_changes(self.view, list(table.rows_by_id), table.current_id,
+                           table.cursor_row == 0 and table.start == 0 and not self.search_text)
+
+    @work(thread=True, group="watch")
+    def watch_changes(self, view: View, shown: list[int], current: int | None, at_top: bool) -> None:
+        """When anybody (a server-side fetch, a colleague, this app's own workers) committed a change,
+        re-read what is on screen and hand it to `_changes_seen`; a poll still running skips this one."""
+        if not self._watch_lock.acquire(blocking=False):
+            return
+        try:
+            from ..storage.queries import source_health
+            if self._watch_db is None:
+                self._watch_db = Database(self.db.url)   # this watcher's own connection
+            db = self._watch_db
+            n = db.change_count()
+            if n == self._seen_changes:
+                return
+            self._seen_changes = n
+            counts, health = triage.counts(db, self.person), source_health(db)
+            rows = triage.page(db, view, self.person, ids=shown) if shown else []
+            detail = triage.item_detail(db, current, self.person) if current is not None else None
+            first = [r["id"] for r in triage.page(db, view, self.person, limit=len(shown) or 1)] if at_top else []
+        except Exception:   # a database hiccup (server restarting, file busy): try again next tick
+            return
+        finally:
+            self._watch_lock.release()
+        self.call_from_thread(self._changes_seen, view, counts, health, rows, current, detail, first, shown)
+
+    def _changes_seen(self, view: View, counts: dict, health: dict, rows: list[dict], current: int | None,
+                      detail: dict | None, first: list[int], shown: list[int]) -> None:
+        """Main thread: apply what changed; never move the cursor under the user."""
+        try:
+            table, preview = self.table, self.query_one(Preview)
+        except NoMatches:   # closing
+            return
+        if (counts, health) != getattr(self, "_sidebar_data", None):
+            self.refresh_sidebar(counts, health)
+        if view != self.view:
+            return
+        for r in rows:
+            old = table.rows_by_id.get(r["id"])
+            if old is not None and any(old.get(k) != r.get(k) for k in r):
+                table.update_item(r["id"], **r)
+        if current is not None and current == table.current_id and detail != preview.detail:
+            preview.show(detail, full=self.query_one("#main").has_class("full-preview"), keep_scroll=True)
+        if first and first != shown[:len(first)] and not self.search_text:
+            if table.cursor_row == 0 and table.start == 0:
+                table.load(self.db, self.view)
+            else:
+                self._view_stale = True
+                self.status.say("new items arrived: g shows them")
+
     def action_enrich(self) -> None:
         self.status.say("enriching…")
         self.enrich_items()
@@ -471,14 +566,6 @@ class FeedwatchApp(App):
             if binding.show and binding.action not in ("quit",):
                 yield SystemCommand(binding.description, f"key: {binding.key.split(',')[0]}",
                                     partial(self.run_action, binding.action))
-
-
-def _login() -> str:
-    import getpass
-    try:
-        return getpass.getuser()
-    except Exception:   # no login name in some containers
-        return "unknown"
 
 
 def _parse_pool():

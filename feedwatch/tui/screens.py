@@ -16,10 +16,11 @@ from . import safe
 HELP = [
     ("j / k, ↓ / ↑", "next / previous item"), ("g / G", "first / last item"),
     ("enter", "open the item (marks it read)"), ("space or m", "toggle read / unread"), ("s", "star / unstar"),
+    ("h", "hide from every view but Hidden (for you only) / unhide"),
     ("t", "edit your tags"), ("a", "link to an asset, confirm or dismiss a suggested link"),
     ("x", "new experiment from the item (prefilled)"), ("X", "experiments: r running, d done, b abandon, n note, l link"),
     ("D", "weekly digest: [ / ] previous / next week, M H J export .md .html .json"), ("o", "open the link in the browser (http(s) only)"),
-    ("y", "copy the link"), ("/", "search: words, \"phrase\", tag: source: asset: is:unread is:starred since:7d"),
+    ("y", "copy the link"), ("/", "search: words, \"phrase\", tag: source: asset: is:unread is:starred is:hidden since:7d"),
     ("escape", "leave search / close"), ("r", "refresh every source in the background"),
     ("e", "enrich pending items in the background"), ("1 … 9", "jump to a view in the sidebar"),
     ("tab", "move between sidebar, list and preview"), ("ctrl+p", "command palette"), ("?", "this help"),

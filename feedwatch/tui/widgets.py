@@ -85,6 +85,7 @@ class ItemTable(DataTable):
         self.rows_by_id: dict[int, dict] = {}
         self._loading = False
         self.start = 0
+        self.person = ""   # whose read / starred / hidden state the rows show (set by the app)
 
     def on_mount(self) -> None:
         for label, key, width in self.COLUMNS:
@@ -120,11 +121,11 @@ class ItemTable(DataTable):
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
         if self.ids is not None:
-            return triage.page(self.db, self.view, ids=self.ids[offset:offset + limit])
-        return triage.page(self.db, self.view, offset=offset, limit=limit)
+            return triage.page(self.db, self.view, self.person, ids=self.ids[offset:offset + limit])
+        return triage.page(self.db, self.view, self.person, offset=offset, limit=limit)
 
     def _total(self) -> int:
-        return len(self.ids) if self.ids is not None else triage.count(self.db, self.view)
+        return len(self.ids) if self.ids is not None else triage.count(self.db, self.view, self.person)
 
     def _add(self, rows: list[dict]) -> None:
         for r in rows:
@@ -166,7 +167,7 @@ class ItemTable(DataTable):
         super().action_cursor_up()
 
     def _cells(self, r: dict) -> list:
-        mark = Text("★" if r["starred"] else ("●" if r["state"] == "unread" else " "),
+        mark = Text("★" if r["starred"] else ("●" if r["state"] == "unread" else ("h" if r.get("hidden") else " ")),
                     style="yellow" if r["starred"] else "cyan")
         date = (r.get("published") or r.get("first_seen") or "")[:10]
         style = "bold" if r["state"] == "unread" else ""
@@ -219,9 +220,11 @@ class Preview(VerticalScroll):
         yield Static(id="preview-body")
 
     PEEK_CHARS = 1500   # of the original text while browsing; all of it when the item is opened
+    detail: dict | None = None   # what is shown (the app compares it with a fresh read)
 
-    def show(self, detail: dict | None, full: bool = False) -> None:
+    def show(self, detail: dict | None, full: bool = False, keep_scroll: bool = False) -> None:
         body = self.query_one("#preview-body", Static)
+        self.detail = detail
         if detail is None:
             body.update(Content("Nothing selected."))
             return
@@ -233,6 +236,8 @@ class Preview(VerticalScroll):
         t.append(safe.line(" · ".join(m for m in meta if m), 400).plain + "\n", style="dim")
         if detail.get("url"):
             t.append(safe.line(detail["url"], 500).plain + "\n", style="underline blue")
+        if detail.get("starred_by"):
+            t.append("★ starred by " + safe.line(", ".join(detail["starred_by"]), 200).plain + "\n", style="yellow")
         if detail.get("change_note"):
             t.append(f"Updated: {safe.line(detail['change_note'], 200).plain}\n", style="yellow")
         summary = detail.get("ai_summary") or ""
@@ -266,7 +271,8 @@ class Preview(VerticalScroll):
         if detail.get("enrich_error"):
             t.append(f"\nEnrichment pending: {safe.line(detail['enrich_error'], 300).plain}\n", style="red")
         body.update(t)
-        self.scroll_home(animate=False)
+        if not keep_scroll:
+            self.scroll_home(animate=False)
 
 
 class StatusBar(Static):

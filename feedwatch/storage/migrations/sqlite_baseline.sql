@@ -39,8 +39,6 @@ CREATE TABLE items (
 	content_hash TEXT NOT NULL, 
 	tags TEXT DEFAULT '[]' NOT NULL, 
 	user_tags TEXT DEFAULT '[]' NOT NULL, 
-	state TEXT DEFAULT 'unread' NOT NULL, 
-	starred INTEGER DEFAULT '0' NOT NULL, 
 	note TEXT DEFAULT '' NOT NULL, ai_summary TEXT, enrich_tags TEXT DEFAULT '[]' NOT NULL, relevance FLOAT, enrich_state TEXT DEFAULT 'pending' NOT NULL, enrich_error TEXT, enrich_attempts INTEGER DEFAULT '0' NOT NULL, enrich_after TEXT, enriched_key TEXT, 
 	PRIMARY KEY (id)
 );
@@ -149,20 +147,36 @@ CREATE TABLE fetch_failures (
 	error TEXT DEFAULT '' NOT NULL, 
 	PRIMARY KEY (id)
 );
+CREATE TABLE item_triage (
+	person TEXT NOT NULL, 
+	item_id INTEGER NOT NULL, 
+	read INTEGER DEFAULT '0' NOT NULL, 
+	starred INTEGER DEFAULT '0' NOT NULL, 
+	hidden INTEGER DEFAULT '0' NOT NULL, 
+	updated_at TEXT NOT NULL, 
+	PRIMARY KEY (person, item_id), 
+	FOREIGN KEY(item_id) REFERENCES items (id) ON DELETE CASCADE
+);
+CREATE TABLE db_changes (
+	id INTEGER NOT NULL, 
+	n BIGINT DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (id)
+);
 CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
 CREATE INDEX ix_items_canonical_url ON items (canonical_url);
 CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
 CREATE INDEX ix_enrichments_cache_key ON enrichments (cache_key);
 CREATE INDEX ix_enrichments_item_id ON enrichments (item_id);
 CREATE INDEX ix_asset_links_asset ON asset_links (asset);
-CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, state, starred, tags, enrich_tags, user_tags);
 CREATE INDEX ix_experiments_updated_at ON experiments (updated_at);
 CREATE INDEX ix_experiment_items_item_id ON experiment_items (item_id);
 CREATE INDEX ix_experiment_assets_asset ON experiment_assets (asset);
 CREATE INDEX ix_experiment_history_experiment_id ON experiment_history (experiment_id);
 CREATE INDEX ix_experiment_history_at ON experiment_history (at);
 CREATE INDEX ix_fetch_failures_at ON fetch_failures (at);
+CREATE INDEX ix_item_triage_item_id ON item_triage (item_id);
+CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, tags, enrich_tags, user_tags);
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
-INSERT INTO alembic_version (version_num) VALUES ('0004');
+INSERT INTO alembic_version (version_num) VALUES ('0005');
