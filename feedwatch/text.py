@@ -196,16 +196,28 @@ def _plant_markers(root: etree._Element) -> bool:
     return drop
 
 
-def _layout(flat: str) -> str:
-    """Turn the marked-up flat text into lines.
+def _layout(flat: str) -> tuple[str, bool]:
+    """Turn the marked-up flat text into lines; also says whether they are already clean.
 
     Splitting once on the markers leaves inline runs, each collapsed with str.split(); a run of
     markers between two runs becomes the strongest break among them (no blank line between
     consecutive <div>s). One regex split plus a short loop beats a dozen str.replace passes.
+
+    A run that is printable and has no double space needs no split/join: printable text has no
+    whitespace but " " (every other whitespace character is a control or separator), so stripping
+    its ends is the same collapse. When every emitted run was printable (and there was no <pre>),
+    the result is what clean_body would return uncapped (no controls, no trailing spaces, no triple
+    newlines, no outer whitespace), and the second flag is True so the caller can skip that pass.
     """
     parts = _MARKERS_SPLIT_RE.split(flat)
-    words = parts[0].split()
-    out = [" ".join(words)] if words else []
+    first = parts[0]
+    clean = True
+    if "  " not in first and first.isprintable():
+        first = first.strip(" ")
+    else:
+        first = " ".join(first.split())
+        clean = first.isprintable()
+    out = [first] if first else []
     pending = ""  # break to emit before the next text: "", "\n" or "\n\n"
     bullet = False
     pre = 0
@@ -220,12 +232,16 @@ def _layout(flat: str) -> str:
         elif marker == _BULLET:
             pending, bullet = pending or "\n", True
         elif marker == _PRE_ON:
-            pending, pre = "\n\n", pre + 1
+            pending, pre, clean = "\n\n", pre + 1, False
         elif pre:  # _PRE_OFF
             pending, pre = "\n\n", pre - 1
         else:  # stray _PRE_OFF (only from hostile input): keep words apart
-            pending = pending or " "
+            pending, clean = pending or " ", False
         if pre:
+            if not text:
+                continue
+        elif "  " not in text and text.isprintable():
+            text = text.strip(" ")  # also turns &nbsp; into a plain space
             if not text:
                 continue
         else:
@@ -233,13 +249,15 @@ def _layout(flat: str) -> str:
             if not words:
                 continue
             text = " ".join(words)
+            if clean and not text.isprintable():
+                clean = False
         if out:
             out.append(pending)
         if bullet:
             out.append("- ")
         out.append(text)
         pending, bullet = "", False
-    return "".join(out)
+    return "".join(out), clean
 
 
 def _hit_limit(parser: etree.HTMLParser) -> bool:
@@ -303,7 +321,8 @@ def html_to_text(html: str | None, max_len: int = 20000) -> str:
         if _plant_markers(root):
             etree.strip_elements(root, *_DROP, with_tail=False)
         flat = etree.tostring(root, method="text", encoding=str)
-        return clean_body(_layout(flat), max_len)
+        text, clean = _layout(flat)
+        return _cap(text, max_len) if clean else clean_body(text, max_len)
     except Exception:
         return _fallback(html, max_len)
 
