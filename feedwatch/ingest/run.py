@@ -378,8 +378,23 @@ def _worker_database(db_url: str) -> Database:
     if _worker_db is None or _worker_db.url != db_url:
         from multiprocessing import util
         _worker_db = Database(db_url)
-        util.Finalize(_worker_db, _worker_db.close, exitpriority=10)   # closed when the worker exits
+        util.Finalize(_worker_db, _close_worker_database, args=(_worker_db,), exitpriority=10)   # at exit
     return _worker_db
+
+
+def _close_worker_database(db: Database) -> None:
+    """Close this worker's connection, one worker at a time.
+
+    The last connection to close checkpoints the WAL into the database and removes it; when two
+    workers close at the same moment, each can see the other still open and both leave a WAL
+    of up to ~4 MB for the next run to recover and checkpoint (measured: ~1 in 3 cold runs).
+    """
+    locked = _worker_write_lock is not None and _worker_write_lock.acquire(timeout=5)
+    try:
+        db.close()
+    finally:
+        if locked:
+            _worker_write_lock.release()
 
 
 def _parse_and_store(db_url: str, source: Source, url: str, etag, last_modified, status, next_due, body: bytes,
