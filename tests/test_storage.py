@@ -90,8 +90,11 @@ def test_unreachable_postgres_is_one_line(tmp_path):
     assert "\n" not in str(info.value) and "secret" not in str(info.value)
 
 
-def test_two_fetch_processes_at_once_create_no_duplicates(http_server, tmp_path, db_url):
-    """Several `feedwatch fetch` processes on one database: every item stored exactly once."""
+@pytest.mark.parametrize("parse", ["thread", "process"])
+def test_two_fetch_processes_at_once_create_no_duplicates(http_server, tmp_path, db_url, parse):
+    """Several `feedwatch fetch` processes on one database: every item stored exactly once.
+
+    With worker processes on SQLite the workers store what they parse, each on its own connection."""
     feeds = []
     for f in range(6):
         items = "".join(f"<item><title>Post {f}-{i}</title><link>https://e.org/{f}/{i}</link><guid>g{f}-{i}</guid>"
@@ -104,7 +107,7 @@ def test_two_fetch_processes_at_once_create_no_duplicates(http_server, tmp_path,
         feeds.append(f'[[sources]]\nname = "f{f}"\nkind = "feed"\nurl = "{http_server.url(f"/f{f}")}"\n')
     cfg = tmp_path / "feeds.toml"
     cfg.write_text("\n".join(feeds))
-    env = {**os.environ, "FEEDWATCH_PARSE": "thread"}
+    env = {**os.environ, "FEEDWATCH_PARSE": parse}
     procs = [subprocess.Popen([sys.executable, "-m", "feedwatch.cli", "--config", str(cfg), "--db", db_url, "fetch"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for _ in range(3)]
@@ -127,8 +130,25 @@ def test_sqlite_baseline_is_what_the_migrations_produce(tmp_path):
         "run `python -m feedwatch.storage.migrate` to rewrite sqlite_baseline.sql"
 
 
-def test_killed_fetch_leaves_no_half_written_source(http_server, tmp_path):
-    """SIGKILL in the middle of a run: every source is either fully stored or not at all."""
+def _children(pid: int) -> list[int]:
+    """Child process ids of `pid` (Linux /proc; empty elsewhere)."""
+    found = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+@pytest.mark.parametrize("parse", ["thread", "process"])
+def test_killed_fetch_leaves_no_half_written_source(http_server, tmp_path, parse):
+    """SIGKILL in the middle of a run: every source is either fully stored or not at all.
+
+    With worker processes (which store what they parse) the workers die with the fetch process."""
     import signal
     import time as _time
     feeds = []
@@ -140,12 +160,17 @@ def test_killed_fetch_leaves_no_half_written_source(http_server, tmp_path):
     cfg.write_text("[fetch]\nconcurrency = 2\nper_host = 2\n" + "\n".join(feeds))
     dbp = str(tmp_path / "k.db")
     proc = subprocess.Popen([sys.executable, "-m", "feedwatch.cli", "--config", str(cfg), "--db", dbp, "fetch"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "FEEDWATCH_PARSE": "thread"})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "FEEDWATCH_PARSE": parse})
     deadline = _time.monotonic() + 30
     while _time.monotonic() < deadline and http_server.hits("/k4") == 0:
         _time.sleep(0.02)
+    children = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
+    deadline = _time.monotonic() + 10
+    while _time.monotonic() < deadline and any(os.path.exists(f"/proc/{c}") for c in children):
+        _time.sleep(0.05)
+    assert not [c for c in children if os.path.exists(f"/proc/{c}")], "worker processes outlived the fetch"
     db = open_database(dbp)
     try:
         per_source = {r["source"]: r["n"] for r in db.query(

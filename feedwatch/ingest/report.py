@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..text import clean_line
 from .run import RunSummary, SourceResult
 
 
 def describe(r: SourceResult) -> str:
     """One line for one source's result."""
     if r.outcome == "error":
+        from ..text import clean_line   # here: lxml is not needed to report a 304-only run (~12 ms)
         status = f" (HTTP {r.status})" if r.status else ""
         return f"{r.name}: error{status}: {clean_line(r.error or '', 300)}"
     if r.outcome == "skipped":
@@ -22,6 +22,7 @@ def describe(r: SourceResult) -> str:
         parts.append(f"{r.filtered} filtered out")
     line = f"{r.name}: {r.outcome}: " + ", ".join(parts)
     if r.warning:
+        from ..text import clean_line
         line += f" (warning: {clean_line(r.warning, 200)})"
     return line
 

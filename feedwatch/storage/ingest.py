@@ -70,9 +70,17 @@ def _canonical_url(url: str) -> str | None:
     return urlunsplit(("https", netloc, path, urlencode(query), parts.fragment))
 
 
-def content_hash(e: Entry) -> str:
+# Reused encoders: json.dumps() with any non-default option builds a new JSONEncoder per call.
+# Same options, so the same output.
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+_JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
+def content_hash(e: Entry, extra: str | None = None) -> str:
+    """`extra` is e.extra already encoded as sorted JSON ("" when empty), if the caller has it."""
     h = hashlib.sha1()
-    extra = json.dumps(e.extra, sort_keys=True, ensure_ascii=False) if e.extra else ""
+    if extra is None:
+        extra = _JSON_SORTED(e.extra) if e.extra else ""
     joined = "\x00".join((e.title, e.url or "", e.summary, e.content, "\x1f".join(e.authors), e.published or "",
                           str(e.arxiv_version or ""), extra))
     h.update(joined.encode("utf-8", "surrogatepass"))
@@ -108,19 +116,22 @@ _UPSERT_SOURCE = (
     "last_error = :last_error, consecutive_errors = :consecutive_errors, next_due = :next_due")
 
 
-def _row(e: Entry, source: str, tags: list[str], now: str, h: str, canon: str | None) -> dict:
+def _row(e: Entry, source: str, tags: list[str], now: str, h: str, canon: str | None,
+         extra: str | None = None) -> dict:
+    if extra is None:
+        extra = _JSON_SORTED(e.extra) if e.extra else ""
     return {
         "source": source, "guid": e.guid, "url": e.url, "canonical_url": canon,
         "arxiv_id": e.arxiv_id, "arxiv_version": e.arxiv_version, "title": e.title, "summary": e.summary,
         "content": e.content, "authors": _json_list(e.authors), "categories": _json_list(e.categories),
-        "extra": json.dumps(e.extra, ensure_ascii=False, sort_keys=True) if e.extra else "{}",
+        "extra": extra or "{}",
         "published": e.published, "updated": e.updated, "now": now, "content_hash": h,
         "tags": _json_list(sorted(set(tags))),
     }
 
 
 def _json_list(values: list[str]) -> str:
-    return json.dumps(values, ensure_ascii=False) if values else "[]"
+    return _JSON(values) if values else "[]"
 
 
 def _chunks(values: list, size: int = 500):
@@ -161,7 +172,8 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
     pending: dict[str, str] = {}          # arXiv id -> guid of the entry inserting it in this batch
     attach: list[tuple[str, str, str]] = []   # (guid, guid of the inserting entry, hash)
     for e in batch:
-        h = content_hash(e)
+        extra = _JSON_SORTED(e.extra) if e.extra else ""
+        h = content_hash(e, extra)
         prev = known.get(e.guid)
         if prev is not None:
             if prev["content_hash"] == h:
@@ -188,7 +200,7 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
             _merge_tags(c, item_id, tags)
             links.append({"source": source, "guid": e.guid, "item_id": item_id, "content_hash": h})
             continue
-        inserts.append(_row(e, source, tags, now, h, canon[e.guid]))
+        inserts.append(_row(e, source, tags, now, h, canon[e.guid], extra))
         if e.arxiv_id:
             pending[e.arxiv_id] = e.guid
         counts.new += 1
