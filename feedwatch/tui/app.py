@@ -487,11 +487,12 @@ class FeedwatchApp(App):
         table = self.table
         if table.db is None:
             return
+        # new items can only be told apart while the table holds the top of the view
         self.watch_changes(self.view, list(table.rows_by_id), table.current_id,
-                           table.cursor_row == 0 and table.start == 0 and not self.search_text)
+                           table.start == 0 and not self.search_text)
 
     @work(thread=True, group="watch")
-    def watch_changes(self, view: View, shown: list[int], current: int | None, at_top: bool) -> None:
+    def watch_changes(self, view: View, shown: list[int], current: int | None, top_shown: bool) -> None:
         """When anybody (a server-side fetch, a colleague, this app's own workers) committed a change,
         re-read what is on screen and hand it to `_changes_seen`; a poll still running skips this one."""
         if not self._watch_lock.acquire(blocking=False):
@@ -508,7 +509,8 @@ class FeedwatchApp(App):
             counts, health = triage.counts(db, self.person), source_health(db)
             rows = triage.page(db, view, self.person, ids=shown) if shown else []
             detail = triage.item_detail(db, current, self.person) if current is not None else None
-            first = [r["id"] for r in triage.page(db, view, self.person, limit=len(shown) or 1)] if at_top else []
+            first = ([r["id"] for r in triage.page(db, view, self.person, limit=min(len(shown), 50) or 1)]
+                     if top_shown else [])
         except Exception:   # a database hiccup (server restarting, file busy): try again next tick
             return
         finally:
@@ -532,7 +534,8 @@ class FeedwatchApp(App):
                 table.update_item(r["id"], **r)
         if current is not None and current == table.current_id and detail != preview.detail:
             preview.show(detail, full=self.query_one("#main").has_class("full-preview"), keep_scroll=True)
-        if first and first != shown[:len(first)] and not self.search_text:
+        known = set(shown)
+        if any(i not in known for i in first) and not self.search_text:   # new items (not ones read meanwhile)
             if table.cursor_row == 0 and table.start == 0:
                 table.load(self.db, self.view)
             else:
