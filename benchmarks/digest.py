@@ -69,11 +69,14 @@ def build(path: str, n: int, seed: int = 7) -> None:
         for src, entries in per_source.items():
             write_entries(c, src, entries, [rng.choice(FEED_TAGS)], "2026-11-26T12:00:00Z")
         ids = [r["id"] for r in c.execute("SELECT id FROM items ORDER BY id")]
-        c.executemany("UPDATE items SET ai_summary = :s, enrich_tags = :t, user_tags = :u, relevance = :r, "
-                      "starred = :star WHERE id = :id",
-                      [{"id": i, "s": _sentence(rng, 30)[:300], "t": json.dumps(sorted(rng.sample(ENRICH_TAGS, 3))),
-                        "u": json.dumps(["needs-experiment"] if rng.random() < 0.03 else []),
-                        "r": round(rng.random(), 3), "star": 1 if rng.random() < 0.05 else 0} for i in ids])
+        updates_sql = ("UPDATE items SET ai_summary = :s, enrich_tags = :t, user_tags = :u, relevance = :r "
+                       "WHERE id = :id")
+        updates = [{"id": i, "s": _sentence(rng, 30)[:300], "t": json.dumps(sorted(rng.sample(ENRICH_TAGS, 3))),
+                    "u": json.dumps(["needs-experiment"] if rng.random() < 0.03 else []),
+                    "r": round(rng.random(), 3), "star": 1 if rng.random() < 0.05 else 0} for i in ids]
+        c.executemany(updates_sql, updates)
+        c.executemany("INSERT INTO item_triage (person, item_id, starred, updated_at) VALUES ('alice', :id, 1, "
+                      "'2026-11-26T12:00:00Z')", [u for u in updates if u["star"]])
         links = []
         for i in ids:
             if rng.random() < 0.4:

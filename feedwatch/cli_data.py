@@ -90,7 +90,8 @@ def cmd_db(args) -> int:
         if before == HEAD:
             print(f"already at revision {HEAD}")
             return EXIT_OK
-        ensure_schema(db)
+        from .cli_common import _person
+        ensure_schema(db, person=_person(args))   # an upgrade past 0005 keeps the shared triage state as theirs
         print(f"database at revision {current_revision(db)} (was {before or 'empty'})")
         return EXIT_OK
     finally:

@@ -13,13 +13,14 @@ from typing import TextIO
 from .text import clean_line
 
 JSONL_FIELDS = ("id", "source", "url", "title", "published", "summary", "authors", "tags", "assets", "state",
-                "starred", "arxiv_id", "first_seen", "updated", "change_note", "ai_summary", "relevance", "links")
+                "starred", "hidden", "arxiv_id", "first_seen", "updated", "change_note", "ai_summary", "relevance", "links")
 
 
 def print_items_jsonl(rows: list[dict], out: TextIO) -> None:
     for r in rows:
         record = {k: r.get(k) for k in JSONL_FIELDS}
         record["starred"] = bool(record["starred"])
+        record["hidden"] = bool(record["hidden"])
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
