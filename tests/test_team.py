@@ -147,3 +147,23 @@ def test_who_the_user_is():
         user = "ana"
     assert current_user(Cfg()) == "ana"
     assert current_user(None) == login_name() and login_name()
+
+
+def test_a_decision_made_while_enrichment_runs_is_kept(db):
+    """The enricher read the links before a colleague confirmed one (another process, PostgreSQL's
+    READ COMMITTED): its write, planned from that stale read, must not undo the decision."""
+    from feedwatch.enrich.base import LinkSuggestion as Link
+    from feedwatch.storage.enrichment import replace_suggestions
+    ids = add(db, "blog", ["a"])
+    with db.transaction() as c:
+        replace_suggestions(c, ids["a"], [Link("support-bot", "mentions gpt-4o-mini", 0.9, "rule"),
+                                          Link("rag-pipeline", "shares a topic", 0.4, "rule")], "2026-11-27T00:00:00Z")
+    stale = {r["asset"]: r for r in db.query("SELECT item_id, asset, status, origin FROM asset_links")}
+    set_link_status(db, ids["a"], "support-bot", "confirmed", "ana")
+    set_link_status(db, ids["a"], "rag-pipeline", "dismissed", "ben")
+    with db.transaction() as c:   # the enricher now drops one suggestion and rewords the other
+        replace_suggestions(c, ids["a"], [Link("rag-pipeline", "reworded", 0.5, "rule")], "2026-11-28T00:00:00Z",
+                            current=stale)
+    rows = {r["asset"]: r for r in db.query("SELECT asset, status, reason, updated_by FROM asset_links")}
+    assert rows["support-bot"]["status"] == "confirmed" and rows["support-bot"]["updated_by"] == "ana"
+    assert rows["rag-pipeline"]["status"] == "dismissed" and rows["rag-pipeline"]["reason"] == "shares a topic"

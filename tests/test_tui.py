@@ -51,7 +51,7 @@ def seed(path) -> str:
         write_entries(c, "deprecations", dep, [], "2026-11-27T00:00:00Z")
     asyncio.run(enrich(make_config(), db, environ={}))
     db.close()
-    return f"sqlite:///{path}"
+    return str(path) if "://" in str(path) else f"sqlite:///{path}"
 
 
 @pytest.fixture

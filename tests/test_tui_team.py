@@ -11,7 +11,17 @@ from feedwatch.storage import triage
 from feedwatch.storage.db import open_database
 from feedwatch.storage.ingest import write_entries
 from feedwatch.tui.widgets import Preview, Sidebar
-from tests.test_tui import app_for, db_url, make_config  # noqa: F401  (db_url is a fixture)
+import pytest
+
+from tests.test_tui import app_for, db_url, make_config, seed  # noqa: F401  (db_url is a fixture)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def team_db(request, tmp_path):
+    """The seeded triage database on each backend (team mode is PostgreSQL's reason to exist)."""
+    if request.param == "sqlite":
+        return seed(tmp_path / "team.db")
+    return seed(request.getfixturevalue("pg_url"))
 
 
 def config_for(person: str):
@@ -47,9 +57,9 @@ def land(db, guid: str, title: str, published: str) -> None:
                                             published=published)], [], "2026-11-28T00:00:00Z")
 
 
-async def test_others_changes_appear_without_a_restart(db_url):  # noqa: F811
-    app = fast_app(db_url, "ana")
-    other = open_database(db_url)
+async def test_others_changes_appear_without_a_restart(team_db):
+    app = fast_app(team_db, "ana")
+    other = open_database(team_db)
     try:
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause()
@@ -88,7 +98,8 @@ async def test_others_changes_appear_without_a_restart(db_url):  # noqa: F811
         other.close()
 
 
-async def test_each_person_sees_their_own_state(db_url):  # noqa: F811
+async def test_each_person_sees_their_own_state(team_db):
+    db_url = team_db
     ana = fast_app(db_url, "ana")
     async with ana.run_test(size=(140, 40)) as pilot:
         await pilot.pause()

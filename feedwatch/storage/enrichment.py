@@ -135,12 +135,15 @@ def _links_of(c: Conn, item_ids: list[int]) -> dict[int, dict[str, dict]]:
     return out
 
 
-_DELETE_LINK = "DELETE FROM asset_links WHERE item_id = :id AND asset = :asset"
+# The status/origin guards repeat the plan's own test in SQL: a user who confirms or dismisses a link
+# between the enricher's read and its write (PostgreSQL, READ COMMITTED) keeps their decision.
+_UNDECIDED = " AND status = 'suggested' AND origin <> 'user'"
+_DELETE_LINK = "DELETE FROM asset_links WHERE item_id = :id AND asset = :asset" + _UNDECIDED
 _INSERT_LINK = ("INSERT INTO asset_links (item_id, asset, reason, score, origin, status, created_at, updated_at) "
                 "VALUES (:id, :asset, :reason, :score, :origin, 'suggested', :now, :now) "
                 "ON CONFLICT (item_id, asset) DO NOTHING")
 _UPDATE_LINK = ("UPDATE asset_links SET reason = :reason, score = :score, origin = :origin, updated_at = :now "
-                "WHERE item_id = :id AND asset = :asset")
+                "WHERE item_id = :id AND asset = :asset" + _UNDECIDED)
 
 
 class _LinkPlan:
