@@ -167,3 +167,14 @@ def test_a_decision_made_while_enrichment_runs_is_kept(db):
     rows = {r["asset"]: r for r in db.query("SELECT asset, status, reason, updated_by FROM asset_links")}
     assert rows["support-bot"]["status"] == "confirmed" and rows["support-bot"]["updated_by"] == "ana"
     assert rows["rag-pipeline"]["status"] == "dismissed" and rows["rag-pipeline"]["reason"] == "shares a topic"
+
+
+def test_two_people_editing_tags_at_once_keep_both_edits(db):
+    ids = add(db, "blog", ["a"])
+    triage.set_user_tags(db, ids["a"], ["eval"])
+    ana_saw = ben_saw = ["eval"]
+    assert triage.set_user_tags(db, ids["a"], ["eval", "urgent"], before=ana_saw) == ["eval", "urgent"]
+    # ben's editor still shows ["eval"]: he removes it and adds his own; ana's "urgent" survives
+    assert triage.set_user_tags(db, ids["a"], ["later"], before=ben_saw) == ["later", "urgent"]
+    assert triage.set_user_tags(db, ids["a"], ["only"]) == ["only"]          # without `before`: replaced
+    assert triage.set_user_tags(db, 999_999, ["x"]) == []

@@ -204,16 +204,30 @@ def _set(db: Database, person: str, item_ids: list[int], flag: str, on: bool) ->
             [{"person": person, "id": i, "value": value, "now": now} for i in dict.fromkeys(item_ids)])
 
 
-def set_user_tags(db: Database, item_id: int, tags: list[str]) -> None:
-    clean = sorted({t.strip().lower() for t in tags if t.strip()})
+def set_user_tags(db: Database, item_id: int, tags: list[str], before: list[str] | None = None) -> list[str]:
+    """The item's user tags become `tags`; returns them as stored.
+
+    With `before` (what the editor showed), only the user's own edits are applied: tags someone else
+    added or removed meanwhile stay as they made them, instead of being overwritten by a stale list."""
+    clean = {t.strip().lower() for t in tags if t.strip()}
     with db.transaction() as c:
-        c.execute("UPDATE items SET user_tags = :tags WHERE id = :id", {"tags": json.dumps(clean), "id": item_id})
+        rows = c.execute("SELECT user_tags FROM items WHERE id = :id" + _locked(db), {"id": item_id})
+        if not rows:
+            return []
+        if before is None:
+            result = clean
+        else:
+            shown = {t.strip().lower() for t in before if t.strip()}
+            result = (set(json.loads(rows[0]["user_tags"])) | (clean - shown)) - (shown - clean)
+        c.execute("UPDATE items SET user_tags = :tags WHERE id = :id",
+                  {"tags": json.dumps(sorted(result)), "id": item_id})
+    return sorted(result)
 
 
 def toggle_user_tag(db: Database, item_id: int, tag: str) -> bool:
     """Add or remove one user tag; returns whether it is now present."""
     with db.transaction() as c:
-        rows = c.execute("SELECT user_tags FROM items WHERE id = :id", {"id": item_id})
+        rows = c.execute("SELECT user_tags FROM items WHERE id = :id" + _locked(db), {"id": item_id})
         if not rows:
             return False
         current = set(json.loads(rows[0]["user_tags"]))
@@ -222,3 +236,8 @@ def toggle_user_tag(db: Database, item_id: int, tag: str) -> bool:
         c.execute("UPDATE items SET user_tags = :tags WHERE id = :id",
                   {"tags": json.dumps(sorted(current)), "id": item_id})
     return present
+
+
+def _locked(db: Database) -> str:
+    """Read-modify-write of a shared row: PostgreSQL locks it (SQLite's write transaction already has)."""
+    return " FOR UPDATE" if db.dialect == "postgresql" else ""

@@ -329,12 +329,13 @@ class FeedwatchApp(App):
             return
         detail = triage.item_detail(self.db, row["id"], self.person)
         vocab = [t.name for t in self.config.tags]
-        self.push_screen(TagScreen(row["title"], detail["user_tags"], vocab), partial(self._tags_done, row["id"]))
+        self.push_screen(TagScreen(row["title"], detail["user_tags"], vocab),
+                         partial(self._tags_done, row["id"], list(detail["user_tags"])))
 
-    def _tags_done(self, item_id: int, tags: list[str] | None) -> None:
+    def _tags_done(self, item_id: int, before: list[str], tags: list[str] | None) -> None:
         if tags is None:
             return
-        triage.set_user_tags(self.db, item_id, tags)
+        triage.set_user_tags(self.db, item_id, tags, before=before)   # a colleague's edit meanwhile is kept
         detail = triage.item_detail(self.db, item_id, self.person)
         self.table.update_item(item_id, tags=detail["all_tags"], user_tags=detail["user_tags"])
         self.query_one(Preview).show(detail)
