@@ -99,6 +99,22 @@ def _parse_fallback(value: str) -> str | None:
     return None
 
 
+def _canonical(value: str) -> str | None:
+    """`value` itself when it is already the stored form ("2024-01-02T03:04:05Z", ASCII digits,
+    a valid date and time in range), else None to take the general path (which then agrees)."""
+    if (value[4] != "-" or value[7] != "-" or value[13] != ":" or value[16] != ":"
+            or not (value[:4] + value[5:7] + value[8:10] + value[11:13] + value[14:16] + value[17:19]).isdigit()):
+        return None
+    hour, second = int(value[11:13]), int(value[17:19])
+    if hour > 23 or second > 59:
+        return None
+    try:
+        datetime(int(value[:4]), int(value[5:7]), int(value[8:10]), hour, int(value[14:16]), second)
+    except ValueError:
+        return None
+    return value if _MIN_YEAR <= int(value[:4]) <= _MAX_YEAR else None
+
+
 def parse_date(value: str | None) -> str | None:
     """ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" for a feed date string, or None; never raises.
 
@@ -114,6 +130,10 @@ def parse_date(value: str | None) -> str | None:
             return _checked(datetime(*value[:5], min(value[5], 59)))
         if not isinstance(value, str) or len(value) > 4 * _MAX_LEN:
             return None
+        if len(value) == 20 and value[19] == "Z" and value[10] == "T" and value.isascii():
+            fast = _canonical(value)
+            if fast is not None:
+                return fast
         if not value.isprintable():  # controls, odd spaces: keep only what is visible
             value = "".join(ch if ch.isprintable() else " " for ch in value)
         value = " ".join(value.split())

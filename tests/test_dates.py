@@ -143,3 +143,25 @@ def test_utc_now_iso():
     assert ISO_Z.match(now)
     parsed = datetime.strptime(now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     assert before <= parsed <= after
+
+
+def test_canonical_fast_path_agrees_with_the_general_path():
+    # parse_date(v + " ") is the same string once whitespace is collapsed, but 21 characters long,
+    # so it never takes the fast path for already-canonical "YYYY-MM-DDTHH:MM:SSZ" values
+    years = ["1899", "1900", "2024", "2200", "2201", "0999", "9999", "\uff12\uff10\uff12\uff14", "202a", "\u0662024"]
+    values = [f"{y}-{mo}-{d}T{h}:{mi}:{s}Z" for y in years for mo in ("00", "01", "02", "12", "13")
+              for d in ("00", "01", "28", "29", "30", "31", "32") for h in ("00", "23", "24")
+              for mi in ("00", "59", "60") for s in ("00", "59", "60", "61")]
+    values += ["2024-01-02T03:04:05Z", "2024/01/02T03:04:05Z", "2024-01-02T03:04:0\uff15Z", "2024-01-02t03:04:05Z",
+               "2024-01-02 03:04:05Z", "2024-01-02T03.04:05Z", "2024-01-02T03:04:05z", "+024-01-02T03:04:05Z",
+               "2024-01-02T-3:04:05Z", "2024-01-02T 3:04:05Z"]
+    for v in values:
+        assert parse_date(v) == parse_date(v + " "), v
+    assert parse_date("2024-02-29T23:59:59Z") == "2024-02-29T23:59:59Z"
+    assert parse_date("2024-01-02T03:04:60Z") == "2024-01-02T03:04:59Z"   # leap second, as before
+    assert parse_date("2024-01-02T24:00:00Z") == "2024-01-03T00:00:00Z"
+
+
+@given(st.text(alphabet="0123456789-:TZ \u0660\uff10", min_size=20, max_size=20))
+def test_canonical_fast_path_agrees_on_any_twenty_characters(v):
+    assert parse_date(v) == parse_date(v + " ")

@@ -334,3 +334,32 @@ def test_fetch_piped_into_head_finishes_quietly(http_server, tmp_path):
         assert db.query("SELECT COUNT(*) AS n FROM items")[0]["n"] == 20
     finally:
         db.close()
+
+
+async def test_workers_fork_up_front_only_when_a_source_has_no_validators(http_server, tmp_path, monkeypatch):
+    """A first fetch (no validators) forks the parse workers before the first request; a run where
+    every source sends validators forks nothing unless a body actually arrives (a 304-only run)."""
+    monkeypatch.setenv("FEEDWATCH_PARSE", "process")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    http_server.route("/f", Reply(body=rss([("a", "A", "https://e.org/a")]), etag='"v1"'))
+    config = make_config(http_server, [{"name": "f", "path": "/f"}])
+    db = open_database(str(tmp_path / "fw.db"))
+    forked = []
+    try:
+        for expect_fork in (True, False):
+            run = FetchRun(config, db)
+            real = run._start_pool
+
+            def start_pool(real=real):
+                forked.append(len(http_server.requests))   # requests already made when it forks
+                return real()
+
+            run._start_pool = start_pool
+            summary = await run.run(select_sources(config, None))
+            outcome = summary.results[0].outcome
+            assert outcome == ("new" if expect_fork else "not-modified")
+            assert (run._pool_start is not None) == expect_fork
+    finally:
+        db.close()
+    assert forked == [0]
+    assert len(list_items(db)) == 1

@@ -126,6 +126,14 @@ class FetchRun:
         self._executor = executor
         fetcher = self._fetcher or self._make_fetcher()
         now = datetime.now(timezone.utc)
+        if self._store_in_workers and any(self._expects_body(s, states.get(s.name), now, due_only, force)
+                                          for s in sources):
+            # a source with no validators (a first fetch) answers with a body: fork the workers now,
+            # before any request is in flight, rather than when that body arrives. On the writer thread,
+            # with the event loop busy, the imports and the fork took ~100 ms instead of ~35 (every file
+            # read in an import waits for the GIL); waiting here lets the first bodies find them ready.
+            # A failure is not raised here: the sources that need the pool report it (see _one).
+            await asyncio.wait([self._fork_soon()])
         try:
             async with fetcher if self._fetcher is None else _nullcontext(fetcher):
                 tasks = [asyncio.ensure_future(self._one(s, states.get(s.name), fetcher, executor, now, due_only,
@@ -234,12 +242,23 @@ class FetchRun:
         result.seconds = time.monotonic() - started
         return result
 
+    def _expects_body(self, source: Source, state: SourceState | None, now: datetime, due_only: bool,
+                      force: bool) -> bool:
+        """Whether fetching `source` cannot get a 304: it will be fetched and sends no validators."""
+        if source.kind == "arxiv" or (not force and _skip_reason(state, now, due_only)):
+            return False
+        return (state is None or state.url != source.fetch_url(self.config.endpoints)
+                or not (state.etag or state.last_modified))
+
     def _pool(self) -> asyncio.Future:
         """The worker pool, forked once on the writer thread (see _start_pool)."""
+        return asyncio.shield(self._fork_soon())
+
+    def _fork_soon(self) -> asyncio.Future:
         if self._pool_start is None:
             self._pool_start = asyncio.ensure_future(
                 asyncio.get_running_loop().run_in_executor(self._writer, self._start_pool))
-        return asyncio.shield(self._pool_start)
+        return self._pool_start
 
     def _start_pool(self) -> Executor:
         """Fork the worker processes with no SQLite connection open and no SQLite call running here.
@@ -248,6 +267,10 @@ class FetchRun:
         use of the database in this process goes through the writer thread, which is running this,
         so closing the connection here (it reopens on next use) leaves nothing in flight to inherit.
         """
+        # what every worker needs to parse and store, imported once here rather than after the fork
+        # in each worker (~30 ms apiece); only a run with a body to parse gets this far
+        from multiprocessing import util  # noqa: F401
+        from ..sources import jsonfeed, parse, xmlfeed  # noqa: F401
         self.db.close()
         executor = default_executor("process")
         executor.submit(int)   # forks every worker now, here (the fork context starts them all in submit)
