@@ -363,3 +363,27 @@ async def test_workers_fork_up_front_only_when_a_source_has_no_validators(http_s
         db.close()
     assert forked == [0]
     assert len(list_items(db)) == 1
+
+
+async def test_pooled_connections_are_reused_and_a_dropped_one_is_noticed(http_server):
+    """Our stream wrapper answers httpcore's "is this idle connection still usable?": a kept-alive
+    connection serves the next request, and one the server dropped meanwhile is replaced, not used."""
+    import socket
+
+    http_server.route("/a", Reply(body=rss([("g", "t", "https://e.org/p")])))
+    async with HttpFetcher(concurrency=2, per_host=2, timeout=10, retries=0) as fetcher:   # no retry hides it
+        pool = fetcher._client._transport._pool
+        assert type(pool._network_backend).__name__ == "Backend"   # the cached-socket backend is in use
+        for _ in range(4):
+            result = await fetcher.get(http_server.base_url + "/a")
+            assert result.status == 200
+        with http_server._lock:
+            conns = list(http_server._conns)
+        assert len(conns) == 1
+        for conn in conns:   # the server goes away from the idle connection
+            conn.shutdown(socket.SHUT_RDWR)
+        import asyncio
+        await asyncio.sleep(0.1)
+        result = await fetcher.get(http_server.base_url + "/a")
+        assert result.status == 200
+    assert len(http_server.requests) == 5
