@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db  # noqa: F401

@@ -99,8 +99,7 @@ async def test_others_changes_appear_without_a_restart(team_db):
 
 
 async def test_each_person_sees_their_own_state(team_db):
-    db_url = team_db
-    ana = fast_app(db_url, "ana")
+    ana = fast_app(team_db, "ana")
     async with ana.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         first = ana.table.current_id
@@ -108,7 +107,7 @@ async def test_each_person_sees_their_own_state(team_db):
         await pilot.press("k", "s")                # star
         await pilot.pause(0.3)                     # several polls: the app's own writes move nothing
         assert ana.table.rows_by_id[first]["state"] == "read" and ana.table.current_id == first
-    ben = fast_app(db_url, "ben")
+    ben = fast_app(team_db, "ben")
     async with ben.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         row = ben.table.rows_by_id[first]

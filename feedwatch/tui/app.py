@@ -17,7 +17,6 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Footer, Input
 
 from ..config import Config
@@ -25,6 +24,7 @@ from ..identity import current_user
 from ..storage import triage
 from ..storage.db import Database, open_database
 from ..storage.triage import NEEDS_EXPERIMENT, View
+from .background import BackgroundWork, FetchProgressed
 from .screens import HelpScreen, LinkScreen, TagScreen
 from .watch import ChangeWatcher
 from .widgets import ItemTable, Preview, Sidebar, StatusBar
@@ -51,15 +51,7 @@ ModalScreen { align: center middle; }
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
-class FetchProgressed(Message):
-    def __init__(self, text: str, error: bool = False, landed: int = 0) -> None:
-        super().__init__()
-        self.text = text
-        self.error = error
-        self.landed = landed   # items stored by this step: show them without waiting for the whole run
-
-
-class FeedwatchApp(ChangeWatcher, App):
+class FeedwatchApp(BackgroundWork, ChangeWatcher, App):
     TITLE = "feedwatch"
     CSS = CSS
     BINDINGS = [
@@ -125,16 +117,6 @@ class FeedwatchApp(ChangeWatcher, App):
             self.status.say("first start: fetching your sources in the background…")
             self.refresh_sources()   # a new database: show something without making the user find `r`
         self.set_interval(self.WATCH_INTERVAL, self._watch_tick)
-
-    @work(exclusive=True, group="index", thread=True)
-    def index_for_search(self) -> None:
-        """Bring the search index up to date in the background, so the first search is instant."""
-        from ..storage.search import sync_index
-        db = Database(self.db.url)
-        try:
-            sync_index(db)
-        finally:
-            db.close()
 
     def on_unmount(self) -> None:
         if self.db is not None:
@@ -426,73 +408,12 @@ class FeedwatchApp(ChangeWatcher, App):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
-    # -- background work ---------------------------------------------------------------------------
-    def action_refresh(self) -> None:
-        self.status.say("refreshing…")
-        self.refresh_sources()
-
-    @work(exclusive=True, group="fetch")
-    async def refresh_sources(self) -> None:
-        from ..ingest.report import describe
-        from ..ingest.run import FetchRun, select_sources
-        sources = select_sources(self.config, None)
-        db = open_database(self.db_url)
-        done = 0
-        total = len(sources)
-
-        def progressed(result) -> None:
-            nonlocal done
-            done += 1
-            line = describe(result)
-            self.post_message(FetchProgressed(f"[{done}/{total}] {line}", result.outcome == "error",
-                                              landed=result.new + result.updated))
-        executor = self.parse_executor_factory() if self.parse_executor_factory else _parse_pool()
-        try:
-            run = FetchRun(self.config, db, on_result=progressed, parse_executor=executor)
-            summary = await run.run(sources)
-        finally:
-            executor.shutdown(wait=False, cancel_futures=True)
-            db.close()
-        self.post_message(FetchProgressed(
-            f"refreshed {total} sources: {summary.new_items} new, {summary.updated_items} updated, "
-            f"{summary.count('error')} failed"))
-        self.refresh_sidebar()
-        self.table.load(self.db, self.view)
-        self.index_for_search()
-
-    LANDED_RELOAD = 1.0   # s: at most this often the list is reloaded while a refresh stores items
-
     @on(FetchProgressed)
     def _fetch_progressed(self, event: FetchProgressed) -> None:
         self.status.say(event.text, "red" if event.error else "")
         if event.landed and not self.search_text and self.table.cursor_row == 0 and not self._landed_timer:
             # new items appear as they land, unless the user has moved into the list (no jumping cursor)
             self._landed_timer = self.set_timer(self.LANDED_RELOAD, self._reload_landed)
-
-    def _reload_landed(self) -> None:
-        self._landed_timer = None
-        if self.table.cursor_row == 0 and not self.search_text:
-            self.table.load(self.db, self.view)
-
-    def action_enrich(self) -> None:
-        self.status.say("enriching…")
-        self.enrich_items()
-
-    @work(exclusive=True, group="enrich")
-    async def enrich_items(self) -> None:
-        from ..enrich.run import enrich
-        db = open_database(self.db_url)
-        try:
-            s = await enrich(self.config, db, progress=lambda d, t: self.post_message(
-                FetchProgressed(f"enriching {d}/{t}…")))
-        finally:
-            db.close()
-        note = f" ({s.notes[0]})" if s.notes else ""
-        self.post_message(FetchProgressed(
-            f"enriched with {s.enricher}: {s.done} done, {s.cached} cached, {s.failed} failed{note}", bool(s.failed)))
-        self.refresh_sidebar()
-        self.table.load(self.db, self.view)
-        self.index_for_search()
 
     # -- command palette ---------------------------------------------------------------------------
     def get_system_commands(self, screen):
@@ -501,21 +422,6 @@ class FeedwatchApp(ChangeWatcher, App):
             if binding.show and binding.action not in ("quit",):
                 yield SystemCommand(binding.description, f"key: {binding.key.split(',')[0]}",
                                     partial(self.run_action, binding.action))
-
-
-def _parse_pool():
-    """Parsing workers, so a refresh never starves the UI of the GIL.
-
-    Forked, not spawned: under Textual the standard streams are not real files, and spawn's
-    start-up refuses them ("bad value(s) in fds_to_keep"). The children only run the pure parse
-    function, so the UI threads they inherit (but never run) do no harm.
-    """
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return ThreadPoolExecutor(max_workers=1)
-    return ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
 
 
 def run_tui(config: Config, db_url: str) -> None:

@@ -1,0 +1,109 @@
+"""Work the app does in the background: refresh every source, enrich, keep the search index current.
+
+Each worker opens its own database connection, so the UI never waits on it; progress comes back
+as `FetchProgressed` messages (new items appear in the list as their source lands).
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.message import Message
+
+from ..storage.db import Database, open_database
+
+
+class FetchProgressed(Message):
+    def __init__(self, text: str, error: bool = False, landed: int = 0) -> None:
+        super().__init__()
+        self.text = text
+        self.error = error
+        self.landed = landed   # items stored by this step: show them without waiting for the whole run
+
+
+class BackgroundWork:
+    """Mixed into the app: needs `config`, `db`, `db_url`, `view`, `table`, `status`, `refresh_sidebar`."""
+
+    LANDED_RELOAD = 1.0   # s: at most this often the list is reloaded while a refresh stores items
+
+    @work(exclusive=True, group="index", thread=True)
+    def index_for_search(self) -> None:
+        """Bring the search index up to date in the background, so the first search is instant."""
+        from ..storage.search import sync_index
+        db = Database(self.db.url)
+        try:
+            sync_index(db)
+        finally:
+            db.close()
+
+    def action_refresh(self) -> None:
+        self.status.say("refreshing…")
+        self.refresh_sources()
+
+    @work(exclusive=True, group="fetch")
+    async def refresh_sources(self) -> None:
+        from ..ingest.report import describe
+        from ..ingest.run import FetchRun, select_sources
+        sources = select_sources(self.config, None)
+        db = open_database(self.db_url)
+        done = 0
+        total = len(sources)
+
+        def progressed(result) -> None:
+            nonlocal done
+            done += 1
+            line = describe(result)
+            self.post_message(FetchProgressed(f"[{done}/{total}] {line}", result.outcome == "error",
+                                              landed=result.new + result.updated))
+        executor = self.parse_executor_factory() if self.parse_executor_factory else _parse_pool()
+        try:
+            run = FetchRun(self.config, db, on_result=progressed, parse_executor=executor)
+            summary = await run.run(sources)
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+            db.close()
+        self.post_message(FetchProgressed(
+            f"refreshed {total} sources: {summary.new_items} new, {summary.updated_items} updated, "
+            f"{summary.count('error')} failed"))
+        self.refresh_sidebar()
+        self.table.load(self.db, self.view)
+        self.index_for_search()
+
+    def _reload_landed(self) -> None:
+        self._landed_timer = None
+        if self.table.cursor_row == 0 and not self.search_text:
+            self.table.load(self.db, self.view)
+
+    def action_enrich(self) -> None:
+        self.status.say("enriching…")
+        self.enrich_items()
+
+    @work(exclusive=True, group="enrich")
+    async def enrich_items(self) -> None:
+        from ..enrich.run import enrich
+        db = open_database(self.db_url)
+        try:
+            s = await enrich(self.config, db, progress=lambda d, t: self.post_message(
+                FetchProgressed(f"enriching {d}/{t}…")))
+        finally:
+            db.close()
+        note = f" ({s.notes[0]})" if s.notes else ""
+        self.post_message(FetchProgressed(
+            f"enriched with {s.enricher}: {s.done} done, {s.cached} cached, {s.failed} failed{note}", bool(s.failed)))
+        self.refresh_sidebar()
+        self.table.load(self.db, self.view)
+        self.index_for_search()
+
+
+def _parse_pool():
+    """Parsing workers, so a refresh never starves the UI of the GIL.
+
+    Forked, not spawned: under Textual the standard streams are not real files, and spawn's
+    start-up refuses them ("bad value(s) in fds_to_keep"). The children only run the pure parse
+    function, so the UI threads they inherit (but never run) do no harm.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return ThreadPoolExecutor(max_workers=1)
+    return ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
