@@ -39,7 +39,10 @@ class ChangeWatcher:
 
     def _watch_tick(self) -> None:
         """Main thread: note what is on screen, then look for changes off it."""
-        table = self.table
+        try:
+            table = self.table
+        except NoMatches:   # the app is closing: its widgets are gone before its timers
+            return
         if table.db is None:
             return
         # new items can only be told apart while the table holds the top of the view
