@@ -149,7 +149,7 @@ def cmd_items(args) -> int:
         raise CliError(str(exc), EXIT_USAGE) from None
     from .cli_common import _person
     person = _person(args)   # whose read / starred / hidden state the list shows
-    db = _open_db(args)
+    db = _open_db(args, person=person)
     try:
         rows = list_items(db, person=person, source=args.source, since=since, limit=args.limit, query=args.query)
     finally:

@@ -25,12 +25,19 @@ def _load_config(args):
     return load_config(_config_path(args))
 
 
-def _open_db(args, config=None):
+def _open_db(args, config=None, person: str | None = None):
     """The --db database, migrated if needed; an upgrade to per-person triage keeps the existing
-    state for whoever runs it (`config.user`, else the login name; see feedwatch.identity)."""
+    state for whoever runs it (`person`, else `config.user`, else the config's or the login name).
+    Who that is gets worked out only if an upgrade runs, so opening loads no config."""
     from .identity import current_user
     from .storage.db import open_database
-    return open_database(args.db, person=current_user(config) if config is not None else _person(args))
+    if person is not None:
+        who = person
+    elif config is not None:
+        who = lambda: current_user(config)  # noqa: E731
+    else:
+        who = lambda: _person(args)  # noqa: E731
+    return open_database(args.db, person=who)
 
 
 def _person(args) -> str:

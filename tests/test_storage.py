@@ -232,3 +232,29 @@ def test_the_triage_migration_downgrades_to_shared_state(db_url):
                         {"guid": "c", "state": "unread", "starred": 0}]
     finally:
         db.close()
+
+
+def test_whoever_runs_an_upgrade_is_only_asked_when_one_runs(tmp_path):
+    """`person` may be a callable (the CLI's: it reads the config): asked only when 0005 runs."""
+    from feedwatch.storage.migrate import upgrade
+    asked = []
+
+    def who() -> str:
+        asked.append(1)
+        return "ana"
+    old = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(old, "0004")
+        with old.transaction() as c:
+            c.execute("INSERT INTO items (source, guid, title, first_seen, content_hash, state) "
+                      "VALUES ('s', 'g', 't', '2026-01-01T00:00:00Z', 'h', 'read')")
+    finally:
+        old.close()
+    open_database(str(tmp_path / "old.db"), person=who).close()
+    assert asked == [1]
+    db = open_database(str(tmp_path / "old.db"), person=who)
+    try:
+        assert asked == [1]                      # already at HEAD: nobody asked
+        assert db.query("SELECT person, read FROM item_triage") == [{"person": "ana", "read": 1}]
+    finally:
+        db.close()

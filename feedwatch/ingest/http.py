@@ -122,20 +122,22 @@ class _Decoder:
 
 
 def _with_cached_sockets(transport: httpx.AsyncHTTPTransport) -> httpx.AsyncHTTPTransport:
-    """The transport, its connections made by `_cached_socket_backend()` where httpcore allows it.
+    """The transport, its connections made by `_cached_socket_backend_class()` where httpcore allows it.
 
     httpcore asks every pooled connection "is your socket readable?" on every request (~27 times a
     request with 8 connections), and its anyio stream answers by rebuilding anyio's attribute table
     each time (~15 µs): ~40 ms of a 200-feed re-fetch. If httpcore's internals ever differ, the
     transport is used as it is."""
+    backend = _cached_socket_backend_class()
     pool = getattr(transport, "_pool", None)
-    if pool is not None and hasattr(pool, "_network_backend"):
-        pool._network_backend = _cached_socket_backend()
+    if backend is not None and pool is not None and hasattr(pool, "_network_backend"):
+        pool._network_backend = backend()
     return transport
 
 
 @lru_cache(maxsize=1)
 def _cached_socket_backend_class():
+    """httpcore's anyio backend whose streams look their raw socket up once (None: not possible here)."""
     import httpcore
     try:
         from httpcore._utils import is_socket_readable
@@ -173,12 +175,6 @@ def _cached_socket_backend_class():
             return Stream(await super().connect_tcp(*args, **kwargs))
 
     return Backend
-
-
-def _cached_socket_backend():
-    import httpcore
-    backend = _cached_socket_backend_class()
-    return backend() if backend is not None else httpcore.AnyIOBackend()
 
 
 class _LazyCAContext(ssl.SSLContext):

@@ -201,10 +201,11 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def open_database(url: str | None = None, person: str | None = None) -> Database:
+def open_database(url: str | None = None, person=None) -> Database:
     """Open (and migrate, if needed) the database named by --db / FEEDWATCH_DB / the default.
 
-    `person` (see `feedwatch.identity`) matters only when an upgrade moves shared triage state."""
+    `person` (a name, or a callable giving it; see `feedwatch.identity`) matters only when an upgrade
+    moves shared triage state (`migrate.ensure_schema`)."""
     from .migrate import ensure_schema
     db = Database(resolve_db_url(url))
     ensure_schema(db, person=person)

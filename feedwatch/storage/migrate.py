@@ -10,6 +10,7 @@ lock (a file lock for SQLite, an advisory lock for PostgreSQL) so two processes 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import Callable
 from pathlib import Path
 
 from .db import Database, StorageError
@@ -28,10 +29,11 @@ def current_revision(db: Database) -> str | None:
     return rows[0]["version_num"] if rows else None
 
 
-def ensure_schema(db: Database, person: str | None = None) -> None:
+def ensure_schema(db: Database, person: str | Callable[[], str] | None = None) -> None:
     """Bring the database to HEAD; refuse a database written by a newer feedwatch.
 
-    `person`: whom the shared triage state of a pre-0005 database is kept for (see 0005)."""
+    `person`: whom the shared triage state of a pre-0005 database is kept for (see 0005); a
+    callable is only asked when an upgrade actually runs (so the common case reads no config)."""
     rev = current_revision(db)
     if rev == HEAD:
         return
@@ -43,7 +45,7 @@ def ensure_schema(db: Database, person: str | None = None) -> None:
         if rev is None and db.dialect == "sqlite" and BASELINE.exists():
             create_from_baseline(db)
         elif rev != HEAD:
-            upgrade(db, person=person)
+            upgrade(db, person=person() if callable(person) else person)
 
 
 BASELINE = MIGRATIONS_DIR / "sqlite_baseline.sql"

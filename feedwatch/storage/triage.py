@@ -108,14 +108,16 @@ def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict]:
     out: dict[int, dict] = {}
     for i in range(0, len(item_ids), 500):
         chunk = item_ids[i:i + 500]
-        if not chunk:
-            break
         p = {f"i{n}": v for n, v in enumerate(chunk)}
         for r in db.query("SELECT item_id, read, starred, hidden FROM item_triage WHERE person = :person AND "
                           f"item_id IN ({', '.join(':' + k for k in p)})", {"person": person, **p}):
-            out[r["item_id"]] = {"state": "read" if r["read"] else "unread", "starred": r["starred"],
-                                 "hidden": r["hidden"]}
+            out[r["item_id"]] = _state_of(r)
     return out
+
+
+def _state_of(row: dict) -> dict:
+    """An item_triage row as the list and preview use it."""
+    return {"state": "read" if row["read"] else "unread", "starred": row["starred"], "hidden": row["hidden"]}
 
 
 def count(db: Database, view: View, person: str) -> int:
@@ -164,9 +166,10 @@ def item_detail(db: Database, item_id: int, person: str) -> dict | None:
         "SELECT source FROM item_sources WHERE item_id = :id ORDER BY source", {"id": item_id})]
     from .enrichment import links_for
     r["links"] = links_for(db, [item_id], include_dismissed=True).get(item_id, [])
-    r.update(states(db, person, [item_id]).get(item_id, UNTOUCHED))
-    r["starred_by"] = [x["person"] for x in db.query(
-        "SELECT person FROM item_triage WHERE item_id = :id AND starred = 1 ORDER BY person", {"id": item_id})]
+    everyone = db.query("SELECT person, read, starred, hidden FROM item_triage WHERE item_id = :id ORDER BY person",
+                        {"id": item_id})   # one query for this person's state and who starred it
+    r.update(next((_state_of(t) for t in everyone if t["person"] == person), UNTOUCHED))
+    r["starred_by"] = [t["person"] for t in everyone if t["starred"]]
     return r
 
 

@@ -90,6 +90,7 @@ class FeedwatchApp(BackgroundWork, ChangeWatcher, App):
         self._preview_timer = None
         self._landed_timer = None
         self.person = current_user(config)
+        self._sidebar_data: tuple | None = None   # the (counts, health) the sidebar shows
         self.init_watcher()
 
     def compose(self) -> ComposeResult:

@@ -82,7 +82,7 @@ class ChangeWatcher:
             table, preview = self.table, self.query_one(Preview)
         except NoMatches:   # closing
             return
-        if (counts, health) != getattr(self, "_sidebar_data", None):
+        if (counts, health) != self._sidebar_data:
             self.refresh_sidebar(counts, health)
         if view != self.view:
             return
