@@ -115,6 +115,35 @@ def _canonical(value: str) -> str | None:
     return value if _MIN_YEAR <= int(value[:4]) <= _MAX_YEAR else None
 
 
+# The RFC 822 shape of nearly every RSS date: "Mon, 06 May 2024 00:00:00 -0400" (or GMT/UT/UTC/Z).
+_RFC822_RE = re.compile(
+    r"\s*(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
+    r" (?:([+-])(\d{2})(\d{2})|GMT|UTC?|Z)\s*\Z"
+)
+
+
+def _rfc822_fast(value: str) -> str | None:
+    """The common RFC 822 shape without email.utils (~4x faster); None to take the general path,
+    which gives the same answer for everything this accepts (tests/test_dates.py checks it)."""
+    m = _RFC822_RE.match(value)
+    if m is None:
+        return None
+    day, mon, year, hh, mi, ss, sign, oh, om = m.groups()
+    month = _MONTHS.get(mon.lower())
+    if month is None:
+        return None
+    try:
+        dt = datetime(int(year), month, int(day), int(hh), int(mi), min(int(ss or 0), 59))
+        if sign:
+            offset = int(oh) * 3600 + int(om) * 60
+            dt = dt + timedelta(seconds=offset) if sign == "-" else dt - timedelta(seconds=offset)
+    except (ValueError, OverflowError):
+        return None
+    if not _MIN_YEAR <= dt.year <= _MAX_YEAR:
+        return None
+    return format_iso(dt)
+
+
 def parse_date(value: str | None) -> str | None:
     """ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" for a feed date string, or None; never raises.
 
@@ -134,6 +163,18 @@ def parse_date(value: str | None) -> str | None:
             fast = _canonical(value)
             if fast is not None:
                 return fast
+        else:
+            fast = _rfc822_fast(value)
+            if fast is not None:
+                return fast
+        return _parse_general(value)
+    except Exception:  # feedparser or datetime corner cases: a bad date is just no date
+        return None
+
+
+def _parse_general(value: str) -> str | None:
+    """Every other shape: whitespace normalised, ISO 8601, RFC 822 by email.utils, then feedparser."""
+    try:
         if not value.isprintable():  # controls, odd spaces: keep only what is visible
             value = "".join(ch if ch.isprintable() else " " for ch in value)
         value = " ".join(value.split())

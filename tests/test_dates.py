@@ -165,3 +165,30 @@ def test_canonical_fast_path_agrees_with_the_general_path():
 @given(st.text(alphabet="0123456789-:TZ \u0660\uff10", min_size=20, max_size=20))
 def test_canonical_fast_path_agrees_on_any_twenty_characters(v):
     assert parse_date(v) == parse_date(v + " ")
+
+
+# The RFC 822 fast path (_rfc822_fast) must give what the general path (email.utils, then
+# feedparser) gives for every string it accepts, out-of-range fields included.
+_DAYS = st.sampled_from(["", "Mon, ", "Tue, ", "Xyz, ", "mon, "])
+_MONS = st.sampled_from(["Jan", "Feb", "May", "Sep", "Dec", "jan", "DEC", "Foo", "Sept"])
+_ZONES = st.sampled_from(["GMT", "UT", "UTC", "Z", "+0000", "-0000", "+0530", "-0400", "+2359", "-9999", "+0099",
+                          "EST", "gmt"])
+
+
+@given(_DAYS, st.integers(0, 40), _MONS, st.integers(1890, 2210), st.integers(0, 25), st.integers(0, 61),
+       st.one_of(st.none(), st.integers(0, 61)), _ZONES, st.sampled_from(["", " ", "\n  "]))
+def test_rfc822_fast_path_agrees_with_the_general_path(dow, day, mon, year, hh, mi, ss, zone, pad):
+    from feedwatch.dates import _parse_general, _rfc822_fast
+    value = f"{pad}{dow}{day:02d} {mon} {year} {hh:02d}:{mi:02d}{'' if ss is None else f':{ss:02d}'} {zone}{pad}"
+    assert parse_date(value) == _parse_general(value), value
+    fast = _rfc822_fast(value)
+    assert fast is None or fast == _parse_general(value)
+
+
+def test_rfc822_fast_path_takes_the_common_shapes():
+    from feedwatch.dates import _rfc822_fast
+    assert _rfc822_fast("Mon, 06 May 2024 00:00:00 -0400") == "2024-05-06T04:00:00Z"
+    assert _rfc822_fast("6 May 2024 23:30 +0130") == "2024-05-06T22:00:00Z"
+    assert _rfc822_fast("Tue, 31 Dec 2024 23:59:60 GMT") == "2024-12-31T23:59:59Z"
+    assert _rfc822_fast("Tue, 02 Jan 2024 03:04:05 EST") is None     # named US zones: email.utils decides
+    assert _rfc822_fast("Tue, 30 Feb 2024 03:04:05 GMT") is None     # not a date: the general path decides
