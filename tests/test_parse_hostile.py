@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedwatch.entry import ParsedFeed
 from feedwatch.sources.fallback import parse_with_feedparser
@@ -677,3 +679,39 @@ def test_mojibake_is_repaired_like_feedparser():
     for feed in both_paths(body):
         assert feed.entries[0].title == "café über"
         assert feed.entries[0].authors == ["José Raúl"]
+
+
+_MOJIBAKE_ALPHABET = "aé\u00c3\u00a9\u00c2\u0080\u0085\u0099\u00ff\u00c2\u00bf\u00f4\u00e2\u20ac\u2019 &#;x123"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_MOJIBAKE_ALPHABET, max_size=12), st.sampled_from(["", "utf-8", "UTF8", "iso-8859-1"]))
+def test_skipping_the_encoding_repair_never_changes_a_text(text, declared):
+    """xmlfeed skips _fix for documents where it cannot change any leaf text; whenever it says so,
+    _fix must indeed give every such text back unchanged (here: the title, written raw or as refs)."""
+    from xml.sax.saxutils import escape
+
+    from feedwatch.sources.xmlfeed import _fix, _fix_is_identity
+    decl = f'<?xml version="1.0" encoding="{declared}"?>' if declared else ""
+    for written in (escape(text), "".join(f"&#{ord(ch)};" for ch in text)):
+        try:
+            body = f"{decl}<rss><channel><item><title>{written}</title></item></channel></rss>".encode(
+                declared or "utf-8")
+        except UnicodeEncodeError:
+            continue
+        if _fix_is_identity(body):
+            from lxml import etree
+            title = etree.fromstring(body).findtext("channel/item/title") or ""
+            assert _fix(title) == title, (text, written, declared)
+
+
+def test_the_encoding_repair_still_runs_where_it_is_needed():
+    from feedwatch.sources.xmlfeed import parse_xml_feed
+    def title(text: bytes) -> str:
+        body = b"<rss><channel><item><title>" + text + b"</title><guid>g</guid></item></channel></rss>"
+        return parse_xml_feed(body, "https://e.org/").entries[0].title
+
+    assert title("Caf\u00c3\u00a9".encode("utf-8")) == "Caf\u00e9"                   # UTF-8 read as Latin-1
+    assert title("\u0093quoted\u0094".encode("utf-8")) == "\u201cquoted\u201d"      # C1 = windows-1252
+    refs = b"<rss><channel><item><title>Caf&#195;&#169;</title><guid>g</guid></item></channel></rss>"
+    assert parse_xml_feed(refs, "https://e.org/").entries[0].title == "Caf\u00e9"
