@@ -41,12 +41,11 @@ _ISO_RE = re.compile(
 def format_iso(dt: datetime) -> str:
     """ "YYYY-MM-DDTHH:MM:SSZ" for a datetime; naive datetimes are taken as UTC."""
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc)
-    # f-string rather than strftime: strftime("%Y") does not zero-pad years < 1000 on glibc.
-    return (
-        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}"
-        f"T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}Z"
-    )
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    if dt.microsecond:
+        dt = dt.replace(microsecond=0)
+    # isoformat rather than strftime: strftime("%Y") does not zero-pad years < 1000 on glibc.
+    return dt.isoformat() + "Z"
 
 
 def utc_now_iso() -> str:

@@ -310,12 +310,16 @@ def html_to_text(html: str | None, max_len: int = 20000) -> str:
             if m:
                 s = s[m.end():]
         if not s.isascii():
-            if any(m in s for m in _MARKERS):  # 5 memchr scans, far cheaper than a regex pass
-                s = _MARKERS_RE.sub("", s)
             try:
                 data = s.encode("utf-8")
             except UnicodeEncodeError:  # lone surrogates: libxml2 would silently truncate there
                 data = CONTROL_RE.sub("", s).encode("utf-8")
+            if b"\xee\x80" in data and _MARKERS_RE.search(s):   # U+E001-U+E005 are \xee\x80\x81-\x85
+                s = _MARKERS_RE.sub("", s)
+                try:
+                    data = s.encode("utf-8")
+                except UnicodeEncodeError:
+                    data = CONTROL_RE.sub("", s).encode("utf-8")
         else:
             data = s.encode("ascii")
         parser = _parser()
