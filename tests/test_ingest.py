@@ -393,8 +393,8 @@ def test_a_worker_batch_is_one_transaction_and_a_failing_source_fails_alone(tmp_
     """Bodies that queue up while the workers are busy go to one worker as a batch: parsed, then
     stored in one transaction. A source whose storing fails for any reason but the database is
     that source's error only: the batch is stored again one source per transaction."""
-    from feedwatch.ingest import run as ingest_run
-    monkeypatch.setattr(ingest_run, "_worker_db", None)
+    from feedwatch.ingest import worker as ingest_worker
+    monkeypatch.setattr(ingest_worker, "_worker_db", None)
     dbp = str(tmp_path / "batch.db")
     database = open_database(dbp)
     config = parse_config({"sources": [{"name": f"s{n}", "kind": "feed", "url": f"https://e.org/{n}"}
@@ -409,27 +409,27 @@ def test_a_worker_batch_is_one_transaction_and_a_failing_source_fails_alone(tmp_
     try:
         before = database.change_count()
         jobs = [job(s) for s in config.sources[:3]] + [job(config.sources[3], broken=True)]
-        results = ingest_run._parse_and_store_batch(database.url, jobs)
+        results = ingest_worker.parse_and_store_batch(database.url, jobs)
         assert [r.new for r in results[:3]] == [3, 3, 3]
-        assert isinstance(results[3], ingest_run._ParseFailure)   # unparseable: reported, nothing stored
+        assert isinstance(results[3], ingest_worker.ParseFailure)   # unparseable: reported, nothing stored
         assert database.change_count() == before + 1              # three sources, one commit
         assert {r["name"] for r in database.query("SELECT name FROM sources")} == {"s0", "s1", "s2"}
 
-        real = ingest_run.write_entries
+        real = ingest_worker.write_entries
 
         def write_entries(c, source, *args):
             if source == "bad":
                 raise KeyError("a bug met by this source's entries")
             return real(c, source, *args)
 
-        monkeypatch.setattr(ingest_run, "write_entries", write_entries)
-        results = ingest_run._parse_and_store_batch(database.url, [job(config.sources[4]), job(config.sources[3])])
+        monkeypatch.setattr(ingest_worker, "write_entries", write_entries)
+        results = ingest_worker.parse_and_store_batch(database.url, [job(config.sources[4]), job(config.sources[3])])
         assert results[0].error.startswith("internal error: KeyError") and results[1].error is None
         assert results[1].new == 3
         names = {r["name"] for r in database.query("SELECT name FROM sources")}
         assert names == {"s0", "s1", "s2", "s3"}                  # the good one of the batch is stored
         assert len(list_items(database)) == 12
     finally:
-        if ingest_run._worker_db is not None:
-            ingest_run._worker_db.close()
+        if ingest_worker._worker_db is not None:
+            ingest_worker._worker_db.close()
         database.close()

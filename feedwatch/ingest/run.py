@@ -1,15 +1,14 @@
 """A fetch run: every selected source fetched, parsed and stored, each isolated from the others.
 
-Network I/O runs on the event loop; parsing (CPU-bound) runs in worker processes so neither the
-loop nor, later, the TUI freezes; database writes go through one writer thread, one transaction
+Network I/O runs on the event loop; parsing (CPU-bound) runs in worker processes (see worker.py)
+so neither the loop nor the TUI freezes. On a SQLite file the workers also store what they parse,
+a batch of sources per transaction; otherwise writes go through one writer thread, a transaction
 per source. Whatever happens to one source is recorded against it and never stops the others.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,10 +16,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable
 
 from ..config import Config, Source
-from ..entry import Entry, ParsedFeed
+from ..entry import ParsedFeed
 from ..storage.db import Database, StorageError
-from ..storage.ingest import SourceState, load_source_states, lock_for_ingest, record_fetch, write_entries
+from ..storage.ingest import SourceState, load_source_states, record_fetch
 from .http import FetchError, HttpFetcher
+from .worker import (ParseFailure, Stored, default_executor, filter_entries, parse_and_store_batch, parse_body,
+                     pool_size, store_source, uses_process_pool)
 
 ERROR_BACKOFF_BASE = 15 * 60
 ERROR_BACKOFF_MAX = 24 * 3600
@@ -75,27 +76,6 @@ def select_sources(config: Config, names: Iterable[str] | None) -> list[Source]:
     return [s for s in config.sources if s.enabled]
 
 
-def default_executor(kind: str | None = None) -> Executor:
-    """A process pool on multi-core machines (parsing is CPU-bound), threads otherwise."""
-    kind = kind or os.environ.get("FEEDWATCH_PARSE", "process")
-    cpus = os.cpu_count() or 1
-    if kind == "process" and cpus > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor   # here: a 304-only run never needs it (~6 ms)
-        ctx = multiprocessing.get_context("fork")
-        return ProcessPoolExecutor(max_workers=_pool_size(), mp_context=ctx, initializer=_init_worker,
-                                   initargs=(ctx.Lock(), os.getpid()))
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedwatch-parse")
-
-
-def _pool_size() -> int:
-    return min(os.cpu_count() or 1, 4)
-
-
-def _uses_process_pool(kind: str | None = None) -> bool:
-    return (kind or os.environ.get("FEEDWATCH_PARSE", "process")) == "process" and (os.cpu_count() or 1) > 1
-
-
 class FetchRun:
     """Fetch a set of sources into the database. `on_result` is called as each source finishes."""
 
@@ -126,7 +106,7 @@ class FetchRun:
         # back through a pipe and the writes run beside each other's parsing instead of on this process.
         # The pool is forked on the writer thread, with this process's connection closed, when the first
         # body arrives (a 304-only run forks nothing); see _start_pool.
-        self._store_in_workers = (own_executor and _uses_process_pool() and self.db.dialect == "sqlite"
+        self._store_in_workers = (own_executor and uses_process_pool() and self.db.dialect == "sqlite"
                                   and self.db.path != ":memory:")
         executor = self._parse_executor or (default_executor() if own_executor and not self._store_in_workers
                                             else None)
@@ -190,7 +170,7 @@ class FetchRun:
             etag, last_modified = state.etag, state.last_modified
         interval = source.interval or self.config.fetch.interval
         next_due = _iso(now + timedelta(seconds=interval))
-        stored: _Stored | None = None
+        stored: Stored | None = None
         try:
             if source.kind == "arxiv":
                 parsed, status = await self._arxiv(source), 200
@@ -212,7 +192,7 @@ class FetchRun:
                              site, cap))
                     else:
                         parsed = await loop.run_in_executor(
-                            executor, _parse, source.kind, resp.body, resp.url, resp.headers, site, cap)
+                            executor, parse_body, source.kind, resp.body, resp.url, resp.headers, site, cap)
         except (FetchError, _SourceError) as exc:
             return await self._failed(source, state, url, now, str(exc), getattr(exc, "status", None),
                                       getattr(exc, "retry_after", None), started)
@@ -220,7 +200,7 @@ class FetchRun:
             return await self._failed(source, state, url, now, f"internal error: {type(exc).__name__}: {exc}",
                                       None, None, started)
         result = SourceResult(source.name, "not-modified" if parsed is None else "unchanged", status=status)
-        if isinstance(parsed, _ParseFailure):
+        if isinstance(parsed, ParseFailure):
             return await self._failed(source, state, url, now, parsed.message, status, None, started)
         if parsed is None:
             # 304: nothing to store but the attempt; those are written together at the end of the run
@@ -229,15 +209,15 @@ class FetchRun:
             result.seconds = time.monotonic() - started
             return result
         if stored is None:   # parsed here or on a thread: stored through the writer thread
-            entries, result.filtered = _filtered(source, parsed.entries)
+            entries, result.filtered = filter_entries(source, parsed.entries)
             try:
                 counts = await asyncio.get_running_loop().run_in_executor(
-                    self._writer, _store, self.db, source, url, parsed.title, entries, etag, last_modified,
+                    self._writer, store_source, self.db, source, url, parsed.title, entries, etag, last_modified,
                     status, next_due)
             except StorageError as exc:
-                stored = _Stored(parsed.warning, result.filtered, error=str(exc))
+                stored = Stored(parsed.warning, result.filtered, error=str(exc))
             else:
-                stored = _Stored(parsed.warning, result.filtered, counts.new, counts.updated, counts.unchanged)
+                stored = Stored(parsed.warning, result.filtered, counts.new, counts.updated, counts.unchanged)
         result.warning, result.filtered = stored.warning, stored.filtered
         if stored.error is not None:
             result.outcome, result.error = "error", stored.error
@@ -249,10 +229,10 @@ class FetchRun:
         return result
 
     async def _in_worker(self, job: tuple):
-        """Parse and store one source in a worker; returns its _Stored or _ParseFailure.
+        """Parse and store one source in a worker; returns its Stored or ParseFailure.
 
         Bodies that arrive while every worker is busy wait here and go to the next free worker
-        together, as one task and one transaction (see _parse_and_store_batch): under load a run
+        together, as one task and one transaction (see parse_and_store_batch): under load a run
         commits a few dozen times instead of once per source, and each source is still whole.
         """
         await self._pool()
@@ -262,7 +242,7 @@ class FetchRun:
         return await done
 
     def _dispatch(self) -> None:
-        workers = _pool_size()
+        workers = pool_size()
         self._ready = [(job, done) for job, done in self._ready if not done.done()]   # drop cancelled ones
         while self._ready and self._in_flight < workers + 1:   # +1: the next task waits in the pipe
             free = max(1, workers + 1 - self._in_flight)
@@ -270,7 +250,7 @@ class FetchRun:
             batch, self._ready = self._ready[:take], self._ready[take:]
             try:
                 task = asyncio.get_running_loop().run_in_executor(
-                    self._executor, _parse_and_store_batch, self.db.url, [job for job, _ in batch])
+                    self._executor, parse_and_store_batch, self.db.url, [job for job, _ in batch])
             except RuntimeError as exc:   # the pool is shutting down (an interrupted run) or broken
                 for _, done in batch:
                     if not done.done():
@@ -383,181 +363,6 @@ class _SourceError(Exception):
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status
-
-
-@dataclass(slots=True)
-class _ParseFailure:
-    message: str
-
-
-@dataclass(slots=True)
-class _Stored:
-    """What storing one source's entries did (small: this is what crosses back from a worker)."""
-    warning: str | None
-    filtered: int
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    error: str | None = None
-
-
-def _filtered(source: Source, entries: list[Entry]) -> tuple[list[Entry], int]:
-    keep = source.title_filter()
-    if keep is None:
-        return entries, 0
-    kept = [e for e in entries if keep(e.title)]
-    return kept, len(entries) - len(kept)
-
-
-def _store(db: Database, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified,
-           status, next_due):
-    """One source's entries and fetch state, in one transaction."""
-    now = _iso(datetime.now(timezone.utc))
-    with db.transaction() as c:
-        lock_for_ingest(c, db.dialect)
-        counts = write_entries(c, source.name, entries, list(source.tags), now)
-        record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
-                     last_modified=last_modified, attempt=now, success=True, status=status, error=None,
-                     consecutive_errors=0, next_due=next_due)
-    return counts
-
-
-_worker_db: Database | None = None
-_worker_write_lock = None
-
-
-def _init_worker(write_lock=None, parent: int | None = None) -> None:
-    """In each forked worker: no database yet (it opens its own connection on first use).
-
-    `write_lock` is shared by the pool's workers: they queue on it (a semaphore, woken at once)
-    rather than inside SQLite, whose busy handler polls with sleeps of up to 100 ms.
-    On Linux a worker is killed with its parent (a killed `feedwatch fetch` must not leave workers
-    behind, blocked forever on their queue); a transaction it had open is then never committed.
-    """
-    global _worker_db, _worker_write_lock
-    _worker_db = None
-    _worker_write_lock = write_lock
-    if parent is not None and sys.platform.startswith("linux"):
-        try:
-            import ctypes
-            import signal
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() != parent:   # the parent died before prctl took effect
-            os._exit(1)
-
-
-def _worker_database(db_url: str) -> Database:
-    global _worker_db
-    if _worker_db is None or _worker_db.url != db_url:
-        from multiprocessing import util
-        _worker_db = Database(db_url)
-        util.Finalize(_worker_db, _close_worker_database, args=(_worker_db,), exitpriority=10)   # at exit
-    return _worker_db
-
-
-def _close_worker_database(db: Database) -> None:
-    """Close this worker's connection, one worker at a time.
-
-    The last connection to close checkpoints the WAL into the database and removes it; when two
-    workers close at the same moment, each can see the other still open and both leave a WAL
-    of up to ~4 MB for the next run to recover and checkpoint (measured: ~1 in 3 cold runs).
-    """
-    locked = _worker_write_lock is not None and _worker_write_lock.acquire(timeout=5)
-    try:
-        db.close()
-    finally:
-        if locked:
-            _worker_write_lock.release()
-
-
-def _parse_and_store_batch(db_url: str, jobs: list[tuple]) -> list:
-    """Runs in a worker: parse each job's body, then store every parsed source in one transaction.
-
-    Each source gets its own savepoint, so a failure while storing one is that source's error
-    alone; a failure of the transaction itself (busy, disk full) is every source's. Returns one
-    _ParseFailure or _Stored per job, in order; the entries never go back to the main process.
-    """
-    results: list = []
-    parsed_jobs = []
-    for source, url, etag, last_modified, status, next_due, body, resp_url, headers, site, cap in jobs:
-        parsed = _parse(source.kind, body, resp_url, headers, site, cap)
-        if isinstance(parsed, _ParseFailure):
-            results.append(parsed)
-            continue
-        entries, filtered = _filtered(source, parsed.entries)
-        results.append(_Stored(parsed.warning, filtered))
-        parsed_jobs.append((len(results) - 1, source, url, etag, last_modified, status, next_due, parsed.title,
-                            entries))
-    if not parsed_jobs:
-        return results
-    try:
-        db = _worker_database(db_url)
-        if _worker_write_lock is None:
-            _store_batch(db, parsed_jobs, results)
-        else:
-            with _worker_write_lock:
-                _store_batch(db, parsed_jobs, results)
-    except StorageError as exc:
-        for i, *_ in parsed_jobs:
-            results[i].error = str(exc)
-    return results
-
-
-def _store_batch(db: Database, parsed_jobs: list, results: list) -> None:
-    """Every parsed source of a batch in one transaction; if storing one of them fails with
-    anything but a storage error (a bug met by its entries), the batch is rolled back and each
-    source is stored in a transaction of its own, so only that source fails. (Savepoints would
-    isolate them too, but cost a sub-journal write for every page: ~6x the writes.)"""
-    now = _iso(datetime.now(timezone.utc))
-    try:
-        with db.transaction() as c:
-            lock_for_ingest(c, db.dialect)
-            for i, source, url, etag, last_modified, status, next_due, title, entries in parsed_jobs:
-                counts = write_entries(c, source.name, entries, list(source.tags), now)
-                record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
-                             last_modified=last_modified, attempt=now, success=True, status=status, error=None,
-                             consecutive_errors=0, next_due=next_due)
-                results[i].new, results[i].updated, results[i].unchanged = counts.new, counts.updated, counts.unchanged
-        return
-    except StorageError:
-        raise
-    except Exception:
-        if len(parsed_jobs) == 1:
-            raise
-    for job in parsed_jobs:
-        i, source, url, etag, last_modified, status, next_due, title, entries = job
-        try:
-            counts = _store(db, source, url, title, entries, etag, last_modified, status, next_due)
-        except StorageError:
-            raise
-        except Exception as exc:
-            results[i].new = results[i].updated = results[i].unchanged = 0
-            results[i].error = f"internal error: {type(exc).__name__}: {exc}"
-        else:
-            results[i].new, results[i].updated, results[i].unchanged = counts.new, counts.updated, counts.unchanged
-
-
-def _parse(kind: str, body: bytes, url: str, headers: dict, site: str, encoded_cap: int | None):
-    """Runs in a worker: returns a ParsedFeed or a _ParseFailure (exceptions cross processes badly).
-
-    When `encoded_cap` is set the body is still gzip/deflate-encoded: decompressing here, with the
-    size cap, keeps that CPU work off the event loop too.
-    """
-    from ..sources.parse import ParseError, parse_document
-    if encoded_cap is not None:
-        from .http import FetchError, decode_body
-        try:
-            body = decode_body(body, headers.get("content-encoding", ""), encoded_cap)
-        except FetchError as exc:
-            return _ParseFailure(str(exc))
-    try:
-        return parse_document(kind, body, url, headers, site)
-    except ParseError as exc:
-        return _ParseFailure(f"cannot parse: {exc}")
-    except Exception as exc:  # parser bugs on hostile input stay confined to this source
-        return _ParseFailure(f"cannot parse: {type(exc).__name__}: {str(exc)[:200]}")
 
 
 def _skip_reason(state: SourceState | None, now: datetime, due_only: bool) -> str | None:
