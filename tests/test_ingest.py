@@ -433,3 +433,13 @@ def test_a_worker_batch_is_one_transaction_and_a_failing_source_fails_alone(tmp_
         if ingest_worker._worker_db is not None:
             ingest_worker._worker_db.close()
         database.close()
+
+
+async def test_due_only_skips_sources_fetched_within_their_interval(http_server, db):
+    http_server.route("/f", Reply(body=rss([("a", "A", "https://e.org/a")])))
+    config = make_config(http_server, [{"name": "f", "path": "/f", "interval": "6h"}])
+    assert (await fetch(config, db))["f"].outcome == "new"
+    again = await fetch(config, db, due_only=True)
+    assert again["f"].outcome == "skipped" and again["f"].warning.startswith("not due until 20")
+    assert http_server.hits("/f") == 1
+    assert (await fetch(config, db))["f"].outcome in ("unchanged", "not-modified")   # a plain fetch still fetches

@@ -368,7 +368,8 @@ class _SourceError(Exception):
 def _skip_reason(state: SourceState | None, now: datetime, due_only: bool) -> str | None:
     if state is None or not state.next_due:
         return None
-    due = datetime.strptime(state.next_due, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    # fromisoformat, not strptime: strptime's first call imports _strptime and builds its regexes
+    due = datetime.fromisoformat(state.next_due).astimezone(timezone.utc)
     if due <= now:
         return None
     if due_only:
