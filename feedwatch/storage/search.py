@@ -136,9 +136,9 @@ class _SqliteFts(_Backend):
 
 class _PostgresTsvector(_Backend):
     """tsquery against the generated `items.search_vector` (GIN). The user's text is only ever a
-    bound argument of phraseto_tsquery('simple', ...), which parses it like to_tsvector does and
-    ignores every operator character. PostgreSQL's parser keeps some punctuated words whole
-    ("gpt-3.5" is 'gpt' '-3.5') where FTS5 splits them, so a term with punctuation also matches
+    bound argument of phraseto_tsquery(feedwatch_tsconfig(), ...), which parses (and, since 0006,
+    folds diacritics) like the column's to_tsvector does and ignores every operator character.
+    PostgreSQL's parser keeps some punctuated words whole ("gpt-3.5" is 'gpt' '-3.5') where FTS5 splits them, so a term with punctuation also matches
     as the phrase of its alphanumeric parts, as on SQLite; that also lets a half-typed "gpt-4"
     find "GPT-4o". For a prefix, `:*` is added to each lexeme of the term in the tsquery's own text
     form (which PostgreSQL quotes), then cast back.
@@ -161,7 +161,7 @@ class _PostgresTsvector(_Backend):
         self.fence = fence
 
     def _one(self, text: str, prefix: bool, p: _Params) -> str:
-        q = f"phraseto_tsquery('simple', {p.add(text)})"
+        q = f"phraseto_tsquery(feedwatch_tsconfig(), {p.add(text)})"
         if prefix:
             q = (f"CAST(regexp_replace(CAST({q} AS text), {p.add(self._LEXEME_END)}, "
                  f"{p.add(self._PREFIXED)}, 'g') AS tsquery)")
