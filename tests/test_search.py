@@ -447,3 +447,34 @@ def test_hidden_items_only_with_is_hidden(db, corpus):
     assert "d" not in names(corpus, search_items(db, "", person="someone-else"))
     set_hidden(db, ME, [corpus["a"]], False)
     assert "a" in names(corpus, find(db, ""))
+
+
+def test_postgres_without_unaccent_searches_as_before(pg_url):
+    """Where the unaccent extension cannot be created (here: a role without CREATE on the database),
+    migration 0006 keeps the 'simple' configuration and search still works, without folding."""
+    import psycopg
+
+    from tests.conftest import PG_BASE
+    dsn = PG_BASE.replace("postgresql+psycopg://", "postgresql://")
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'fw_no_extensions'").fetchone():
+            conn.execute("CREATE ROLE fw_no_extensions LOGIN NOSUPERUSER")
+        conn.execute(f'GRANT USAGE, CREATE ON SCHEMA "{schema}" TO fw_no_extensions')
+        assert not conn.execute("SELECT has_database_privilege('fw_no_extensions', current_database(), 'CREATE')"
+                                ).fetchone()[0]
+    url = pg_url.replace("//postgres@", "//fw_no_extensions@", 1)
+    assert url != pg_url
+    db = open_database(url)
+    try:
+        assert db.query("SELECT feedwatch_tsconfig()::text AS c")[0]["c"] == "simple"
+        add(db, "s", Entry(guid="d", title="Un café", published=ago(1)))
+        [item] = ids_by_guid(db).values()
+        assert find(db, "café") == [item]
+        assert find(db, "cafe") == []
+    finally:
+        db.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            conn.execute(f'CREATE SCHEMA "{schema}"')      # for the fixture's own clean-up
+            conn.execute("DROP OWNED BY fw_no_extensions")

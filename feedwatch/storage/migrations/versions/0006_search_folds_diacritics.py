@@ -47,11 +47,23 @@ def _rebuild_column(vector: str) -> None:
     op.execute("CREATE INDEX ix_items_search_vector ON items USING gin (search_vector)")
 
 
-def _unaccent_available(bind) -> bool:
+def _fold_configuration(bind) -> bool:
+    """Create unaccent (if need be) and `feedwatch_fold`; False, with nothing changed, if that fails.
+
+    The dictionary is named with its schema: the extension may live in a schema other than ours.
+    """
     savepoint = bind.begin_nested()
     try:
         bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent"))
-    except sa.exc.DBAPIError:
+        schema = bind.execute(sa.text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'unaccent'")).scalar_one()
+        bind.execute(sa.text("DROP TEXT SEARCH CONFIGURATION IF EXISTS feedwatch_fold"))
+        bind.execute(sa.text("CREATE TEXT SEARCH CONFIGURATION feedwatch_fold (COPY = simple)"))
+        dictionary = '"' + schema.replace('"', '""') + '".unaccent'
+        bind.execute(sa.text(f"ALTER TEXT SEARCH CONFIGURATION feedwatch_fold ALTER MAPPING FOR {WORD_TOKENS} "
+                             f"WITH {dictionary}, simple"))
+    except sa.exc.DBAPIError:   # not installed, or not ours to create: search keeps 'simple'
         savepoint.rollback()
         return False
     savepoint.commit()
@@ -62,12 +74,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    config = "simple"
-    if _unaccent_available(bind):
-        config = "feedwatch_fold"
-        op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS feedwatch_fold")
-        op.execute("CREATE TEXT SEARCH CONFIGURATION feedwatch_fold (COPY = simple)")
-        op.execute(f"ALTER TEXT SEARCH CONFIGURATION feedwatch_fold ALTER MAPPING FOR {WORD_TOKENS} WITH unaccent, simple")
+    config = "feedwatch_fold" if _fold_configuration(bind) else "simple"
     op.execute("CREATE OR REPLACE FUNCTION feedwatch_tsconfig() RETURNS regconfig LANGUAGE sql IMMUTABLE "
                f"AS $$ SELECT '{config}'::regconfig $$")
     _rebuild_column(VECTOR)
