@@ -145,8 +145,9 @@ class _PostgresTsvector(_Backend):
     folds diacritics) like the column's to_tsvector does and ignores every operator character.
     PostgreSQL's parser keeps some punctuated words whole ("gpt-3.5" is 'gpt' '-3.5') where FTS5
     splits them, so a term with punctuation also matches as the phrase of its alphanumeric parts,
-    as on SQLite; that also lets a half-typed "gpt-4" find "GPT-4o". For a prefix, `:*` is added to each lexeme of the term in the tsquery's own text
-    form (which PostgreSQL quotes), then cast back.
+    as on SQLite; that also lets a half-typed "gpt-4" find "GPT-4o". For a prefix, `:*` is added
+    to each lexeme of the term in the tsquery's own text form (which PostgreSQL quotes), then cast
+    back.
 
     Plan: testing `@@` on a row detoasts its tsvector (~2 KB, ~5-10 us), and the planner neither
     counts that cost nor estimates phrases well, so left alone it picks a sequential scan for a
