@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable
 
 from ..config import Config, Source
+from ..dates import format_iso, utc_now_iso
 from ..entry import ParsedFeed
 from ..storage.db import Database, StorageError
 from ..storage.ingest import SourceState, load_source_states, record_fetch
@@ -57,10 +58,6 @@ class RunSummary:
     @property
     def updated_items(self) -> int:
         return sum(r.updated for r in self.results)
-
-
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def select_sources(config: Config, names: Iterable[str] | None) -> list[Source]:
@@ -169,7 +166,7 @@ class FetchRun:
         if state is not None and state.url == url:   # validators belong to the URL they came from
             etag, last_modified = state.etag, state.last_modified
         interval = source.interval or self.config.fetch.interval
-        next_due = _iso(now + timedelta(seconds=interval))
+        next_due = format_iso(now + timedelta(seconds=interval))
         stored: Stored | None = None
         try:
             if source.kind == "arxiv":
@@ -310,7 +307,7 @@ class FetchRun:
         return executor
 
     def _store_not_modified(self) -> None:
-        now = _iso(datetime.now(timezone.utc))
+        now = utc_now_iso()
         try:
             with self.db.transaction() as c:
                 for source, url, etag, last_modified, status, next_due in self._not_modified:
@@ -328,13 +325,13 @@ class FetchRun:
         if retry_after:
             wait = max(retry_after, 60.0)
             message = f"{message}; server asks to retry after {int(retry_after)} s"
-        next_due = _iso(now + timedelta(seconds=wait))
+        next_due = format_iso(now + timedelta(seconds=wait))
         keep_etag = state.etag if state and state.url == url else None
         keep_lm = state.last_modified if state and state.url == url else None
 
         def store():
             from ..storage.health import record_fetch_failure
-            attempt = _iso(datetime.now(timezone.utc))
+            attempt = utc_now_iso()
             with self.db.transaction() as c:
                 record_fetch(c, name=source.name, kind=source.kind, url=url, etag=keep_etag,
                              last_modified=keep_lm, attempt=attempt, success=False,

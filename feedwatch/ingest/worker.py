@@ -13,16 +13,12 @@ import os
 import sys
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from ..config import Source
+from ..dates import utc_now_iso
 from ..entry import Entry
 from ..storage.db import Database, StorageError
 from ..storage.ingest import lock_for_ingest, record_fetch, write_entries
-
-
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def default_executor(kind: str | None = None) -> Executor:
@@ -73,7 +69,7 @@ def filter_entries(source: Source, entries: list[Entry]) -> tuple[list[Entry], i
 def store_source(db: Database, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified,
            status, next_due):
     """One source's entries and fetch state, in one transaction."""
-    now = _iso(datetime.now(timezone.utc))
+    now = utc_now_iso()
     with db.transaction() as c:
         lock_for_ingest(c, db.dialect)
         counts = write_entries(c, source.name, entries, list(source.tags), now)
@@ -171,7 +167,7 @@ def _store_batch(db: Database, parsed_jobs: list, results: list) -> None:
     anything but a storage error (a bug met by its entries), the batch is rolled back and each
     source is stored in a transaction of its own, so only that source fails. (Savepoints would
     isolate them too, but cost a sub-journal write for every page: ~6x the writes.)"""
-    now = _iso(datetime.now(timezone.utc))
+    now = utc_now_iso()
     try:
         with db.transaction() as c:
             lock_for_ingest(c, db.dialect)
