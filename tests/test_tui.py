@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -332,18 +334,19 @@ async def test_refreshed_items_appear_as_they_land(tmp_path, http_server):
     feed = ("<rss version='2.0'><channel><title>N</title><item><title>{t}</title><guid>{g}</guid>"
             "<pubDate>Fri, 27 Nov 2026 08:00:00 GMT</pubDate></item></channel></rss>")
     http_server.route("/fast.xml", Reply(body=feed.format(t="Fast news", g="f1")))
-    http_server.route("/slow.xml", Reply(body=feed.format(t="Slow news", g="s1"), delay=5))
+    slow_may_answer = threading.Event()
+    http_server.route("/slow.xml", Reply(body=feed.format(t="Slow news", g="s1"), gate=slow_may_answer))
     cfg = make_config([{"name": "fast", "kind": "feed", "url": http_server.url("/fast.xml")},
                        {"name": "slow", "kind": "feed", "url": http_server.url("/slow.xml")}])
     app = app_for(url, cfg)
     app.LANDED_RELOAD = 0.1
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("r")
-        for _ in range(80):   # up to 4 s (a loaded 2-core CI machine), still well before the slow one lands
+        deadline = time.monotonic() + 20    # generous for a loaded CI machine: the slow feed waits for us
+        while "Fast news" not in titles(app) and time.monotonic() < deadline:
             await pilot.pause(0.05)
-            if "Fast news" in titles(app):
-                break
         assert "Fast news" in titles(app) and "Slow news" not in titles(app)   # the run is still going
+        slow_may_answer.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Slow news" in titles(app)

@@ -51,6 +51,8 @@ class Reply:
                   (If-None-Match wins when both the reply has an etag and the client sent it).
     gzip          gzip the body when the client's Accept-Encoding allows gzip.
     delay         seconds to sleep before sending the status line/headers.
+    gate          a threading.Event to wait for (up to 30 s) before answering: a reply the
+                  test releases when it is ready, instead of a delay guessed to be long enough.
     chunk_delay   when > 0: send the body (with Content-Length) in ``chunk_size``-byte
                   pieces, sleeping ``chunk_delay`` before each piece -> a slow body.
     chunk_size    piece size for ``chunk_delay`` (extra knob, default 1024).
@@ -72,6 +74,7 @@ class Reply:
     last_modified: str | None = None
     gzip: bool = False
     delay: float = 0.0
+    gate: threading.Event | None = None
     chunk_delay: float = 0.0
     redirect: str | None = None
     generate: int = 0
@@ -254,6 +257,12 @@ class _Handler(QuietHandler):
         if reply.delay > 0 and owner._closing.wait(reply.delay):
             self.close_connection = True
             return
+        if reply.gate is not None:
+            deadline = time.monotonic() + 30
+            while not reply.gate.wait(0.05):
+                if owner._closing.is_set() or time.monotonic() > deadline:
+                    self.close_connection = True
+                    return
 
         if reply.redirect is not None:
             status = reply.status if 300 <= reply.status < 400 else 302
