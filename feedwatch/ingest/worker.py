@@ -67,15 +67,20 @@ def filter_entries(source: Source, entries: list[Entry]) -> tuple[list[Entry], i
 
 
 def store_source(db: Database, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified,
-           status, next_due):
+                 status, next_due):
     """One source's entries and fetch state, in one transaction."""
-    now = utc_now_iso()
     with db.transaction() as c:
         lock_for_ingest(c, db.dialect)
-        counts = write_entries(c, source.name, entries, list(source.tags), now)
-        record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
-                     last_modified=last_modified, attempt=now, success=True, status=status, error=None,
-                     consecutive_errors=0, next_due=next_due)
+        return _write_source(c, source, url, title, entries, etag, last_modified, status, next_due, utc_now_iso())
+
+
+def _write_source(c, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified, status,
+                  next_due, now: str):
+    """A source's entries and its successful fetch, inside the caller's transaction."""
+    counts = write_entries(c, source.name, entries, list(source.tags), now)
+    record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
+                 last_modified=last_modified, attempt=now, success=True, status=status, error=None,
+                 consecutive_errors=0, next_due=next_due)
     return counts
 
 
@@ -132,8 +137,8 @@ def _close_worker_database(db: Database) -> None:
 def parse_and_store_batch(db_url: str, jobs: list[tuple]) -> list:
     """Runs in a worker: parse each job's body, then store every parsed source in one transaction.
 
-    Each source gets its own savepoint, so a failure while storing one is that source's error
-    alone; a failure of the transaction itself (busy, disk full) is every source's. Returns one
+    A failure while storing one source is that source's error alone (see _store_batch); a failure
+    of the transaction itself (busy, disk full) is every source's. Returns one
     ParseFailure or Stored per job, in order; the entries never go back to the main process.
     """
     results: list = []
@@ -145,8 +150,9 @@ def parse_and_store_batch(db_url: str, jobs: list[tuple]) -> list:
             continue
         entries, filtered = filter_entries(source, parsed.entries)
         results.append(Stored(parsed.warning, filtered))
-        parsed_jobs.append((len(results) - 1, source, url, etag, last_modified, status, next_due, parsed.title,
-                            entries))
+        # (index, then store_source's arguments after db)
+        parsed_jobs.append((len(results) - 1, source, url, parsed.title, entries, etag, last_modified, status,
+                            next_due))
     if not parsed_jobs:
         return results
     try:
@@ -171,29 +177,26 @@ def _store_batch(db: Database, parsed_jobs: list, results: list) -> None:
     try:
         with db.transaction() as c:
             lock_for_ingest(c, db.dialect)
-            for i, source, url, etag, last_modified, status, next_due, title, entries in parsed_jobs:
-                counts = write_entries(c, source.name, entries, list(source.tags), now)
-                record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
-                             last_modified=last_modified, attempt=now, success=True, status=status, error=None,
-                             consecutive_errors=0, next_due=next_due)
-                results[i].new, results[i].updated, results[i].unchanged = counts.new, counts.updated, counts.unchanged
+            for i, *job in parsed_jobs:
+                _count(results[i], _write_source(c, *job, now))
         return
     except StorageError:
         raise
     except Exception:
         if len(parsed_jobs) == 1:
             raise
-    for job in parsed_jobs:
-        i, source, url, etag, last_modified, status, next_due, title, entries = job
+    for i, *job in parsed_jobs:
+        results[i].new = results[i].updated = results[i].unchanged = 0
         try:
-            counts = store_source(db, source, url, title, entries, etag, last_modified, status, next_due)
+            _count(results[i], store_source(db, *job))
         except StorageError:
             raise
         except Exception as exc:
-            results[i].new = results[i].updated = results[i].unchanged = 0
             results[i].error = f"internal error: {type(exc).__name__}: {exc}"
-        else:
-            results[i].new, results[i].updated, results[i].unchanged = counts.new, counts.updated, counts.unchanged
+
+
+def _count(stored: Stored, counts) -> None:
+    stored.new, stored.updated, stored.unchanged = counts.new, counts.updated, counts.unchanged
 
 
 def parse_body(kind: str, body: bytes, url: str, headers: dict, site: str, encoded_cap: int | None):
