@@ -687,11 +687,11 @@ _MOJIBAKE_ALPHABET = "aé\u00c3\u00a9\u00c2\u0080\u0085\u0099\u00ff\u00c2\u00bf\
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=_MOJIBAKE_ALPHABET, max_size=12), st.sampled_from(["", "utf-8", "UTF8", "iso-8859-1"]))
 def test_skipping_the_encoding_repair_never_changes_a_text(text, declared):
-    """xmlfeed skips _fix for documents where it cannot change any leaf text; whenever it says so,
-    _fix must indeed give every such text back unchanged (here: the title, written raw or as refs)."""
+    """xmlfeed skips repair() for documents where it cannot change any leaf text; whenever it says so,
+    repair() must indeed give every such text back unchanged (here: the title, written raw or as refs)."""
     from xml.sax.saxutils import escape
 
-    from feedwatch.sources.xmlfeed import _fix, _fix_is_identity
+    from feedwatch.sources.text_repairs import repair, repair_is_identity
     decl = f'<?xml version="1.0" encoding="{declared}"?>' if declared else ""
     for written in (escape(text), "".join(f"&#{ord(ch)};" for ch in text)):
         try:
@@ -699,10 +699,10 @@ def test_skipping_the_encoding_repair_never_changes_a_text(text, declared):
                 declared or "utf-8")
         except UnicodeEncodeError:
             continue
-        if _fix_is_identity(body):
+        if repair_is_identity(body):
             from lxml import etree
             title = etree.fromstring(body).findtext("channel/item/title") or ""
-            assert _fix(title) == title, (text, written, declared)
+            assert repair(title) == title, (text, written, declared)
 
 
 def test_the_encoding_repair_still_runs_where_it_is_needed():
