@@ -12,7 +12,7 @@ from feedwatch.entry import Entry
 from feedwatch.storage.db import Database, open_database, resolve_db_url
 from feedwatch.storage.ingest import write_entries
 from feedwatch.storage.queries import list_items
-from feedwatch.storage.search import QueryError, Term, count_items, parse_query, search_items
+from feedwatch.storage.search import QueryError, Term, count_items, parse_query, search_items, where_sql
 from feedwatch.storage.triage import set_hidden, set_starred, set_state
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -478,3 +478,21 @@ def test_postgres_without_unaccent_searches_as_before(pg_url):
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
             conn.execute(f'CREATE SCHEMA "{schema}"')      # for the fixture's own clean-up
             conn.execute("DROP OWNED BY fw_no_extensions")
+
+
+def test_postgres_tag_search_is_served_by_its_index(pg_url):
+    """tag:x on PostgreSQL must be the very expression of migration 0007's index, or the planner
+    cannot use it (a rare tag then means testing row after row)."""
+    db = open_database(pg_url)
+    try:
+        for i in range(30):
+            add(db, "s", Entry(guid=f"g{i}", title=f"item {i}", published=ago(i)), tags=["paper" if i % 10 else "Rare"])
+        where, params = where_sql("tag:rare", "postgresql", ME)
+        with db.transaction() as c:
+            c.execute("SET LOCAL enable_seqscan = off")
+            plan = " ".join(str(next(iter(r.values()))) for r in c.execute(
+                "EXPLAIN SELECT items.id FROM items WHERE " + " AND ".join(where), params))
+        assert "ix_items_tag_set" in plan, plan
+        assert len(find(db, "tag:rare")) == 3 and len(find(db, "-tag:RARE")) == 27
+    finally:
+        db.close()

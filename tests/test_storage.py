@@ -36,13 +36,14 @@ def test_migrated_schema_matches_the_models(db_url):
 
     def include_object(obj, name, type_, reflected, compare_to):
         """Search objects (migration 0003) are not in the SQLModel classes: the FTS5 table and its
-        shadow tables and the reindex queue on SQLite, the generated search_vector column and its GIN index on PostgreSQL,
-        and the expression index ix_items_recency (list order) on both."""
+        shadow tables and the reindex queue on SQLite, the generated search_vector column and its GIN
+        index on PostgreSQL, the expression index ix_items_recency (list order) on both, and
+        PostgreSQL's tag index (0007)."""
         if type_ == "table" and (name.startswith("items_fts") or name == "search_queue"):
             return False
         if type_ == "column" and name == "search_vector":
             return False
-        if type_ == "index" and name in ("ix_items_search_vector", "ix_items_recency"):
+        if type_ == "index" and name in ("ix_items_search_vector", "ix_items_recency", "ix_items_tag_set"):
             return False
         return True
 

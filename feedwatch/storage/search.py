@@ -34,6 +34,10 @@ class _Params:
 _RECENCY = "COALESCE(items.published, items.first_seen)"
 _ORDER = f" ORDER BY {_RECENCY} DESC, items.id DESC"
 _WORD_PARTS = re.compile(r"[^\W_]+")
+# PostgreSQL: the item's feed, enricher and user tags as one lower-cased jsonb array; the same
+# expression as migration 0007's index ix_items_tag_set (columns qualified: same expression to the planner)
+TAG_SET = ("CAST(LOWER(items.tags) AS jsonb) || CAST(LOWER(items.enrich_tags) AS jsonb) || "
+           "CAST(LOWER(items.user_tags) AS jsonb)")
 
 
 class _Backend:
@@ -55,6 +59,12 @@ class _Backend:
     def like_ci(self, column: str, pattern: str) -> str:
         """Case-insensitive LIKE (ASCII at least) with backslash as the escape character."""
         return f"LOWER({column}) LIKE {pattern} ESCAPE '\\'"
+
+    def has_tag(self, tag: str, p: _Params) -> str:
+        """The item carries `tag` (lower case) among its feed, enricher or user tags (JSON lists)."""
+        pattern = p.add(_like_json_string(tag))
+        return "(" + " OR ".join(self.like_ci(f"items.{col}", pattern)
+                                 for col in ("tags", "enrich_tags", "user_tags")) + ")"
 
     def match_all(self, terms: list[Term], tags: list[str], p: _Params) -> str | None:
         """Every term matches. `tags` (also checked exactly elsewhere) may narrow the text search."""
@@ -155,13 +165,12 @@ class _PostgresTsvector(_Backend):
     (1.5 s). So a page first looks for its rows among the newest `window` items only (bounded
     work; enough whenever matches are not rare), and otherwise, like a count, runs with the text
     match fenced in a subquery (OFFSET 0) so it is evaluated once, from the GIN index
-    (random_page_cost lowered for that transaction tips the planner that way), slug-like tags
-    narrowing it through the tsvector too (the exact tag check stays a LIKE)."""
+    (random_page_cost lowered for that transaction tips the planner that way). `tag:x` is a jsonb
+    containment test on the three tag lists, served by a GIN index (migration 0007)."""
 
     _LEXEME_END = r"'( <[-0-9]+>|$)"
     _PREFIXED = r"':*\1"
     _FAVOUR_INDEXES = "SET LOCAL random_page_cost = 1.1"    # this transaction only; the usual SSD value
-    _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")   # tags whose JSON text tokenizes predictably
 
     def __init__(self, fence: bool = False):
         self.fence = fence
@@ -197,10 +206,13 @@ class _PostgresTsvector(_Backend):
         return f"items.search_vector @@ ({tsquery})"
 
     def match_all(self, terms: list[Term], tags: list[str], p: _Params) -> str | None:
+        # tags need no narrowing here: has_tag is served by its own index
         parts = [self.tsquery(t, p) for t in terms]
-        if self.fence:
-            parts += [self.tsquery(Term(tag), p) for tag in tags if self._SLUG.match(tag)]
         return self._matches(" && ".join(parts)) if parts else None
+
+    def has_tag(self, tag: str, p: _Params) -> str:
+        # exactly migration 0007's indexed expression, or the index is not used
+        return f"({TAG_SET}) @> CAST({p.add(json.dumps([tag]))} AS jsonb)"
 
     def match_any(self, terms: list[Term], p: _Params) -> str:
         return self._matches(" || ".join(self.tsquery(t, p) for t in terms))
@@ -246,9 +258,7 @@ def _like_json_string(value: str) -> str:
 
 
 def _tag_condition(tag: str, p: _Params, backend: _Backend) -> str:
-    pattern = p.add(_like_json_string(tag))
-    return "(" + " OR ".join(backend.like_ci(f"items.{col}", pattern)
-                             for col in ("tags", "enrich_tags", "user_tags")) + ")"
+    return backend.has_tag(tag, p)
 
 
 def _source_condition(source: str, p: _Params, backend: _Backend) -> str:

@@ -179,4 +179,4 @@ CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, tag
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
-INSERT INTO alembic_version (version_num) VALUES ('0006');
+INSERT INTO alembic_version (version_num) VALUES ('0007');
