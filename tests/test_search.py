@@ -496,3 +496,14 @@ def test_postgres_tag_search_is_served_by_its_index(pg_url):
         assert len(find(db, "tag:rare")) == 3 and len(find(db, "-tag:RARE")) == 27
     finally:
         db.close()
+
+
+def test_tag_views_agree_with_tag_search(db, corpus):
+    """The sidebar's tag views test a tag exactly as tag:x does: feed, enricher and user tags, whole
+    tags only, LIKE wildcards literal, on both backends."""
+    from feedwatch.storage.triage import View, count, page
+    for tag in ("model-release", "Model-Release", "scaling", "needs-experiment", "model", "model_release", "%"):
+        expected = find(db, f"tag:{tag}")
+        assert sorted(r["id"] for r in page(db, View("tag", tag), ME)) == sorted(expected), tag
+        assert count(db, View("tag", tag), ME) == len(expected), tag
+    assert names(corpus, [r["id"] for r in page(db, View("tag", "model-release"), ME)]) == ["a", "c"]

@@ -14,7 +14,8 @@ from .db import Conn, Database
 from .queries import QueryError
 from .search_query import Query, Term, parse_query
 
-__all__ = ["Query", "QueryError", "Term", "count_items", "parse_query", "search_items", "sync_index", "where_sql"]
+__all__ = ["Query", "QueryError", "Term", "count_items", "parse_query", "search_items", "sync_index", "tag_condition",
+           "where_sql"]
 
 
 # -- SQL -----------------------------------------------------------------------------------------
@@ -259,6 +260,12 @@ def _like_json_string(value: str) -> str:
 
 def _tag_condition(tag: str, p: _Params, backend: _Backend) -> str:
     return backend.has_tag(tag, p)
+
+
+def tag_condition(tag: str, dialect: str) -> tuple[str, dict]:
+    """SQL (on `items`) and parameters for "the item has this tag", exactly as a tag:x search tests it."""
+    p = _Params()
+    return _backend(dialect).has_tag(tag.lower(), p), p.values
 
 
 def _source_condition(source: str, p: _Params, backend: _Backend) -> str:

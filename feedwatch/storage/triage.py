@@ -30,7 +30,7 @@ class View:
     def key(self) -> str:
         return f"{self.kind}:{self.value}" if self.value else self.kind
 
-    def where(self, person: str) -> tuple[str, dict]:
+    def where(self, person: str, dialect: str = "sqlite") -> tuple[str, dict]:
         k, v = self.kind, self.value
         params = {"person": person}
         if k == "hidden":
@@ -47,9 +47,11 @@ class View:
         elif k == "needs-experiment":
             conditions.append("items.user_tags LIKE :ne")
             params["ne"] = f'%"{NEEDS_EXPERIMENT}"%'
-        elif k == "tag":
-            conditions.append("(items.tags LIKE :tag OR items.enrich_tags LIKE :tag OR items.user_tags LIKE :tag)")
-            params["tag"] = f'%"{v}"%'
+        elif k == "tag":   # as search's tag:x, so the view and the search agree (and PostgreSQL uses its index)
+            from .search import tag_condition
+            sql, tag_params = tag_condition(v, dialect)
+            conditions.append(sql)
+            params.update(tag_params)
         elif k == "source":
             conditions.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :src)")
             params["src"] = v
@@ -74,7 +76,7 @@ def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int =
          ids: list[int] | None = None) -> list[dict]:
     """One page of list rows for a view (or for the given ids, in that order) with their linked assets
     and the person's state (`state` "unread" | "read", `starred`, `hidden`)."""
-    where, params = view.where(person)
+    where, params = view.where(person, db.dialect)
     if ids is not None:
         if not ids:
             return []
@@ -121,7 +123,7 @@ def _state_of(row: dict) -> dict:
 
 
 def count(db: Database, view: View, person: str) -> int:
-    where, params = view.where(person)
+    where, params = view.where(person, db.dialect)
     return db.query(f"SELECT COUNT(*) AS n FROM items WHERE {where}", params)[0]["n"]
 
 
