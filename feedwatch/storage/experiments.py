@@ -18,51 +18,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
-from urllib.parse import urlsplit
 
 from ..dates import utc_now_iso
-from ..text import clean_body, clean_line, safe_url
+from ..text import clean_line
 from .db import Conn, Database
-
-STATUSES = ("proposed", "running", "done", "abandoned")
-FINAL = ("done", "abandoned")
-OUTCOMES = ("improved", "regressed", "no-change", "inconclusive")
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "proposed": ("running", "abandoned"),
-    "running": ("done", "abandoned"),
-    "done": (),
-    "abandoned": (),
-}
-
-TITLE_MAX = 200
-NAME_MAX = 100      # owner, who, asset names
-LABEL_MAX = 60
-TEXT_MAX = 20000    # hypothesis, one note, results
-WHAT_MAX = 300      # one history line
+from .experiment_rules import (  # noqa: F401  (re-exported: callers use experiments.X)
+    FINAL, LABEL_MAX, NAME_MAX, OUTCOMES, STATUSES, TEXT_MAX, TITLE_MAX, TRANSITIONS, WHAT_MAX, ConflictError,
+    ExperimentError, NotFoundError, TransitionError, check_transition, clean_assets, clean_text, clean_title,
+    clean_url, clean_who, guess_label, parse_id, parse_outcome, parse_status,
+)
 
 _COLUMNS = "id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, version"
-
-
-class ExperimentError(ValueError):
-    """Something the user asked for that cannot be done; str() is a one-line message."""
-
-
-class NotFoundError(ExperimentError):
-    """No experiment with that id."""
-
-
-class TransitionError(ExperimentError):
-    """A status change that the lifecycle does not allow (e.g. done -> running)."""
-
-
-class ConflictError(ExperimentError):
-    """The experiment changed since the caller read it (another person saved first); nothing was saved."""
-
-    def __init__(self, message: str, experiment_id: int, expected: int, current: int):
-        super().__init__(message)
-        self.experiment_id = experiment_id
-        self.expected = expected
-        self.current = current
 
 
 @dataclass(slots=True)
@@ -183,11 +149,11 @@ def _load(c: Conn, rows: list[dict]) -> list[Experiment]:
 def create(db: Database, title: str, hypothesis: str = "", items: Iterable[int] = (), assets: Iterable[str] = (),
            owner: str | None = None, *, who: str | None = None, now: str | None = None) -> Experiment:
     """A new proposed experiment (version 1). `who` (for the history) defaults to the owner."""
-    title = _title(title)
-    hypothesis = _text(hypothesis)
+    title = clean_title(title)
+    hypothesis = clean_text(hypothesis)
     owner = clean_line(owner or "", NAME_MAX) or None
-    who = _who(who if who is not None else owner)
-    asset_names = _assets(assets)
+    who = clean_who(who if who is not None else owner)
+    asset_names = clean_assets(assets)
     now = now or utc_now_iso()
     with db.transaction() as c:
         item_ids = _items(c, items)
@@ -248,12 +214,12 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
     A call that changes nothing leaves the experiment (and its version) as it was.
     """
     eid = parse_id(experiment_id)
-    who = _who(who)
+    who = clean_who(who)
     now = now or utc_now_iso()
     # validate what needs no database first, so bad input never waits for a lock
-    new_title = _title(title) if title is not None else None
-    new_hypothesis = _text(hypothesis) if hypothesis is not None else None
-    new_assets = _assets(assets) if assets is not None else None
+    new_title = clean_title(title) if title is not None else None
+    new_hypothesis = clean_text(hypothesis) if hypothesis is not None else None
+    new_assets = clean_assets(assets) if assets is not None else None
     new_owner = (clean_line(owner, NAME_MAX) or None) if owner is not None else None
     if status is not None:
         status = parse_status(status)
@@ -265,11 +231,11 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
             raise ExperimentError(f"an outcome is only given when closing an experiment as done, not {status}")
     note_text = None
     if note is not None:
-        note_text = _text(note)
+        note_text = clean_text(note)
         if not note_text:
             raise ExperimentError("the note is empty")
-    result_text = _text(result) if result is not None else None
-    url = _url(link) if link is not None else None
+    result_text = clean_text(result) if result is not None else None
+    url = clean_url(link) if link is not None else None
 
     with db.transaction() as c:
         row = _lock(c, db.dialect, eid, expected_version)
@@ -289,7 +255,7 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
         if new_assets is not None:
             events += _replace_assets(c, eid, new_assets)
         if status is not None:
-            _check_transition(eid, row["status"], status, outcome)
+            check_transition(eid, row["status"], status, outcome)
             sets["status"] = status
             if status in FINAL:
                 sets["closed_at"] = now
@@ -319,20 +285,6 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
             for what in events:
                 _history(c, eid, now, who, what)
         return _load(c, c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id", {"id": eid}))[0]
-
-
-def guess_label(url: str) -> str:
-    """"MLflow", "W&B" or "promptfoo" for a run/report URL of one of those, else ""."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    low = url.lower()
-    if host == "wandb.ai" or host.endswith((".wandb.ai", ".wandb.io")) or host == "wandb.io":
-        return "W&B"
-    if "mlflow" in low or ("databricks" in host and "/experiments/" in low):
-        return "MLflow"
-    if "promptfoo" in low:
-        return "promptfoo"
-    return ""
 
 
 # --- internals ----------------------------------------------------------------------------------
@@ -409,75 +361,6 @@ def _plural(what: str, values: list) -> str:
     return f"{what}{'s' if len(values) > 1 else ''} {', '.join(str(v) for v in values)}"
 
 
-def _check_transition(eid: int, current: str, new: str, outcome: str | None) -> None:
-    if new == current:
-        raise TransitionError(f"experiment {eid} is already {current}")
-    if current in FINAL:
-        raise TransitionError(f"experiment {eid} is {current}; a finished experiment cannot move to {new}")
-    allowed = TRANSITIONS.get(current, ())
-    if new not in allowed:
-        raise TransitionError(f"experiment {eid} is {current}; it can move to {' or '.join(allowed)}, not {new}")
-    if new == "done" and outcome is None:
-        raise TransitionError(f"experiment {eid} needs an outcome to be done: close it as "
-                              f"{', '.join(OUTCOMES[:-1])} or {OUTCOMES[-1]}")
-
-
-def parse_status(status: str) -> str:
-    """A known status, lower-cased; ExperimentError naming the valid ones otherwise."""
-    s = (status or "").strip().lower()
-    if s not in STATUSES:
-        raise ExperimentError(f"unknown status {clean_line(status, 40)!r} (one of {', '.join(STATUSES)})")
-    return s
-
-
-def parse_outcome(outcome: str) -> str:
-    """A known outcome, lower-cased; ExperimentError naming the valid ones otherwise."""
-    o = (outcome or "").strip().lower()
-    if o not in OUTCOMES:
-        raise ExperimentError(f"unknown outcome {clean_line(outcome, 40)!r} (one of {', '.join(OUTCOMES)})")
-    return o
-
-
-def parse_id(value) -> int:
-    """An experiment id from user text ("3" or "#3"); ExperimentError otherwise."""
-    try:
-        value = value.strip().lstrip("#") if isinstance(value, str) else value
-        number = int(value)
-        if number <= 0:
-            raise ValueError
-        return number
-    except (TypeError, ValueError):
-        raise ExperimentError(f"not an experiment id: {clean_line(str(value), 40)!r}") from None
-
-
-def _title(title: str | None) -> str:
-    t = clean_line(title or "", TITLE_MAX)
-    if not t:
-        raise ExperimentError("an experiment needs a title")
-    return t
-
-
-def _text(text: str | None) -> str:
-    return clean_body(text or "", TEXT_MAX).strip()
-
-
-def _who(who: str | None) -> str:
-    return clean_line(who or "", NAME_MAX)
-
-
-def _assets(names: Iterable[str]) -> list[str]:
-    if isinstance(names, str):
-        names = [names]
-    out: list[str] = []
-    for name in names:
-        a = clean_line(name, NAME_MAX)
-        if not a:
-            raise ExperimentError("an asset name is empty")
-        if a not in out:
-            out.append(a)
-    return out
-
-
 def _items(c: Conn, ids: Iterable[int]) -> list[int]:
     """Distinct item ids in the given order; every one must exist."""
     if isinstance(ids, (int, str)):
@@ -499,12 +382,3 @@ def _items(c: Conn, ids: Iterable[int]) -> list[int]:
     if missing:
         raise ExperimentError(f"no item with id {', '.join(str(i) for i in missing)}")
     return wanted
-
-
-def _url(url: str | None) -> str:
-    raw = (url or "").strip()
-    safe = safe_url(raw)
-    if not safe or urlsplit(safe).scheme not in ("http", "https"):
-        raise ExperimentError(f"not an http(s) URL: {clean_line(raw, 100)!r} (links must start with http:// "
-                              "or https://)")
-    return safe
