@@ -30,7 +30,7 @@ class View:
     def key(self) -> str:
         return f"{self.kind}:{self.value}" if self.value else self.kind
 
-    def where(self, person: str, dialect: str = "sqlite") -> tuple[str, dict]:
+    def where(self, person: str, dialect: str) -> tuple[str, dict]:
         k, v = self.kind, self.value
         params = {"person": person}
         if k == "hidden":
