@@ -13,21 +13,19 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config_checks import (
+    ConfigError, Where, check_keys, http_url, interval_seconds, positive, str_list, typed,
+)
+
 SOURCE_KINDS = ("feed", "arxiv", "github", "huggingface")
 ASSET_KINDS = ("prompt", "pipeline")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 DEFAULT_ENDPOINTS = {
     "arxiv_api": "https://export.arxiv.org/api/query",
     "github": "https://github.com",
     "huggingface": "https://huggingface.co",
 }
-
-
-class ConfigError(Exception):
-    """A problem in feeds.toml; str() is the one-line message shown to the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,92 +137,6 @@ class Config:
         return next((s for s in self.sources if s.name == name), None)
 
 
-# --- validation helpers -------------------------------------------------------------------
-
-class _Where:
-    """Builds the 'file: section 'name': key' prefix of an error message."""
-
-    def __init__(self, path: Path | None):
-        self.file = str(path) if path else "<config>"
-
-    def error(self, where: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.file}: {where}: {message}" if where else f"{self.file}: {message}")
-
-
-def _check_keys(w: _Where, where: str, table: dict, allowed: set[str], required: set[str] = frozenset()):
-    for key in table:
-        if key not in allowed:
-            hint = ""
-            close = [a for a in sorted(allowed) if _similar(key, a)]
-            if close:
-                hint = f" (did you mean '{close[0]}'?)"
-            raise w.error(where, f"unknown key '{key}'{hint}")
-    for key in sorted(required):
-        if key not in table:
-            raise w.error(where, f"missing required key '{key}'")
-
-
-def _similar(a: str, b: str) -> bool:
-    import difflib
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
-
-
-def _typed(w: _Where, where: str, table: dict, key: str, types, default=None):
-    if key not in table:
-        return default
-    value = table[key]
-    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-        raise w.error(where, f"key '{key}' must be {_type_name(types)}, not a boolean")
-    if not isinstance(value, types):
-        raise w.error(where, f"key '{key}' must be {_type_name(types)}, got {type(value).__name__}")
-    return value
-
-
-def _type_name(types) -> str:
-    types = types if isinstance(types, tuple) else (types,)
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-             list: "a list", dict: "a table"}
-    return " or ".join(names.get(t, t.__name__) for t in types)
-
-
-def _str_list(w: _Where, where: str, table: dict, key: str) -> tuple[str, ...]:
-    value = _typed(w, where, table, key, list, [])
-    if not all(isinstance(v, str) for v in value):
-        raise w.error(where, f"key '{key}' must be a list of strings")
-    return tuple(value)
-
-
-def _http_url(w: _Where, where: str, key: str, url: str) -> str:
-    from urllib.parse import urlsplit
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise w.error(where, f"key '{key}' must be an http(s) URL, got {url!r}")
-    return url.strip()
-
-
-def parse_duration(text: str) -> int | None:
-    """'30m' -> 1800; None when the text is not a duration."""
-    m = DURATION_RE.match(text)
-    return int(m.group(1)) * DURATION_UNITS[m.group(2)] if m else None
-
-
-def _interval(w: _Where, where: str, table: dict, key: str = "interval") -> int | None:
-    value = _typed(w, where, table, key, str)
-    if value is None:
-        return None
-    seconds = parse_duration(value)
-    if not seconds:
-        raise w.error(where, f"key '{key}' must look like \"30m\", \"6h\" or \"1d\", got {value!r}")
-    return seconds
-
-
-def _positive(w: _Where, where: str, table: dict, key: str, types, default):
-    value = _typed(w, where, table, key, types, default)
-    if value <= 0:
-        raise w.error(where, f"key '{key}' must be positive")
-    return value
-
-
 # --- sections -----------------------------------------------------------------------------
 
 _SOURCE_COMMON = {"name", "kind", "title", "enabled", "interval", "tags", "include", "exclude"}
@@ -237,7 +149,7 @@ _SOURCE_KIND_KEYS = {
 _REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
-def _source(w: _Where, index: int, table) -> Source:
+def _source(w: Where, index: int, table) -> Source:
     if not isinstance(table, dict):
         raise w.error(f"sources[{index}]", "each [[sources]] entry must be a table")
     name = table.get("name")
@@ -252,34 +164,34 @@ def _source(w: _Where, index: int, table) -> Source:
     if kind not in SOURCE_KINDS:
         raise w.error(where, f"key 'kind' must be one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
     extra, required = _SOURCE_KIND_KEYS[kind]
-    _check_keys(w, where, table, _SOURCE_COMMON | extra, required | {"name", "kind"})
+    check_keys(w, where, table, _SOURCE_COMMON | extra, required | {"name", "kind"})
     values: dict = {"name": name, "kind": kind}
     if kind == "feed":
-        values["url"] = _http_url(w, where, "url", _typed(w, where, table, "url", str))
+        values["url"] = http_url(w, where, "url", typed(w, where, table, "url", str))
     elif kind == "arxiv":
-        values["query"] = _typed(w, where, table, "query", str).strip()
+        values["query"] = typed(w, where, table, "query", str).strip()
         if not values["query"]:
             raise w.error(where, "key 'query' must not be empty")
-        values["max_results"] = _positive(w, where, table, "max_results", int, 100)
+        values["max_results"] = positive(w, where, table, "max_results", int, 100)
         if values["max_results"] > 2000:
             raise w.error(where, "key 'max_results' must be at most 2000 (the arXiv API's page limit)")
     elif kind == "github":
-        repo = _typed(w, where, table, "repo", str).strip().strip("/")
+        repo = typed(w, where, table, "repo", str).strip().strip("/")
         if not _REPO_RE.match(repo):
             raise w.error(where, f"key 'repo' must look like \"owner/name\", got {repo!r}")
         values["repo"] = repo
     else:
-        author = _typed(w, where, table, "author", str).strip()
+        author = typed(w, where, table, "author", str).strip()
         if not author or "/" in author:
             raise w.error(where, f"key 'author' must be a Hugging Face user or organisation, got {author!r}")
         values["author"] = author
-        values["limit"] = _positive(w, where, table, "limit", int, 30)
-    values["title"] = _typed(w, where, table, "title", str)
-    values["enabled"] = _typed(w, where, table, "enabled", bool, True)
-    values["interval"] = _interval(w, where, table)
-    values["tags"] = _str_list(w, where, table, "tags")
+        values["limit"] = positive(w, where, table, "limit", int, 30)
+    values["title"] = typed(w, where, table, "title", str)
+    values["enabled"] = typed(w, where, table, "enabled", bool, True)
+    values["interval"] = interval_seconds(w, where, table)
+    values["tags"] = str_list(w, where, table, "tags")
     for key in ("include", "exclude"):
-        patterns = _str_list(w, where, table, key)
+        patterns = str_list(w, where, table, key)
         for p in patterns:
             try:
                 re.compile(p)
@@ -289,91 +201,91 @@ def _source(w: _Where, index: int, table) -> Source:
     return Source(**values)
 
 
-def _tag(w: _Where, index: int, table) -> Tag:
+def _tag(w: Where, index: int, table) -> Tag:
     where = f"tag '{table.get('name')}'" if isinstance(table, dict) and table.get("name") else f"tags[{index}]"
     if not isinstance(table, dict):
         raise w.error(where, "each [[tags]] entry must be a table")
-    _check_keys(w, where, table, {"name", "description", "keywords"}, {"name"})
-    name = _typed(w, where, table, "name", str)
+    check_keys(w, where, table, {"name", "description", "keywords"}, {"name"})
+    name = typed(w, where, table, "name", str)
     if not NAME_RE.match(name):
         raise w.error(where, "key 'name' must use lowercase letters, digits and '-' only")
-    return Tag(name=name, description=_typed(w, where, table, "description", str, ""),
-               keywords=_str_list(w, where, table, "keywords"))
+    return Tag(name=name, description=typed(w, where, table, "description", str, ""),
+               keywords=str_list(w, where, table, "keywords"))
 
 
-def _asset(w: _Where, index: int, table) -> Asset:
+def _asset(w: Where, index: int, table) -> Asset:
     where = f"asset '{table.get('name')}'" if isinstance(table, dict) and table.get("name") else f"assets[{index}]"
     if not isinstance(table, dict):
         raise w.error(where, "each [[assets]] entry must be a table")
-    _check_keys(w, where, table, {"name", "kind", "description", "models", "topics", "owner", "path"},
+    check_keys(w, where, table, {"name", "kind", "description", "models", "topics", "owner", "path"},
                 {"name", "kind"})
-    name = _typed(w, where, table, "name", str)
+    name = typed(w, where, table, "name", str)
     if not NAME_RE.match(name):
         raise w.error(where, "key 'name' must use lowercase letters, digits and '-' only")
     kind = table["kind"]
     if kind not in ASSET_KINDS:
         raise w.error(where, f"key 'kind' must be one of {', '.join(ASSET_KINDS)}, got {kind!r}")
-    return Asset(name=name, kind=kind, description=_typed(w, where, table, "description", str, ""),
-                 models=_str_list(w, where, table, "models"), topics=_str_list(w, where, table, "topics"),
-                 owner=_typed(w, where, table, "owner", str, ""), path=_typed(w, where, table, "path", str))
+    return Asset(name=name, kind=kind, description=typed(w, where, table, "description", str, ""),
+                 models=str_list(w, where, table, "models"), topics=str_list(w, where, table, "topics"),
+                 owner=typed(w, where, table, "owner", str, ""), path=typed(w, where, table, "path", str))
 
 
-def _llm(w: _Where, table) -> LLMSettings:
+def _llm(w: Where, table) -> LLMSettings:
     where = "[llm]"
     if not isinstance(table, dict):
         raise w.error(where, "must be a table")
     keys = {"enabled", "base_url", "model", "api_key_env", "max_concurrency", "daily_budget_usd",
             "timeout", "batch_size", "input_price", "output_price"}
-    _check_keys(w, where, table, keys)
+    check_keys(w, where, table, keys)
     d = LLMSettings()
-    base_url = _typed(w, where, table, "base_url", str)
+    base_url = typed(w, where, table, "base_url", str)
     return LLMSettings(
-        enabled=_typed(w, where, table, "enabled", bool, d.enabled),
-        base_url=_http_url(w, where, "base_url", base_url) if base_url else d.base_url,
-        model=_typed(w, where, table, "model", str, d.model),
-        api_key_env=_typed(w, where, table, "api_key_env", str, d.api_key_env),
-        max_concurrency=_positive(w, where, table, "max_concurrency", int, d.max_concurrency),
-        daily_budget_usd=float(_typed(w, where, table, "daily_budget_usd", (int, float), d.daily_budget_usd)),
-        timeout=float(_positive(w, where, table, "timeout", (int, float), d.timeout)),
-        batch_size=_positive(w, where, table, "batch_size", int, d.batch_size),
+        enabled=typed(w, where, table, "enabled", bool, d.enabled),
+        base_url=http_url(w, where, "base_url", base_url) if base_url else d.base_url,
+        model=typed(w, where, table, "model", str, d.model),
+        api_key_env=typed(w, where, table, "api_key_env", str, d.api_key_env),
+        max_concurrency=positive(w, where, table, "max_concurrency", int, d.max_concurrency),
+        daily_budget_usd=float(typed(w, where, table, "daily_budget_usd", (int, float), d.daily_budget_usd)),
+        timeout=float(positive(w, where, table, "timeout", (int, float), d.timeout)),
+        batch_size=positive(w, where, table, "batch_size", int, d.batch_size),
         input_price=_price(w, where, table, "input_price"),
         output_price=_price(w, where, table, "output_price"),
     )
 
 
-def _price(w: _Where, where: str, table: dict, key: str) -> float | None:
-    value = _typed(w, where, table, key, (int, float))
+def _price(w: Where, where: str, table: dict, key: str) -> float | None:
+    value = typed(w, where, table, key, (int, float))
     if value is not None and value < 0:
         raise w.error(where, f"key '{key}' must be 0 or more (USD per million tokens)")
     return None if value is None else float(value)
 
 
-def _fetch(w: _Where, table) -> FetchSettings:
+def _fetch(w: Where, table) -> FetchSettings:
     where = "[fetch]"
     if not isinstance(table, dict):
         raise w.error(where, "must be a table")
-    _check_keys(w, where, table, {"concurrency", "per_host", "timeout", "max_body_mb", "interval"})
+    check_keys(w, where, table, {"concurrency", "per_host", "timeout", "max_body_mb", "interval"})
     d = FetchSettings()
     return FetchSettings(
-        concurrency=_positive(w, where, table, "concurrency", int, d.concurrency),
-        per_host=_positive(w, where, table, "per_host", int, d.per_host),
-        timeout=float(_positive(w, where, table, "timeout", (int, float), d.timeout)),
-        max_body_mb=float(_positive(w, where, table, "max_body_mb", (int, float), d.max_body_mb)),
-        interval=_interval(w, where, table) or d.interval,
+        concurrency=positive(w, where, table, "concurrency", int, d.concurrency),
+        per_host=positive(w, where, table, "per_host", int, d.per_host),
+        timeout=float(positive(w, where, table, "timeout", (int, float), d.timeout)),
+        max_body_mb=float(positive(w, where, table, "max_body_mb", (int, float), d.max_body_mb)),
+        interval=interval_seconds(w, where, table) or d.interval,
     )
 
 
-def _endpoints(w: _Where, table) -> Endpoints:
+def _endpoints(w: Where, table) -> Endpoints:
     where = "[endpoints]"
     if not isinstance(table, dict):
         raise w.error(where, "must be a table")
-    _check_keys(w, where, table, set(DEFAULT_ENDPOINTS))
-    values = {k: _http_url(w, where, k, _typed(w, where, table, k, str)).rstrip("/")
+    check_keys(w, where, table, set(DEFAULT_ENDPOINTS))
+    values = {k: http_url(w, where, k, typed(w, where, table, k, str)).rstrip("/")
               for k in DEFAULT_ENDPOINTS if k in table}
     return Endpoints(**values)
 
 
-def _named_list(w: _Where, data: dict, key: str, build) -> tuple:
+def _named_list(w: Where, data: dict, key: str, build) -> tuple:
     raw = data.get(key, [])
     if not isinstance(raw, list):
         raise w.error("", f"'{key}' must be an array of tables ([[{key}]])")
@@ -388,8 +300,8 @@ def _named_list(w: _Where, data: dict, key: str, build) -> tuple:
 
 def parse_config(data: dict, path: Path | None = None) -> Config:
     """Validate already-parsed TOML data."""
-    w = _Where(path)
-    _check_keys(w, "", data, {"user", "fetch", "endpoints", "sources", "tags", "assets", "llm"})
+    w = Where(path)
+    check_keys(w, "", data, {"user", "fetch", "endpoints", "sources", "tags", "assets", "llm"})
     return Config(
         path=path,
         sources=_named_list(w, data, "sources", _source),
@@ -398,7 +310,7 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
         tags=_named_list(w, data, "tags", _tag),
         assets=_named_list(w, data, "assets", _asset),
         llm=_llm(w, data["llm"]) if "llm" in data else LLMSettings(),
-        user=_typed(w, "", data, "user", str),
+        user=typed(w, "", data, "user", str),
     )
 
 
