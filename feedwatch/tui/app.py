@@ -8,9 +8,7 @@ and other processes' changes (the database's change counter) and shows them with
 
 from __future__ import annotations
 
-import webbrowser
 from functools import partial
-from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -23,9 +21,10 @@ from ..config import Config
 from ..identity import current_user
 from ..storage import triage
 from ..storage.db import Database, open_database
-from ..storage.triage import NEEDS_EXPERIMENT, View
+from ..storage.triage import View
 from .background import BackgroundWork, FetchProgressed
-from .screens import HelpScreen, LinkScreen, TagScreen
+from .item_actions import ItemActions
+from .screens import HelpScreen
 from .watch import ChangeWatcher
 from .widgets import ItemTable, Preview, Sidebar, StatusBar
 
@@ -51,7 +50,7 @@ ModalScreen { align: center middle; }
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
-class FeedwatchApp(BackgroundWork, ChangeWatcher, App):
+class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
     TITLE = "feedwatch"
     CSS = CSS
     BINDINGS = [
@@ -244,10 +243,6 @@ class FeedwatchApp(BackgroundWork, ChangeWatcher, App):
     def action_last(self) -> None:
         self.table.action_last()
 
-    def _current(self) -> dict | None:
-        item_id = self.table.current_id
-        return self.table.rows_by_id.get(item_id) if item_id is not None else None
-
     def action_open(self) -> None:
         row = self._current()
         if row is None:
@@ -274,75 +269,6 @@ class FeedwatchApp(BackgroundWork, ChangeWatcher, App):
             self.load_view(self.view)
         self.table.focus()
 
-    def action_toggle_read(self) -> None:
-        row = self._current()
-        if row:
-            state = "read" if row["state"] == "unread" else "unread"
-            triage.set_state(self.db, self.person, [row["id"]], state)
-            self.table.update_item(row["id"], state=state)
-            self.table.action_cursor_down()
-
-    def action_star(self) -> None:
-        row = self._current()
-        if row:
-            starred = not row["starred"]
-            triage.set_starred(self.db, self.person, [row["id"]], starred)
-            self.table.update_item(row["id"], starred=1 if starred else 0)
-
-    def action_hide(self) -> None:
-        """h: hide the item from every view but Hidden (for you only); h there brings it back."""
-        row = self._current()
-        if row:
-            hidden = not row.get("hidden")
-            triage.set_hidden(self.db, self.person, [row["id"]], hidden)
-            self.table.update_item(row["id"], hidden=1 if hidden else 0)
-            self.status.say(("hidden (the Hidden view has it; h there unhides): " if hidden else "unhidden: ")
-                            + row["title"])
-            self.table.action_cursor_down()
-
-    def action_tags(self) -> None:
-        row = self._current()
-        if row is None:
-            return
-        detail = triage.item_detail(self.db, row["id"], self.person)
-        vocab = [t.name for t in self.config.tags]
-        self.push_screen(TagScreen(row["title"], detail["user_tags"], vocab),
-                         partial(self._tags_done, row["id"], list(detail["user_tags"])))
-
-    def _tags_done(self, item_id: int, before: list[str], tags: list[str] | None) -> None:
-        if tags is None:
-            return
-        triage.set_user_tags(self.db, item_id, tags, before=before)   # a colleague's edit meanwhile is kept
-        detail = triage.item_detail(self.db, item_id, self.person)
-        self.table.update_item(item_id, tags=detail["all_tags"], user_tags=detail["user_tags"])
-        self.query_one(Preview).show(detail)
-
-    def action_new_experiment(self) -> None:
-        """x: a prefilled experiment form for the current item (its linked assets preselected)."""
-        from .experiments import ExperimentForm
-        row = self._current()
-        if row is None:
-            return
-        assets = [link["asset"] for link in (triage.item_detail(self.db, row["id"], self.person) or {}).get("links", [])
-                  if link["status"] != "dismissed"]
-        self.push_screen(ExperimentForm(f"Follow up: {row['title']}"[:200], assets),
-                         partial(self._experiment_created, row["id"]))
-
-    def _experiment_created(self, item_id: int, form: dict | None) -> None:
-        if form is None:
-            return
-        from ..storage import experiments
-        who = self.person
-        try:
-            e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id], assets=form["assets"],
-                                   owner=who, who=who)
-        except experiments.ExperimentError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id, self.person)["user_tags"]:
-            triage.toggle_user_tag(self.db, item_id, NEEDS_EXPERIMENT)   # it has one now
-        self.notify(f"experiment {e.id} proposed; X lists experiments", markup=False)
-
     def action_digest(self) -> None:
         from .digest import DigestScreen
         self.push_screen(DigestScreen(self.config, self.db_url))
@@ -350,50 +276,6 @@ class FeedwatchApp(BackgroundWork, ChangeWatcher, App):
     def action_experiments(self) -> None:
         from .experiments import ExperimentsScreen
         self.push_screen(ExperimentsScreen(self.db, self.person))
-
-    def action_link(self) -> None:
-        row = self._current()
-        if row is None:
-            return
-        if not self.config.assets:
-            self.notify("no [[assets]] in feeds.toml to link to", severity="warning")
-            return
-        detail = triage.item_detail(self.db, row["id"], self.person)
-        self.push_screen(LinkScreen(row["title"], [a.name for a in self.config.assets], detail["links"]),
-                         partial(self._link_done, row["id"]))
-
-    def _link_done(self, item_id: int, result: tuple[str, str] | None) -> None:
-        if result is None:
-            return
-        from ..storage.enrichment import set_link_status
-        asset, status = result
-        set_link_status(self.db, item_id, asset, status, self.person)
-        detail = triage.item_detail(self.db, item_id, self.person)
-        assets = [x["asset"] for x in detail["links"] if x["status"] != "dismissed"]
-        self.table.update_item(item_id, assets=assets)
-        self.query_one(Preview).show(detail)
-
-    def _current_url(self) -> str | None:
-        row = self._current()
-        if row is None:
-            return None
-        url = (triage.item_detail(self.db, row["id"], self.person) or {}).get("url")
-        if not url or urlsplit(url).scheme not in ("http", "https"):
-            self.notify("this item has no http(s) link", severity="warning")
-            return None
-        return url
-
-    def action_open_browser(self) -> None:
-        url = self._current_url()
-        if url:
-            webbrowser.open(url, new=2)   # never through a shell; the URL shown is the URL opened
-            self.status.say(f"opened {url}")
-
-    def action_copy_link(self) -> None:
-        url = self._current_url()
-        if url:
-            self.copy_to_clipboard(url)
-            self.status.say(f"copied {url}")
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
