@@ -12,7 +12,7 @@ import re
 from ..dates import parse_date
 from ..entry import Entry, ParsedFeed
 from ..text import clean_body, clean_line, html_to_text, safe_url
-from .xmlfeed import CONTENT_MAX, SUMMARY_MAX, _arxiv_listing, _fallback_guid, _split_authors, _title
+from .entry_rules import CONTENT_MAX, SUMMARY_MAX, arxiv_listing, display_title, fallback_guid, split_authors
 
 
 class NotAFeed(ValueError):
@@ -122,20 +122,20 @@ def _entry(e, url: str) -> Entry:
     authors: list[str] = []
     for a in e.get("authors", []) or []:
         if a.get("name"):
-            authors.extend(_split_authors(a["name"]))
+            authors.extend(split_authors(a["name"]))
     if not authors and e.get("author"):
-        authors = _split_authors(e["author"])
+        authors = split_authors(e["author"])
     if len(authors) > 1:
         authors = list(dict.fromkeys(authors))
     guid = (e.get("id") or e.get("guid") or e.get("link") or "").strip()
-    title = _title(raw_title, summary)
+    title = display_title(raw_title, summary)
     # dict.get: FeedParserDict maps a missing `updated` to `published` (with a DeprecationWarning),
     # which would give every entry an "updated" date equal to its publication date.
     updated = parse_date(dict.get(e, "updated")) or parse_date(dict.get(e, "updated_parsed"))
     published = (parse_date(e.get("published") or e.get("created"))
                  or parse_date(e.get("published_parsed") or e.get("created_parsed")) or updated)
     entry = Entry(
-        guid=(guid or _fallback_guid(title, summary))[:1000],
+        guid=(guid or fallback_guid(title, summary))[:1000],
         title=title,
         url=link,
         summary=summary,
@@ -147,5 +147,5 @@ def _entry(e, url: str) -> Entry:
     )
     if e.get("arxiv_announce_type"):
         entry.extra["announce_type"] = clean_line(e["arxiv_announce_type"], 40)
-    _arxiv_listing(entry)
+    arxiv_listing(entry)
     return entry
