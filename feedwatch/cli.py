@@ -61,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "keep it, e.g. to inspect it later with `feedwatch --db PATH items`")
     from .cli_data import _add_digest_parser, _add_transfer_parsers
     from .cli_experiments import _add_experiments_parser
+    from .cli_lifecycle import _add_lifecycle_parsers
     _add_experiments_parser(sub)
+    _add_lifecycle_parsers(sub)
     _add_digest_parser(sub)
     _add_transfer_parsers(sub)
     return p
@@ -259,6 +261,8 @@ COMMANDS["digest"] = _lazy("cli_data", "cmd_digest")
 COMMANDS["db"] = _lazy("cli_data", "cmd_db")
 COMMANDS["export"] = _lazy("cli_data", "cmd_export")
 COMMANDS["import"] = _lazy("cli_data", "cmd_import")
+COMMANDS["catalog"] = _lazy("cli_lifecycle", "cmd_catalog")
+COMMANDS["stack"] = _lazy("cli_lifecycle", "cmd_stack")
 
 
 def main(argv: list[str] | None = None) -> int:

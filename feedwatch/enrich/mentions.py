@@ -80,7 +80,7 @@ from functools import lru_cache
 from .mention_grammar import NAME_RX, ORG_CASE
 from .model_names import canonical, in_context, lower_same_length
 
-__all__ = ["Mention", "catalog_key", "find_mentions", "normalize_model", "same_model", "split_model"]
+__all__ = ["Mention", "catalog_key", "platform_hint", "find_mentions", "normalize_model", "same_model", "split_model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +205,28 @@ def catalog_key(model_id: str) -> str:
         org, tail = rest.split("/", 1)
         return f"{ORG_CASE.get(org.lower(), org)}/{tail}"
     return re.sub(r"[\s_]+", "-", rest.lower())
+
+
+_PLATFORM_PREFIX = {"azure": "azure", "azure_ai": "azure", "azure-openai": "azure", "bedrock": "bedrock",
+                    "bedrock_converse": "bedrock", "amazon-bedrock": "bedrock", "vertex": "vertex", "vertex_ai": "vertex",
+                    "vertex_ai_beta": "vertex", "google-vertex": "vertex", "google-vertex-anthropic": "vertex",
+                    "gemini": "google", "openai": "openai", "anthropic": "anthropic", "groq": "groq", "xai": "xai",
+                    "mistral": "mistral", "cohere": "cohere", "cohere_chat": "cohere", "deepseek": "deepseek"}
+
+
+def platform_hint(model_id: str) -> str | None:
+    """The platform a model id names by its spelling, if any: "azure/gpt-4o" -> "azure", a Bedrock
+    invoke id -> "bedrock", "claude-3-5-haiku@20241022" -> "vertex"; a bare id names none."""
+    name = str(model_id).strip()
+    head = name.split("/", 1)[0].lower() if "/" in name else ""
+    if head in _PLATFORM_PREFIX:
+        return _PLATFORM_PREFIX[head]
+    rest = _ROUTING.sub("", name) or name
+    if _BEDROCK.match(rest):
+        return "bedrock"
+    if "@" in rest:
+        return "vertex"
+    return None
 
 
 _VARIANT = re.compile(r"\d+(?:\.\d+)?[bm]|\d+e|e\d+b|a\d+(?:\.\d+)?b|\d+x\d+b|\d{4}|v\d+(?:\.\d+)*|instruct|it|pt"
