@@ -10,6 +10,7 @@ on, becomes an item linked to that asset (see `alias_moves`).
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable
@@ -68,7 +69,10 @@ async def update_catalogs(config: Config, db: Database, catalogs: list[Catalog],
     """Update the given catalogues concurrently; one result per catalogue, in the given order."""
     if not catalogs:
         return []
-    states = await asyncio.to_thread(store.catalog_states, db)
+    # one thread owns the database for the run (a connection serves one transaction at a time)
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedwatch-catalog-db")
+    loop = asyncio.get_running_loop()
+    states = await loop.run_in_executor(writer, store.catalog_states, db)
     own = fetcher is None
     if fetcher is None:
         f = config.fetch
@@ -76,18 +80,23 @@ async def update_catalogs(config: Config, db: Database, catalogs: list[Catalog],
                               max_body=int(max(c.max_mb for c in catalogs) * 1024 * 1024))
     try:
         async def one(catalog: Catalog) -> CatalogResult:
-            result = await _one(config, db, catalog, states.get(catalog.name), fetcher, due_only, force)
+            result = await _one(config, db, catalog, states.get(catalog.name), fetcher, due_only, force, writer)
             if on_result:
                 on_result(result)
             return result
         return list(await asyncio.gather(*(one(c) for c in catalogs)))
     finally:
+        writer.shutdown(wait=True)
         if own:
             await fetcher.__aexit__(None, None, None)
 
 
 async def _one(config: Config, db: Database, catalog: Catalog, state: store.CatalogState | None,
-               fetcher: HttpFetcher, due_only: bool, force: bool) -> CatalogResult:
+               fetcher: HttpFetcher, due_only: bool, force: bool, writer: ThreadPoolExecutor) -> CatalogResult:
+    loop = asyncio.get_running_loop()
+
+    def write(fn, *args, **kwargs):
+        return loop.run_in_executor(writer, lambda: fn(*args, **kwargs))
     now = datetime.now(timezone.utc)
     kept = state.models if state else 0
     if due_only and not force and state and state.next_due and state.next_due > format_iso(now):
@@ -101,16 +110,16 @@ async def _one(config: Config, db: Database, catalog: Catalog, state: store.Cata
         if len(response.body) > cap:
             raise FetchError(f"body larger than the {catalog.max_mb:g} MB limit; refused")
         if response.not_modified:
-            await asyncio.to_thread(store.record_not_modified, db, catalog.name, catalog.kind, catalog.url,
+            await write(store.record_not_modified, db, catalog.name, catalog.kind, catalog.url,
                                     now=format_iso(now), next_due=_next(now, catalog.interval))
             return CatalogResult(catalog.name, "not-modified", kept, status=304)
         entries, tally = await asyncio.to_thread(parse_catalog, catalog.kind, catalog.name, response.body)
         rows = [_row(e) for e in entries]
-        old_aliases = await asyncio.to_thread(
+        old_aliases = await write(
             store.replace_models, db, catalog.name, catalog.kind, catalog.url, rows,
             etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
             status=response.status, now=format_iso(now), next_due=_next(now, catalog.interval))
-        moved = await asyncio.to_thread(record_alias_moves, db, config, catalog.name, old_aliases, entries,
+        moved = await write(record_alias_moves, db, config, catalog.name, old_aliases, entries,
                                         format_iso(now)) if old_aliases else 0
         return CatalogResult(catalog.name, "updated", len(rows), tally.note(), response.status, moved)
     except (FetchError, CatalogFormatError) as exc:
@@ -120,7 +129,7 @@ async def _one(config: Config, db: Database, catalog: Catalog, state: store.Cata
     errors = (state.consecutive_errors if state else 0) + 1
     wait = min(RETRY_BASE * 2 ** (errors - 1), catalog.interval)
     try:
-        await asyncio.to_thread(store.record_failure, db, catalog.name, catalog.kind, catalog.url, error=message,
+        await write(store.record_failure, db, catalog.name, catalog.kind, catalog.url, error=message,
                                 status=status, now=format_iso(now), next_due=_next(now, wait))
     except StorageError as exc:
         message = f"{message} (and could not record it: {exc})"
