@@ -80,6 +80,21 @@ def cmd_catalog_update(args) -> int:
     return EXIT_OK if ok else EXIT_FAILURE
 
 
+def refresh_due_catalogs(config, db, *, force: bool = False) -> None:
+    """What `fetch` does after the sources: update the catalogues that are due (a line for each one
+    that was fetched), then propose the migrations that are due."""
+    import asyncio
+
+    from .lifecycle.update import select_catalogs, update_catalogs
+    results = asyncio.run(update_catalogs(config, db, select_catalogs(config, None), due_only=True, force=force))
+    for r in results:
+        if r.outcome != "skipped":
+            print(f"catalog {r.line()}")
+    if any(r.outcome in ("updated", "not-modified") for r in results):
+        for p in _propose(db, config, _as_of(None)):
+            print(p.line())
+
+
 def _propose(db, config, as_of: date):
     from .lifecycle.propose import propose_migrations
     from .lifecycle.schedule import stack_rows
