@@ -462,3 +462,22 @@ def test_the_linker_links_an_alias_move_to_the_assets_pinned_to_the_alias():
                       "runs on claude-fable-latest", 0.9)}
     assert {r for a, r, _ in links("We use gpt-4o-mini-2025-04-14 for evals") if a == "drafts"} == \
         {"mentions gpt-4o-mini-2025-04-14; drafts runs on gpt-4o-mini"}
+
+
+def test_the_digest_lists_retirements_ahead_with_their_experiments(lifecycle_cli):
+    lifecycle_cli("catalog", "update")               # proposes the migrations due as of today
+    status, out, _ = lifecycle_cli("digest", "--week", "2026-W35", "--format", "json")   # ends Sunday 2026-08-30
+    assert status == 0
+    data = json.loads(out)
+    rows = [(r["asset"], r["model"], r["shutdown_date"], r["days_left"], r["replacement"]) for r in data["retirements"]]
+    assert rows == [
+        ("support-summarizer", "claude-3-5-haiku@20241022", "2026-07-05", -56, None),
+        ("router", "nova-premier", "2026-09-14", 15, "nova-pro"),
+        ("router", "azure/gpt-4o-mini", "2026-10-01", 32, "gpt-4.1-mini"),
+        ("support-summarizer", "gpt-4o-2024-05-13", "2026-10-23", 54, "gpt-5.6-sol"),
+    ]
+    exp = data["retirements"][3]["experiment"]
+    assert exp["title"] == "Migrate support-summarizer off gpt-4o-2024-05-13 before 2026-10-23"
+    assert exp["status"] == "proposed" and exp["due"] == "2026-10-23"
+    status, out, _ = lifecycle_cli("digest", "--week", "2026-W35")
+    assert "## Retirements ahead" in out and "nova-premier · shuts down 2026-09-14 \\(in 15 days\\)" in out
