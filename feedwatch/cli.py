@@ -178,9 +178,15 @@ def cmd_sources(args) -> int:
     db = _open_db(args)
     try:
         health = source_health(db)
+        if config.catalogs:
+            from .storage.catalogs import catalog_states
+            catalogs = catalog_states(db)
     finally:
         db.close()
     print_sources(config, health, sys.stdout)
+    if config.catalogs:
+        from .output import print_catalogs
+        print_catalogs(config, catalogs, sys.stdout)
     return EXIT_OK
 
 

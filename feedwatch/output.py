@@ -68,3 +68,19 @@ def print_sources(config, health: dict, out: TextIO) -> None:
         out.write("\n")
         if h.last_error:
             out.write(f"{'':<28}   last error: {clean_line(h.last_error, 200)}\n")
+
+
+def print_catalogs(config, states: dict, out: TextIO) -> None:
+    """The model catalogues' health, after the sources (`feedwatch sources`)."""
+    out.write(f"\n{'catalogue':<28} {'kind':<17} {'last attempt':<19} {'last success':<19} {'http':>4} {'models':>6} "
+              f"{'errors':>6} {'next due':<19}\n")
+    for c in config.catalogs:
+        h = states.get(c.name)
+        if h is None:
+            out.write(f"{_fit(c.name, 28)} {c.kind:<17} {'disabled' if not c.enabled else 'never fetched'}\n")
+            continue
+        status = str(h.last_status) if h.last_status is not None else "-"
+        out.write(f"{_fit(c.name, 28)} {c.kind:<17} {_age(h.last_attempt):<19} {_age(h.last_success):<19} "
+                  f"{status:>4} {h.models:>6} {h.consecutive_errors:>6} {_age(h.next_due):<19}\n")
+        if h.last_error:
+            out.write(f"{'':<28}   last error: {clean_line(h.last_error, 200)}\n")

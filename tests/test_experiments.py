@@ -326,7 +326,7 @@ def test_cli_end_to_end(cli):
 
     status, out, _ = cli("experiments", "list")
     lines = out.splitlines()
-    assert status == 0 and lines[0].split() == ["id", "status", "outcome", "owner", "updated", "title"]
+    assert status == 0 and lines[0].split() == ["id", "status", "outcome", "owner", "updated", "due", "title"]
     rows = {line.split()[0]: line for line in lines[1:]}     # same-second changes: order by id within a second
     assert rows["1"].split()[:4] == ["1", "done", "improved", "dana"] and rows["1"].endswith("Try CoT [b]now[/b]")
     assert rows["2"].split()[:4] == ["2", "proposed", "-", "erin"] and len(rows) == 2
@@ -334,7 +334,7 @@ def test_cli_end_to_end(cli):
     [record] = [json.loads(line) for line in out.splitlines()]
     assert (record["id"], record["items"], record["owner"], record["version"]) == (2, [paper, other], "erin", 1)
     assert set(record) == {"id", "title", "hypothesis", "status", "outcome", "owner", "notes", "results", "created_at",
-                           "updated_at", "closed_at", "version", "items", "assets", "links", "history"}
+                           "updated_at", "closed_at", "version", "due", "items", "assets", "links", "history"}
     status, out, _ = cli("experiments", "list", "--asset", "summarizer", "--format", "jsonl")
     assert [json.loads(line)["id"] for line in out.splitlines()] == [1]
     assert cli("experiments", "list", "--asset", "nothing")[1] == "no experiments\n"

@@ -481,3 +481,16 @@ def test_the_digest_lists_retirements_ahead_with_their_experiments(lifecycle_cli
     assert exp["status"] == "proposed" and exp["due"] == "2026-10-23"
     status, out, _ = lifecycle_cli("digest", "--week", "2026-W35")
     assert "## Retirements ahead" in out and "nova-premier · shuts down 2026-09-14 \\(in 15 days\\)" in out
+
+
+def test_sources_shows_each_catalogues_health(lifecycle_cli):
+    lifecycle_cli("catalog", "update")
+    lifecycle_cli.server.route("/models-dev.json", Reply(status=503))
+    lifecycle_cli("catalog", "update", "--catalog", "models-dev", "--force")
+    status, out, _ = lifecycle_cli("sources")
+    lines = out.splitlines()
+    assert status == 0
+    [litellm] = [line for line in lines if line.startswith("litellm ")]
+    assert litellm.split()[1] == "litellm" and " 4877 " in litellm
+    dev = lines.index(next(line for line in lines if line.startswith("models-dev ")))
+    assert "last error: HTTP 503" in lines[dev + 1]

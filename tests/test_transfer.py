@@ -83,6 +83,18 @@ def build(db: Database) -> dict[str, int]:
     xp.add_link(db, e.id, "https://Example.com/B", "bob", label="B", now="2026-11-25T13:01:00Z")
     xp.close(db, e.id, "improved", "Costs down 60%.", "alice", now="2026-11-26T09:00:00Z")
     xp.create(db, "Untouched", owner=None, now="2026-11-20T09:00:00Z")
+    from feedwatch.storage.catalogs import replace_models
+    from feedwatch.storage.proposals import propose
+    rows = [{"provider": p, "model_id": m, "model_key": m.lower(), "status": st, "deprecation_date": None,
+             "shutdown_date": sd, "earliest_shutdown": None, "replacement": None, "release_date": None,
+             "source_url": None, "aliases": al, "alias_of": None}
+            for p, m, st, sd, al in (("Azure", "gpt-4o-mini", None, "2026-10-01", ()),
+                                     ("OpenAI", "gpt-4o-mini", "active", None, ("gpt-4o-mini-latest",)),
+                                     ("", "Zé-model", "deprecated", "2027-01-01", ()))]
+    replace_models(db, "litellm", "litellm", "https://example.com/l.json", rows, etag='"e"', last_modified=None,
+                   status=200, now="2026-11-26T00:00:00Z", next_due="2026-11-27T00:00:00Z")
+    propose(db, asset="support-bot", model="zé-model", title="Migrate support-bot off Zé-model before 2027-01-01",
+            hypothesis="", due="2027-01-01", now="2026-11-26T00:00:00Z", announced_by="Zé-model")
     return ids
 
 
@@ -145,7 +157,7 @@ def check_search_and_ids(db: Database, ids: dict[str, int]) -> None:
     assert search_items(db, "retrieval") == [ids["oai:2611.00001"]]
     assert search_items(db, "tag:mine") == [ids["weird"]]
     # new rows get fresh ids after the imported ones (PostgreSQL: the sequences were moved)
-    assert xp.create(db, "After import").id == 3
+    assert xp.create(db, "After import").id == 4
     with db.transaction() as c:
         write_entries(c, "new-source", [Entry(guid="n", title="new")], [], "2026-12-01T00:00:00Z")
     assert db.query("SELECT id FROM items WHERE source = 'new-source'")[0]["id"] == max(ids.values()) + 1

@@ -131,3 +131,20 @@ def record_catalog_item(db: Database, source: str, entry, links: list[tuple[str,
                       "ON CONFLICT (item_id, asset) DO NOTHING",
                       {"id": row["item_id"], "asset": asset, "reason": reason, "score": score, "now": now})
     return int(row["item_id"])
+
+
+def items_about(db: Database, asset: str, model: str, phrase_ids: list[int], limit: int = 20) -> list[dict]:
+    """Items about a model an asset runs on: those whose link to the asset names the model (newest
+    first), then `phrase_ids` (a search for the model's id) not already listed; id, title, date."""
+    linked = [r["item_id"] for r in db.query(
+        "SELECT l.item_id, l.reason FROM asset_links l JOIN items i ON i.id = l.item_id WHERE l.asset = :a "
+        "AND l.status <> 'dismissed' ORDER BY COALESCE(i.published, i.first_seen) DESC, i.id DESC",
+        {"a": asset}) if r["reason"].endswith(f"runs on {model}")]
+    ids = list(dict.fromkeys(linked + phrase_ids))[:limit]
+    if not ids:
+        return []
+    params = {f"i{n}": v for n, v in enumerate(ids)}
+    rows = {r["id"]: r for r in db.query(
+        "SELECT id, title, source, COALESCE(published, first_seen) AS date FROM items "
+        f"WHERE id IN ({', '.join(':' + k for k in params)})", params)}
+    return [rows[i] for i in ids if i in rows]

@@ -66,6 +66,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
         Binding("a", "link", "Assets"),
         Binding("x", "new_experiment", "Experiment"),
         Binding("X", "experiments", "Experiments"),
+        Binding("L", "stack", "Stack", show=False),
         Binding("D", "digest", "Digest", show=False),
         Binding("o", "open_browser", "Browser"),
         Binding("y", "copy_link", "Copy link", show=False),
@@ -276,6 +277,10 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
     def action_experiments(self) -> None:
         from .experiments import ExperimentsScreen
         self.push_screen(ExperimentsScreen(self.db, self.person))
+
+    def action_stack(self) -> None:
+        from .stack import StackScreen
+        self.push_screen(StackScreen(self.db, self.config))
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)

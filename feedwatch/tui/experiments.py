@@ -123,7 +123,7 @@ class ExperimentsScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in (("id", 5), ("status", 10), ("outcome", 13), ("owner", 12), ("updated", 17),
-                             ("title", 70)):
+                             ("due", 11), ("title", 70)):
             table.add_column(label, key=label, width=width)
         self.reload()
         table.focus()
@@ -132,11 +132,15 @@ class ExperimentsScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         self.by_row = {}
-        for e in store.list_experiments(self.db):
+        from ..dates import utc_now_iso
+        today = utc_now_iso()[:10]
+        for e in store.list_experiments(self.db):       # overdue ones first
             key = str(e.id)
             self.by_row[key] = e
+            overdue = store.is_overdue(e.due, e.status, today)
+            due = Text(f"{e.due}!" if overdue else (e.due or ""), style="bold red" if overdue else "")
             table.add_row(Text(str(e.id)), Text(e.status), Text(e.outcome or ""), safe.line(e.owner or "", 40),
-                          Text((e.updated_at or "").replace("T", " ")[:16]), safe.line(e.title, 200), key=key)
+                          Text((e.updated_at or "").replace("T", " ")[:16]), due, safe.line(e.title, 200), key=key)
         if keep is not None and str(keep) in self.by_row:
             table.move_cursor(row=table.get_row_index(str(keep)))
         self.show_current()
@@ -161,7 +165,12 @@ class ExperimentsScreen(Screen):
         t = Text()
         t.append(safe.line(e.title, 300).plain + "\n", style="bold")
         t.append(f"{e.status}" + (f" · {e.outcome}" if e.outcome else "") + f" · owner {e.owner or '-'} · "
-                 f"v{e.version}\n", style="dim")
+                 f"v{e.version}", style="dim")
+        if e.due:
+            from ..dates import utc_now_iso
+            overdue = store.is_overdue(e.due, e.status, utc_now_iso()[:10])
+            t.append(f" · due {e.due}" + (" (overdue)" if overdue else ""), style="bold red" if overdue else "dim")
+        t.append("\n")
         for label, value in (("Hypothesis", e.hypothesis), ("Notes", e.notes), ("Results", e.results)):
             if value:
                 t.append(f"\n{label}\n", style="bold cyan")

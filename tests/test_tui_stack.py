@@ -1,0 +1,77 @@
+"""The Stack view (`L`) and overdue experiments, driven headless with Pilot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from feedwatch.config import parse_config
+from feedwatch.storage import experiments
+from feedwatch.storage.db import open_database
+from feedwatch.tui.app import FeedwatchApp
+from feedwatch.tui.stack import StackScreen
+from tests.test_tui import seed
+
+
+def config():
+    return parse_config({
+        "assets": [{"name": "support-summarizer", "kind": "prompt", "models": ["gpt-4o-mini"]},
+                   {"name": "router", "kind": "pipeline", "models": ["nova-premier", "[bold]my-model[/]"]}],
+        "endpoints": {"github": "http://127.0.0.1:9", "huggingface": "http://127.0.0.1:9",
+                      "arxiv_api": "http://127.0.0.1:9/api/query"},
+    })
+
+
+@pytest.fixture
+def url(tmp_path):
+    return seed(tmp_path / "s.db")      # a sync fixture: seeding runs its own event loop
+
+
+def cells(screen: StackScreen) -> list[tuple[str, ...]]:
+    table = screen.query_one("#stack-table")
+    return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_stack_view_lists_each_assets_models_nearest_shutdown_first(url):
+    app = FeedwatchApp(config(), url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, StackScreen) and app.screen.query_one("#stack-table").row_count == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = StackScreen(app.db, app.config, today=date(2026, 9, 1))
+        app.push_screen(screen)
+        await pilot.pause()
+        assert cells(screen) == [
+            ("router", "nova-premier", "deprecated", "2026-09-14", "13", "nova-pro", "-"),
+            ("support-summarizer", "gpt-4o-mini", "deprecated", "2027-01-14", "135", "gpt-6-luna", "-"),
+            ("router", "[bold]my-model[/]", "unknown", "-", "-", "-", "-"),     # markup stays text
+        ]
+        assert "from the bundled catalogue snapshot" in screen.sub_title
+        await pilot.press("j")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(screen.query_one("#stack-body").render())
+        assert "support-summarizer runs on gpt-4o-mini" in shown
+        assert "Catalogues" in shown and "bundled: gpt-4o-mini [openai]" in shown
+        assert "OpenAI: gpt-4o-mini-2024-07-18" in shown           # the deprecation item linked to the asset
+        assert "GPT-4o mini is now available" in shown             # an item that names the model
+
+
+async def test_overdue_experiments_come_first_and_are_marked(url):
+    db = open_database(url)
+    experiments.create(db, "Someday", due="2999-01-01")
+    experiments.create(db, "Late", due="2020-01-01")
+    db.close()
+    from feedwatch.tui.experiments import ExperimentsScreen
+    app = FeedwatchApp(config(), url)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("X")
+        await pilot.pause()
+        assert isinstance(app.screen, ExperimentsScreen)
+        table = app.screen.query_one("#exp-table")
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[-1] == "Late" and first[-2] == "2020-01-01!"
+        assert "due 2020-01-01 (overdue)" in str(app.screen.query_one("#exp-body").render())
