@@ -99,7 +99,7 @@ def _propose(db, config, as_of: date):
     from .lifecycle.propose import propose_migrations
     from .lifecycle.schedule import stack_rows
     from .lifecycle.source import load_catalogue
-    catalogue, _ = load_catalogue(db, config)
+    catalogue, _ = load_catalogue(db, config, (m for a in config.assets for m in a.models))
     within = config.lifecycle.propose_within // 86400
     return propose_migrations(db, stack_rows(config.assets, catalogue, as_of), as_of, within)
 
@@ -110,7 +110,7 @@ def cmd_catalog_show(args) -> int:
     config = _load_config(args)
     db = _open_db(args, config)
     try:
-        catalogue, bundled = load_catalogue(db, config)
+        catalogue, bundled = load_catalogue(db, config, [args.model])
     finally:
         db.close()
     today = _as_of(None)
@@ -165,7 +165,7 @@ def cmd_stack(args) -> int:
     config = _load_config(args)
     db = _open_db(args, config)
     try:
-        catalogue, bundled = load_catalogue(db, config)
+        catalogue, bundled = load_catalogue(db, config, (m for a in config.assets for m in a.models))
         rows = stack_rows(config.assets, catalogue, as_of, within)
         proposals = []
         if args.propose:

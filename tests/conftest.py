@@ -12,6 +12,11 @@ _hypothesis_settings.register_profile("feedwatch", deadline=None)
 _hypothesis_settings.load_profile("feedwatch")
 
 # `.venv/bin/pytest` only puts tests/ on sys.path; make `feedwatch` and `tests.*` importable.
+# The model-name cache (feedwatch/lifecycle/names.py) goes to a directory of this run's, not ~/.cache.
+if "FEEDWATCH_CACHE_DIR" not in os.environ:
+    import tempfile
+    os.environ["FEEDWATCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="feedwatch-test-cache-")
+
 _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)

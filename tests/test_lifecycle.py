@@ -167,12 +167,14 @@ def test_a_fine_tune_and_a_dated_snapshot_take_their_base_models_lifecycle():
 
 
 def test_the_bundled_snapshot_keys_are_what_the_canonicaliser_gives_today():
-    from feedwatch.enrich.mentions import catalog_key
     from feedwatch.lifecycle import snapshot
     header, entries = snapshot.load()
     assert len(entries) > 5000 and header["format"] == 1
     assert {e.catalog for e in entries} == {"bundled"}
-    stale = [(e.model_id, e.key) for e in entries if catalog_key(e.model_id) != e.key]
+    fields = ("key", "family", "alias_keys", "alias_of_key")
+    stale = [(e.model_id, [getattr(e, f) for f in fields]) for e in entries
+             if [getattr(e, f) for f in fields] != [getattr(make_entry("x", e.model_id, aliases=e.aliases,
+                                                                       alias_of=e.alias_of), f) for f in fields]]
     assert not stale, f"rebuild the snapshot (python -m feedwatch.lifecycle.snapshot DIR): {stale[:5]}"
 
 
@@ -293,7 +295,7 @@ def test_catalog_show_lists_what_every_catalogue_says(lifecycle_cli):
         {"models-dev"}
     assert all(r["canonical"] == "gemini-2.5-flash" for r in rows)
     status, out, _ = lifecycle_cli("catalog", "show", "gemini-2.5-flash")
-    assert out.startswith("gemini-2.5-flash = gemini-2.5-flash: retired, shuts down 2026-10-16")
+    assert out.startswith("gemini-2.5-flash = gemini-2.5-flash: retired, shut down 2026-10-16")
     status, out, _ = lifecycle_cli("catalog", "show", "no-such-model-9")
     assert status == 1 and "no catalogue lists it" in out
 
@@ -494,3 +496,41 @@ def test_sources_shows_each_catalogues_health(lifecycle_cli):
     assert litellm.split()[1] == "litellm" and " 4877 " in litellm
     dev = lines.index(next(line for line in lines if line.startswith("models-dev ")))
     assert "last error: HTTP 503" in lines[dev + 1]
+
+
+def test_the_model_name_cache_gives_what_the_canonicaliser_gives_and_follows_its_code(tmp_path, monkeypatch):
+    from feedwatch.enrich.mentions import model_facts as compute
+    from feedwatch.lifecycle import names
+    monkeypatch.setenv("FEEDWATCH_CACHE_DIR", str(tmp_path))
+    models = ["azure/gpt-4o-mini", "claude-3-5-haiku@20241022", "ft:gpt-4o-mini-2024-07-18:acme::x", "my-model"]
+    first = names.model_facts(models)
+    assert first == {m: compute(m) for m in models}
+    doc = json.loads((tmp_path / "model-names.json").read_text())
+    assert doc["fingerprint"] == names.fingerprint() and set(doc["names"]) == set(models)
+    doc["names"]["my-model"]["key"] = "poisoned"                  # a cache written by other code...
+    doc["fingerprint"] = "0" * 20
+    (tmp_path / "model-names.json").write_text(json.dumps(doc))
+    assert names.model_facts(["my-model"])["my-model"]["key"] == "my-model"   # ...is not used
+    (tmp_path / "model-names.json").write_text("{not json")
+    assert names.model_facts(["my-model"])["my-model"]["key"] == "my-model"
+
+
+def test_reading_only_what_the_assets_need_gives_the_same_answers_as_reading_everything(lifecycle_cli):
+    from feedwatch.config import load_config
+    from feedwatch.lifecycle.source import load_catalogue
+    lifecycle_cli("catalog", "update")
+    models = ["gpt-4o-mini", "azure/gpt-4o-mini", "gpt-4o-2024-05-13", "claude-3-5-haiku", "claude-3-5-haiku-latest",
+              "claude-3-5-haiku@20241022", "anthropic.claude-3-5-haiku-20241022-v1:0", "claude-haiku-4-5",
+              "ft:gpt-4o-mini-2024-07-18:acme::x", "gemini-2.5-flash", "nova-premier", "amazon.nova-premier-v1:0",
+              "bedrock/claude-opus-latest", "command-r-plus", "gpt-4-32k-0613", "meta-llama/Llama-3.1-8B-Instruct",
+              "no-such-model"]
+    config = load_config(lifecycle_cli.config)
+    db = open_database(lifecycle_cli.db_path)
+    try:
+        full, bundled = load_catalogue(db, config)
+        part, _ = load_catalogue(db, config, models)
+    finally:
+        db.close()
+    assert not bundled and len(part) < len(full) / 10
+    for m in models:
+        assert part.lifecycle(m, D) == full.lifecycle(m, D), m

@@ -87,7 +87,8 @@ def build(db: Database) -> dict[str, int]:
     from feedwatch.storage.proposals import propose
     rows = [{"provider": p, "model_id": m, "model_key": m.lower(), "status": st, "deprecation_date": None,
              "shutdown_date": sd, "earliest_shutdown": None, "replacement": None, "release_date": None,
-             "source_url": None, "aliases": al, "alias_of": None}
+             "source_url": None, "aliases": al, "alias_of": None, "family": None,
+             "alias_keys": tuple(a.lower() for a in al), "alias_of_key": None}
             for p, m, st, sd, al in (("Azure", "gpt-4o-mini", None, "2026-10-01", ()),
                                      ("OpenAI", "gpt-4o-mini", "active", None, ("gpt-4o-mini-latest",)),
                                      ("", "Zé-model", "deprecated", "2027-01-01", ()))]

@@ -40,7 +40,7 @@ def retirements(db, config, last_day: str) -> tuple[Retirement, ...]:
     if config is None or not config.assets:
         return ()
     as_of = date.fromisoformat(last_day)
-    catalogue, _ = load_catalogue(db, config)
+    catalogue, _ = load_catalogue(db, config, (m for a in config.assets for m in a.models))
     rows = stack_rows(config.assets, catalogue, as_of, config.lifecycle.propose_within // 86400)
     pairs = experiments_by_pair(db)
     out = []

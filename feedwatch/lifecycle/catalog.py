@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 import re
+from typing import Iterable
 
-from ..enrich.mentions import catalog_key, platform_hint, split_model
 from .entries import CatalogEntry, platform_of
+from .names import model_facts
 
 # The platforms that serve a family first-hand: a bare "gpt-4o-mini" means OpenAI's, not an Azure
 # deployment's, so Azure's retirement date does not retire it (but "azure/gpt-4o-mini" gets it).
@@ -48,12 +48,11 @@ _FIRST_PARTY = (
 )
 
 
-def _platforms(model: str, key: str) -> frozenset[str] | None:
-    """The platforms whose entries speak for `model` as written; None: every platform's."""
-    hint = platform_hint(model)
-    if hint is not None:
-        return frozenset({hint})
-    for low in (key.lower(), split_model(model)[0].lower()):      # the second: a fine-tune's base model
+def _platforms(facts: dict) -> frozenset[str] | None:
+    """The platforms whose entries speak for a model as written; None: every platform's."""
+    if facts["hint"] is not None:
+        return frozenset({facts["hint"]})
+    for low in (facts["key"].lower(), facts["family"]):      # the second: a fine-tune's base model
         found = next((p for rx, p in _FIRST_PARTY if rx.match(low)), None)
         if found is not None:
             return found
@@ -91,15 +90,19 @@ class Catalogue:
 
     def __init__(self, entries: Iterable[CatalogEntry], order: Iterable[str] = ()):
         self.by_key: dict[str, list[CatalogEntry]] = {}
-        self.aliases: dict[str, str] = {}        # alias key -> target id (as written)
+        self.by_family: dict[str, list[CatalogEntry]] = {}   # family -> its dated snapshots' entries
+        self.aliases: dict[str, tuple[str, str]] = {}         # alias key -> (target id as written, target key)
         self.rank = {name: i for i, name in enumerate(order)}
+        self._facts: dict[str, dict] = {}
         for e in entries:
-            if e.alias_of:
-                self.aliases.setdefault(e.key, e.alias_of)
-            else:
-                self.by_key.setdefault(e.key, []).append(e)
-            for alias in e.aliases:
-                self.aliases.setdefault(catalog_key(alias), e.model_id)
+            if e.alias_of and e.alias_of_key:
+                self.aliases.setdefault(e.key, (e.alias_of, e.alias_of_key))
+                continue
+            self.by_key.setdefault(e.key, []).append(e)
+            if e.family:
+                self.by_family.setdefault(e.family, []).append(e)
+            for alias_key in e.alias_keys:
+                self.aliases.setdefault(alias_key, (e.model_id, e.key))
         for found in self.by_key.values():
             found.sort(key=lambda e: (self.rank.get(e.catalog, len(self.rank)), e.catalog, e.provider, e.model_id))
 
@@ -110,39 +113,46 @@ class Catalogue:
         """Every canonical id some catalogue lists, aliases included (what a scanner may recognise)."""
         return frozenset(self.by_key) | frozenset(self.aliases)
 
+    def prepare(self, models: Iterable[str]) -> None:
+        """Read what the canonicaliser says of these ids at once (from its cache, see names.py)."""
+        self._facts.update(model_facts(m for m in models if m not in self._facts))
+
+    def facts(self, model: str) -> dict:
+        if model not in self._facts:
+            self.prepare([model])
+        return self._facts[model]
+
     def entries_for(self, model: str) -> tuple[str, list[CatalogEntry], str | None, str | None]:
         """(key, the entries that speak for it, alias target or None, how they were found: None for
         the id itself, else "family", "base model", "snapshots" or "another platform")."""
-        key = catalog_key(model)
-        platforms = _platforms(model, key)
+        facts = self.facts(model)
+        key = facts["key"]
+        platforms = _platforms(facts)
         own_all = self.by_key.get(key, [])
         own = _mine(own_all, platforms)
-        target = self.aliases.get(key)
-        if target is not None and catalog_key(target) == key:
+        target, target_key = self.aliases.get(key, (None, None))
+        if target_key == key:
             target = None
-        if target is not None and not any(e.has_lifecycle for e in own):
-            found = _mine(self.by_key.get(catalog_key(target), []), platforms)
+        if target is not None and target_key and not any(e.has_lifecycle for e in own):
+            found = _mine(self.by_key.get(target_key, []), platforms)
             if found:
                 return key, found, target, None
         if own:
             return key, own, target, None
-        family, version = split_model(model)
-        if version and family.lower() != key.lower():       # a dated snapshot: its family's retirement covers it
-            found = _mine(self.by_key.get(catalog_key(family), []), platforms)
+        family_key, base_key = facts["family_key"], facts["base_key"]
+        if family_key and family_key.lower() != key.lower():   # a dated snapshot: its family's retirement covers it
+            found = _mine(self.by_key.get(family_key, []), platforms)
             if any(e.has_lifecycle for e in found):
                 return key, found, None, "family"
-        base = version or family
-        if base and catalog_key(base) != key:                # a fine-tune or wrapper: its base model
-            found = _mine(self.by_key.get(catalog_key(base), []), platforms)
+        if base_key and base_key != key:                       # a fine-tune or wrapper: its base model
+            found = _mine(self.by_key.get(base_key, []), platforms)
             if found:
                 return key, found, None, "base model"
-        if not version:                                      # a family nobody lists itself: its snapshots
-            prefix = key + "-"
-            snaps = [e for k, found in self.by_key.items() if k.startswith(prefix) and split_model(k)[0] == key
-                     for e in _mine(found, platforms) if e.has_lifecycle]
+        if not facts["versioned"]:                             # a family nobody lists itself: its snapshots
+            snaps = [e for e in _mine(self.by_family.get(key.lower(), []), platforms) if e.has_lifecycle]
             if snaps:
                 return key, snaps, None, "snapshots"
-        if own_all:                                          # only another platform lists it: better than nothing
+        if own_all:                                            # only another platform lists it: better than none
             return key, own_all, target, "another platform"
         return key, [], target, None
 

@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..enrich.mentions import catalog_key
-from ..text import clean_line
+
+
+def clean_line(value: str, max_len: int) -> str:
+    from ..text import clean_line as clean     # lxml comes with it: only when a catalogue is read
+    return clean(value, max_len)
 
 CATALOG_KINDS = ("litellm", "models-dev", "deprecations-info", "modeldeprecations")
 STATUSES = ("active", "deprecated", "retired")
@@ -40,6 +43,10 @@ class CatalogEntry:
     source_url: str | None = None
     aliases: tuple[str, ...] = ()    # ids that resolve to this entry
     alias_of: str | None = None      # this id is only a pointer to that one (LiteLLM alias_of)
+    # worked out when the catalogue is read, so that matching needs no canonicaliser (see names.py)
+    family: str | None = None        # the family a dated id is a snapshot of ("claude-3-5-haiku")
+    alias_keys: tuple[str, ...] = ()  # catalog_key of each alias
+    alias_of_key: str | None = None  # catalog_key of alias_of
 
     @property
     def has_lifecycle(self) -> bool:
@@ -137,4 +144,11 @@ def platform_of(provider: str) -> str:
 
 
 def make_entry(catalog: str, model_id: str, **fields) -> CatalogEntry:
-    return CatalogEntry(catalog=catalog, model_id=model_id, key=catalog_key(model_id), **fields)
+    from ..enrich.mentions import catalog_key, split_model
+    key = catalog_key(model_id)
+    family, version = split_model(key)
+    aliases = fields.get("aliases", ())
+    alias_of = fields.get("alias_of")
+    return CatalogEntry(catalog=catalog, model_id=model_id, key=key, family=family.lower() if version else None,
+                        alias_keys=tuple(catalog_key(a) for a in aliases),
+                        alias_of_key=catalog_key(alias_of) if alias_of else None, **fields)

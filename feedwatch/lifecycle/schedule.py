@@ -51,6 +51,7 @@ def stack_rows(assets: tuple[Asset, ...], catalogue: Catalogue, as_of: date,
     many days after as-of (past ones included)."""
     rows = []
     seen: dict[str, Lifecycle] = {}
+    catalogue.prepare(m for a in assets for m in a.models)
     for asset in assets:
         for model in dict.fromkeys(asset.models):
             life = seen.get(model)

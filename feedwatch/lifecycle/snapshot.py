@@ -8,7 +8,7 @@ mirror). Its entries all carry the catalogue name `bundled`, so every row built 
 Rebuild it from the catalogues' real files (LiteLLM's JSON, deprecations.info's JSON, the
 modeldeprecations.dev and models.dev source trees) with
 `python -m feedwatch.lifecycle.snapshot DIR` (DIR laid out as shared/fixtures/real/catalog;
-needs PyYAML). A test checks every stored key is what `catalog_key` gives today.
+needs PyYAML). A test checks every stored key is what the canonicaliser gives today.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .entries import CatalogEntry
 PATH = Path(__file__).resolve().parent.parent / "data" / "catalog_snapshot.json.gz"
 NAME = "bundled"
 _FIELDS = ("provider", "model_id", "key", "status", "deprecation_date", "shutdown_date", "earliest_shutdown",
-           "replacement", "release_date", "source_url", "aliases", "alias_of")
+           "replacement", "release_date", "source_url", "aliases", "alias_of", "family", "alias_keys", "alias_of_key")
 
 ATTRIBUTION = (
     {"kind": "modeldeprecations", "from": "mnfst/modeldeprecations.dev models/ at 9d331166 (2026-08-21)",
@@ -47,6 +47,7 @@ def load() -> tuple[dict, tuple[CatalogEntry, ...]]:
         for row in part["entries"]:
             values = dict(zip(_FIELDS, row))
             values["aliases"] = tuple(values["aliases"])
+            values["alias_keys"] = tuple(values["alias_keys"])
             entries.append(CatalogEntry(catalog=NAME, **values))
     return doc, tuple(entries)
 
@@ -64,8 +65,8 @@ def build(root: Path, as_of: str) -> dict:
     parts = []
     for source in ATTRIBUTION:
         entries, _ = parse_catalog(source["kind"], NAME, docs[source["kind"]])
-        parts.append({**source, "entries": [[getattr(e, f) if f != "aliases" else list(e.aliases) for f in _FIELDS]
-                                            for e in entries]})
+        parts.append({**source, "entries": [[list(v) if isinstance(v, tuple) else v
+                                             for v in (getattr(e, f) for f in _FIELDS)] for e in entries]})
     return {"format": 1, "built": as_of, "note": "the catalogues' own data, unchanged but for cleaning; see "
             "feedwatch/lifecycle/snapshot.py", "catalogs": parts}
 

@@ -3,6 +3,8 @@ been updated successfully, the bundled snapshot until then (never both)."""
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from ..config import Config
 from ..storage import catalogs as store
 from ..storage.db import Database
@@ -11,20 +13,28 @@ from .catalog import Catalogue
 from .entries import CatalogEntry
 
 
-def load_catalogue(db: Database, config: Config) -> tuple[Catalogue, bool]:
-    """(the merged catalogue, whether it is the bundled snapshot)."""
+def load_catalogue(db: Database, config: Config, models: Iterable[str] | None = None) -> tuple[Catalogue, bool]:
+    """(the merged catalogue, whether it is the bundled snapshot). With `models`, only what looking
+    those up needs is read from the database (all of it otherwise)."""
     names = [c.name for c in config.catalogs]
-    rows = store.load_models(db, names) if names and store.any_catalog_stored(db) else []
-    if not rows:
+    if not names or not store.any_catalog_stored(db, names):
         _, entries = snapshot.load()
         return Catalogue(entries, [snapshot.NAME]), True
-    found = [CatalogEntry(catalog=r["catalog"], model_id=r["model_id"], key=r["model_key"], provider=r["provider"],
+    keys = None
+    if models is not None:
+        from .names import model_facts
+        keys = {k for f in model_facts(models).values() for k in (f["key"], f["family_key"], f["base_key"]) if k}
+    return Catalogue(_entries(store.load_models(db, names, keys)), names), False
+
+
+def _entries(rows: list[dict]) -> list[CatalogEntry]:
+    return [CatalogEntry(catalog=r["catalog"], model_id=r["model_id"], key=r["model_key"], provider=r["provider"],
                           status=r["status"], deprecation_date=r["deprecation_date"],
                           shutdown_date=r["shutdown_date"], earliest_shutdown=r["earliest_shutdown"],
                           replacement=r["replacement"], release_date=r["release_date"],
-                          source_url=r["source_url"], aliases=r["aliases"], alias_of=r["alias_of"])
+                          source_url=r["source_url"], aliases=r["aliases"], alias_of=r["alias_of"],
+                          family=r["family"], alias_keys=r["alias_keys"], alias_of_key=r["alias_of_key"])
              for r in rows]
-    return Catalogue(found, names), False
 
 
 def known_models(db: Database, config: Config) -> frozenset[str]:

@@ -144,4 +144,5 @@ def _row(e) -> dict:
     return {"provider": e.provider, "model_id": e.model_id, "model_key": e.key, "status": e.status,
             "deprecation_date": e.deprecation_date, "shutdown_date": e.shutdown_date,
             "earliest_shutdown": e.earliest_shutdown, "replacement": e.replacement, "release_date": e.release_date,
-            "source_url": e.source_url, "aliases": e.aliases, "alias_of": e.alias_of}
+            "source_url": e.source_url, "aliases": e.aliases, "alias_of": e.alias_of, "family": e.family,
+            "alias_keys": e.alias_keys, "alias_of_key": e.alias_of_key}

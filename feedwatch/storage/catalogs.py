@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from .db import Conn, Database
 
 COLUMNS = ("catalog", "provider", "model_id", "model_key", "status", "deprecation_date", "shutdown_date",
-           "earliest_shutdown", "replacement", "release_date", "source_url", "aliases", "alias_of")
+           "earliest_shutdown", "replacement", "release_date", "source_url", "aliases", "alias_of", "family",
+           "alias_keys", "alias_of_key")
 _STATE_COLUMNS = ("name, kind, url, etag, last_modified, last_attempt, last_success, last_status, last_error, "
                   "consecutive_errors, next_due, models")
 
@@ -40,9 +41,14 @@ def catalog_states(db: Database) -> dict[str, CatalogState]:
     return {r["name"]: CatalogState(**r) for r in db.query(f"SELECT {_STATE_COLUMNS} FROM catalogs ORDER BY name")}
 
 
-def any_catalog_stored(db: Database) -> bool:
-    """Whether some catalogue has had a successful update (from then on the bundled snapshot is not used)."""
-    return bool(db.query("SELECT 1 AS x FROM catalogs WHERE last_success IS NOT NULL LIMIT 1"))
+def any_catalog_stored(db: Database, names: list[str]) -> bool:
+    """Whether one of these catalogues has data from a successful update (from then on the bundled
+    snapshot is not used)."""
+    params = {f"c{i}": n for i, n in enumerate(names)}
+    if not params:
+        return False
+    return bool(db.query("SELECT 1 AS x FROM catalogs WHERE last_success IS NOT NULL AND models > 0 AND name IN "
+                         f"({', '.join(':' + k for k in params)}) LIMIT 1", params))
 
 
 def _upsert_state(c: Conn, name: str, kind: str, url: str, now: str) -> None:
@@ -61,8 +67,8 @@ def replace_models(db: Database, name: str, kind: str, url: str, rows: list[dict
         c.execute("DELETE FROM catalog_models WHERE catalog = :n", {"n": name})
         sql = (f"INSERT INTO catalog_models ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + k for k in COLUMNS)})")
         for start in range(0, len(rows), 2000):
-            c.executemany(sql, [{**r, "catalog": name, "aliases": json.dumps(list(r["aliases"]))}
-                                for r in rows[start:start + 2000]])
+            c.executemany(sql, [{**r, "catalog": name, "aliases": json.dumps(list(r["aliases"])),
+                                 "alias_keys": json.dumps(list(r["alias_keys"]))} for r in rows[start:start + 2000]])
         c.execute("UPDATE catalogs SET etag = :etag, last_modified = :lm, last_success = :now, last_status = :st, "
                   "last_error = NULL, consecutive_errors = 0, next_due = :due, models = :m WHERE name = :n",
                   {"etag": etag, "lm": last_modified, "now": now, "st": status, "due": next_due, "m": len(rows),
@@ -101,18 +107,54 @@ def alias_map(c: Conn, name: str) -> dict[str, str]:
     return out
 
 
-def load_models(db: Database, catalogs: list[str] | None = None) -> list[dict]:
-    """Every stored row (of the named catalogues), `aliases` decoded to a tuple."""
+def load_models(db: Database, catalogs: list[str] | None = None, keys: set[str] | None = None) -> list[dict]:
+    """The stored rows (of the named catalogues), `aliases` and `alias_keys` decoded to tuples.
+
+    With `keys`, only the rows a lookup of those keys can need: the rows of those keys, the dated
+    snapshots of those families, every row with aliases, and the rows the matched aliases point to."""
     sql = f"SELECT {', '.join(COLUMNS)} FROM catalog_models"
+    where: list[str] = []
     params: dict = {}
     if catalogs is not None:
         if not catalogs:
             return []
         params = {f"c{i}": n for i, n in enumerate(catalogs)}
-        sql += f" WHERE catalog IN ({', '.join(':' + k for k in params)})"
-    rows = db.query(sql, params)
+        where.append(f"catalog IN ({', '.join(':' + k for k in params)})")
+    if keys is None:
+        rows = db.query(sql + (" WHERE " + where[0] if where else ""), params)
+    else:
+        with db.transaction(write=False) as c:
+            rows = _rows_for(c, sql, where, params, set(keys))
     for r in rows:
         r["aliases"] = tuple(json.loads(r["aliases"])) if r["aliases"] != "[]" else ()
+        r["alias_keys"] = tuple(json.loads(r["alias_keys"])) if r["alias_keys"] != "[]" else ()
+    return rows
+
+
+def _rows_for(c: Conn, sql: str, where: list[str], params: dict, keys: set[str]) -> list[dict]:
+    rows: list[dict] = []
+    seen: set[tuple] = set()
+    pending, done = set(keys), set()
+    first = True
+    while pending:
+        batch = sorted(pending)[:500]
+        key_params = {f"k{i}": k for i, k in enumerate(batch)}
+        inside = ", ".join(":" + k for k in key_params)
+        cond = f"(model_key IN ({inside}) OR family IN ({inside})" + (" OR alias_keys <> '[]')" if first else ")")
+        found = c.execute(sql + " WHERE " + " AND ".join([*where, cond]), {**params, **key_params})
+        done |= set(batch)
+        pending -= set(batch)
+        first = False
+        for r in found:
+            ident = (r["catalog"], r["provider"], r["model_id"])
+            if ident in seen:
+                continue
+            seen.add(ident)
+            rows.append(r)
+            if r["alias_of_key"] and r["model_key"] in keys and r["alias_of_key"] not in done:
+                pending.add(r["alias_of_key"])     # an alias we look up: also the id it points to
+            if r["alias_keys"] != "[]" and set(json.loads(r["alias_keys"])) & keys and r["model_key"] not in done:
+                pending.add(r["model_key"])
     return rows
 
 

@@ -267,6 +267,9 @@ class CatalogModelRow(SQLModel, table=True):
     source_url: Optional[str] = Field(default=None, sa_column=Column(Text))
     aliases: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     alias_of: Optional[str] = Field(default=None, sa_column=Column(Text))
+    family: Optional[str] = Field(default=None, sa_column=Column(Text))
+    alias_keys: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    alias_of_key: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
 class LifecycleProposalRow(SQLModel, table=True):

@@ -70,7 +70,8 @@ class StackScreen(Screen):
         for label, width in (("asset", 22), ("model", 28), ("status", 10), ("shutdown", 10), ("days", 5),
                              ("replacement", 24), ("experiment", 10)):
             table.add_column(label, key=label, width=width)
-        catalogue, self.bundled = load_catalogue(self.db, self.config)
+        catalogue, self.bundled = load_catalogue(self.db, self.config,
+                                                 (m for a in self.config.assets for m in a.models))
         experiments = experiments_by_pair(self.db)
         for n, row in enumerate(stack_rows(self.config.assets, catalogue, self.today)):
             key = str(n)

@@ -191,6 +191,9 @@ CREATE TABLE catalog_models (
 	source_url TEXT, 
 	aliases TEXT DEFAULT '[]' NOT NULL, 
 	alias_of TEXT, 
+	family TEXT, 
+	alias_keys TEXT DEFAULT '[]' NOT NULL, 
+	alias_of_key TEXT, 
 	PRIMARY KEY (catalog, provider, model_id), 
 	FOREIGN KEY(catalog) REFERENCES catalogs (name) ON DELETE CASCADE
 );

@@ -6,7 +6,8 @@ Revises: 0007
 `catalogs` is one row per configured catalogue with its fetch state (the same fields a source
 has), `catalog_models` what each says of each model, replaced whole by a successful update, so a
 catalogue that breaks keeps its last good data. `model_key` is `mentions.catalog_key(model_id)`, what
-assets match on. `lifecycle_proposals` remembers which (asset, model) already got a migration
+assets match on; `family`, `alias_keys` and `alias_of_key` are worked out when the catalogue is read
+too, so reading needs no canonicaliser (lifecycle/names.py says why). `lifecycle_proposals` remembers which (asset, model) already got a migration
 experiment, so none is proposed twice, even after it was closed or deleted; its primary key makes
 two concurrent `stack --propose` runs create one. `experiments.due` is a YYYY-MM-DD or NULL.
 """
@@ -50,6 +51,9 @@ def upgrade() -> None:
         sa.Column("source_url", sa.Text),
         sa.Column("aliases", sa.Text, nullable=False, server_default="[]"),
         sa.Column("alias_of", sa.Text),
+        sa.Column("family", sa.Text),
+        sa.Column("alias_keys", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("alias_of_key", sa.Text),
     )
     op.create_index("ix_catalog_models_key", "catalog_models", ["model_key"])
     op.create_table(
