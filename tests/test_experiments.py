@@ -359,7 +359,7 @@ def test_cli_end_to_end(cli):
     (["update", "2", "--status", "later"], 2, "unknown status 'later' (one of proposed, running, done, abandoned)"),
     (["update", "2", "--link", "javascript:alert(1)"], 2, "not an http(s) URL: 'javascript:alert(1)' (links must "
                                                           "start with http:// or https://)"),
-    (["update", "2"], 2, "nothing to update: give --status, --note or --link (finish with `close`)"),
+    (["update", "2"], 2, "nothing to update: give --status, --note, --link or --due (finish with `close`)"),
     (["close", "2", "--outcome", "great"], 2, "unknown outcome 'great' (one of improved, regressed, no-change, "
                                               "inconclusive)"),
     (["close", "2", "--outcome", "improved"], 2, "experiment 2 is proposed; it can move to running or abandoned, "

@@ -534,3 +534,31 @@ def test_reading_only_what_the_assets_need_gives_the_same_answers_as_reading_eve
     assert not bundled and len(part) < len(full) / 10
     for m in models:
         assert part.lifecycle(m, D) == full.lifecycle(m, D), m
+
+
+def test_hostile_catalogues_over_http_cost_one_line_each_and_show_clean(tmp_path, capsys, http_server):
+    evil = json.dumps([{"provider": "OpenAI\x1b]8;;http://x\x07", "model_id": "gpt-4o\u202e-mini\x00",
+                        "shutdown_date": "2026-13-45", "deprecation_date": "1970-01-01",
+                        "replacement_models": ["[bold]gpt-5[/]\x1b[2J"], "url": "javascript:alert(1)"},
+                       {"provider": "OpenAI", "model_id": "gpt-4.1", "shutdown_date": "2027-01-20"}]).encode()
+    http_server.route("/deprecations-info.json", Reply(body=evil, content_type="application/json"))
+    http_server.route("/litellm.json", Reply(body=b'{"gpt-4o": {"deprecation_date": ["2027-01-01"]}, "x": 5}',
+                                             content_type="application/json"))
+    http_server.route("/models-dev.json", Reply(body=b"A" * 100, content_type="application/json"))
+    http_server.route("/modeldeprecations.json", Reply(generate=100 * 1024 * 1024, content_type="application/json"))
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text(http_server.base_url))
+    dbp = str(tmp_path / "h.db")
+    status = main(["--db", dbp, "--config", str(config), "catalog", "update"])
+    out, err = capsys.readouterr()
+    assert status == 0 and "Traceback" not in out + err
+    lines = sorted(out.splitlines())
+    assert lines[0] == "deprecations-info: updated, 2 models (2 impossible dates ignored)"
+    assert lines[1] == "litellm: updated, 1 models (1 malformed entries skipped; 1 impossible dates ignored)"
+    assert lines[2].startswith("modeldeprecations: error: body larger than the 64 MB limit; refused")
+    assert lines[3].startswith("models-dev: error: invalid JSON")
+    assert main(["--db", dbp, "--config", str(config), "catalog", "show", "gpt-4o-mini"]) == 0
+    shown = capsys.readouterr().out
+    assert "\x1b" not in shown and "\u202e" not in shown and "\x00" not in shown and "javascript" not in shown
+    assert "  deprecations-info: gpt-4o-mini [OpenAI] -; replacement [bold]gpt-5[/]\n" in shown   # OSC 8 link gone
+    assert "replacement [bold]gpt-5[/]" in shown           # markup is text
