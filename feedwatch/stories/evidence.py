@@ -1,0 +1,100 @@
+"""The strong evidence that two items report the same thing: keys that are equal only when they do.
+
+- `arxiv:ID`: the item's paper, or the one paper its link or body points to (an HF papers page, a
+  blog post about one paper). A post linking several papers is a roundup: it keys none of them.
+- `url:URL`: its canonical URL.
+- `release:PROJECT:VERSION`: a release of a project, from a GitHub release ("v0.14.0" of
+  vllm-project/vllm) or a title ("vLLM v0.14.0: ..."); the version must be exact.
+- `model:ID:EVENT`: one model's release or deprecation, when the title names exactly one model
+  (the canonical id keeps sizes and dates apart: the 8B is not the 70B).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..sources.arxiv_ids import split_arxiv_id
+from ..storage.ingest import canonical_url
+
+_ARXIV_LINK = re.compile(r"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/)"
+                         r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
+_VERSION = r"v?(\d+\.\d+(?:\.\d+)?(?:[-.]?(?:rc|post|beta|alpha|a|b)\d*)?)"
+_TITLE_RELEASE = re.compile(rf"^\s*(?:release\s+)?([A-Za-z][\w.+-]{{1,40}}?)[\s:-]+{_VERSION}(?![\w.])", re.IGNORECASE)
+_TAG_RELEASE = re.compile(rf"^\s*(?:release\s+|version\s+)?{_VERSION}(?![\w.])", re.IGNORECASE)
+_PROJECT_NOISE = re.compile(r"[^a-z0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryItem:
+    """What grouping reads of an item (all of it already cleaned at ingest)."""
+    id: int
+    source: str
+    title: str
+    url: str | None = None
+    text: str = ""                      # summary and content, for links to papers
+    arxiv_id: str | None = None
+    published: str = ""                 # ISO 8601 UTC
+    repo: str | None = None             # "owner/name" for a GitHub releases source
+    model_events: tuple[str, ...] = field(default=())   # "model:ID:EVENT" keys, worked out by the caller
+
+
+def project_key(name: str) -> str:
+    """"vLLM", "vllm-project/vllm", "llama.cpp" -> "vllm", "vllm", "llamacpp"."""
+    return _PROJECT_NOISE.sub("", name.rsplit("/", 1)[-1].lower())
+
+
+def release_key(item: StoryItem) -> str | None:
+    if item.repo:
+        m = _TAG_RELEASE.match(item.title) or _TITLE_RELEASE.match(item.title)
+        if m:
+            return f"release:{project_key(item.repo)}:{m.groups()[-1].lower()}"
+        return None
+    m = _TITLE_RELEASE.match(item.title)
+    if m:
+        return f"release:{project_key(m.group(1))}:{m.group(2).lower()}"
+    return None
+
+
+def arxiv_key(item: StoryItem) -> str | None:
+    if item.arxiv_id:
+        return f"arxiv:{item.arxiv_id}"
+    found = set()
+    for m in _ARXIV_LINK.finditer((item.url or "") + " " + item.text[:20000]):
+        parsed = split_arxiv_id(m.group(1))
+        if parsed:
+            found.add(parsed[0])
+        if len(found) > 1:
+            return None                  # a roundup of several papers keys none of them
+    return f"arxiv:{found.pop()}" if found else None
+
+
+def keys(item: StoryItem) -> tuple[str, ...]:
+    out = []
+    for key in (arxiv_key(item), release_key(item)):
+        if key:
+            out.append(key)
+    canon = canonical_url(item.url)
+    if canon:
+        out.append(f"url:{canon}")
+    out.extend(item.model_events)
+    return tuple(dict.fromkeys(out))
+
+
+def model_event_keys(source: str, title: str, text: str, extra: dict | None = None) -> tuple[str, ...]:
+    """`model:ID:EVENT` when the title names exactly one model and announces its release or its
+    deprecation (a deprecations.info record names its model exactly)."""
+    from ..enrich.base import ItemText
+    from ..enrich.linking import detect_event
+    from ..enrich.mentions import find_mentions
+    extra = extra or {}
+    dep = extra.get("_deprecation")
+    found = {(m.version or m.model) for m in find_mentions(title)}
+    if isinstance(dep, dict) and isinstance(dep.get("model_id"), str):
+        found = {(m.version or m.model) for m in find_mentions(dep["model_id"])} or found
+    if len(found) != 1:
+        return ()
+    event = detect_event(ItemText(0, source, title, summary=text[:1500], extra=extra), text[:1500])
+    if event not in ("release", "deprecation"):
+        return ()
+    return (f"model:{found.pop()}:{event}",)
