@@ -60,8 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--keep", type=Path, metavar="PATH", help="build the demo database at PATH (a new file) and "
                    "keep it, e.g. to inspect it later with `feedwatch --db PATH items`")
     from .cli_data import _add_digest_parser, _add_transfer_parsers
+    from .cli_assets import _add_assets_parser
     from .cli_experiments import _add_experiments_parser
     _add_experiments_parser(sub)
+    _add_assets_parser(sub)
     _add_digest_parser(sub)
     _add_transfer_parsers(sub)
     return p
@@ -259,6 +261,7 @@ COMMANDS["digest"] = _lazy("cli_data", "cmd_digest")
 COMMANDS["db"] = _lazy("cli_data", "cmd_db")
 COMMANDS["export"] = _lazy("cli_data", "cmd_export")
 COMMANDS["import"] = _lazy("cli_data", "cmd_import")
+COMMANDS["assets"] = _lazy("cli_assets", "cmd_assets")
 
 
 def main(argv: list[str] | None = None) -> int:

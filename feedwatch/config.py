@@ -106,6 +106,15 @@ class Asset:
     topics: tuple[str, ...] = ()
     owner: str = ""
     path: str | None = None
+    prompts: tuple[str, ...] = ()            # names of the prompt assets a pipeline loads
+    discovered_from: tuple[str, ...] = ()    # "repo:path:line" evidence of `feedwatch assets scan`
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    """A local checkout that `feedwatch assets scan` reads (never modifies)."""
+    name: str
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +141,7 @@ class Config:
     assets: tuple[Asset, ...] = ()
     llm: LLMSettings = field(default_factory=LLMSettings)
     user: str | None = None
+    repos: tuple[Repo, ...] = ()
 
     def source(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)
@@ -217,8 +227,8 @@ def _asset(w: Where, index: int, table) -> Asset:
     where = f"asset '{table.get('name')}'" if isinstance(table, dict) and table.get("name") else f"assets[{index}]"
     if not isinstance(table, dict):
         raise w.error(where, "each [[assets]] entry must be a table")
-    check_keys(w, where, table, {"name", "kind", "description", "models", "topics", "owner", "path"},
-                {"name", "kind"})
+    check_keys(w, where, table, {"name", "kind", "description", "models", "topics", "owner", "path", "prompts",
+                                 "discovered_from"}, {"name", "kind"})
     name = typed(w, where, table, "name", str)
     if not NAME_RE.match(name):
         raise w.error(where, "key 'name' must use lowercase letters, digits and '-' only")
@@ -227,7 +237,23 @@ def _asset(w: Where, index: int, table) -> Asset:
         raise w.error(where, f"key 'kind' must be one of {', '.join(ASSET_KINDS)}, got {kind!r}")
     return Asset(name=name, kind=kind, description=typed(w, where, table, "description", str, ""),
                  models=str_list(w, where, table, "models"), topics=str_list(w, where, table, "topics"),
-                 owner=typed(w, where, table, "owner", str, ""), path=typed(w, where, table, "path", str))
+                 owner=typed(w, where, table, "owner", str, ""), path=typed(w, where, table, "path", str),
+                 prompts=str_list(w, where, table, "prompts"),
+                 discovered_from=str_list(w, where, table, "discovered_from"))
+
+
+def _repo(w: Where, index: int, table) -> Repo:
+    where = f"repo '{table.get('name')}'" if isinstance(table, dict) and table.get("name") else f"repos[{index}]"
+    if not isinstance(table, dict):
+        raise w.error(where, "each [[repos]] entry must be a table")
+    check_keys(w, where, table, {"name", "path"}, {"name", "path"})
+    name = typed(w, where, table, "name", str)
+    if not NAME_RE.match(name):
+        raise w.error(where, "key 'name' must use lowercase letters, digits and '-' only")
+    path = typed(w, where, table, "path", str).strip()
+    if not path:
+        raise w.error(where, "key 'path' must not be empty")
+    return Repo(name=name, path=path)
 
 
 def _llm(w: Where, table) -> LLMSettings:
@@ -301,7 +327,7 @@ def _named_list(w: Where, data: dict, key: str, build) -> tuple:
 def parse_config(data: dict, path: Path | None = None) -> Config:
     """Validate already-parsed TOML data."""
     w = Where(path)
-    check_keys(w, "", data, {"user", "fetch", "endpoints", "sources", "tags", "assets", "llm"})
+    check_keys(w, "", data, {"user", "fetch", "endpoints", "sources", "tags", "assets", "llm", "repos"})
     return Config(
         path=path,
         sources=_named_list(w, data, "sources", _source),
@@ -311,6 +337,7 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
         assets=_named_list(w, data, "assets", _asset),
         llm=_llm(w, data["llm"]) if "llm" in data else LLMSettings(),
         user=typed(w, "", data, "user", str),
+        repos=_named_list(w, data, "repos", _repo),
     )
 
 
