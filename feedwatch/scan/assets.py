@@ -71,7 +71,7 @@ def _names(repo: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]
             tail = slug(path if full else path.rsplit("/", 1)[-1])
         if not tail or tail == r:
             return r
-        return f"{r}-{tail}"
+        return tail if tail.startswith(r + "-") else f"{r}-{tail}"
     first = {k: base(*k, False) for k in keys}
     counts: dict[str, int] = {}
     for name in first.values():
@@ -111,7 +111,7 @@ def propose(repo: str, raws: list, refs: list[tuple[str, int, str]], unit: Calla
         by_base.setdefault(posixpath.basename(f).lower(), []).append(f)
     loads: dict[tuple[str, str], set[str]] = {}
     for path, line, literal in refs:
-        lit = literal.strip().lstrip("./").lower()
+        lit = literal.strip().removeprefix("file://").lstrip("./").lower()
         for f in by_base.get(posixpath.basename(lit), ()):
             if f.lower().endswith(lit) and (k := ("pipeline", unit(path))) in names and ("prompt", f) in names:
                 loads.setdefault(k, set()).add(names[("prompt", f)])
