@@ -62,8 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_data import _add_digest_parser, _add_transfer_parsers
     from .cli_assets import _add_assets_parser
     from .cli_experiments import _add_experiments_parser
+    from .cli_lifecycle import _add_lifecycle_parsers
     _add_experiments_parser(sub)
     _add_assets_parser(sub)
+    _add_lifecycle_parsers(sub)
     _add_digest_parser(sub)
     _add_transfer_parsers(sub)
     return p
@@ -262,6 +264,8 @@ COMMANDS["db"] = _lazy("cli_data", "cmd_db")
 COMMANDS["export"] = _lazy("cli_data", "cmd_export")
 COMMANDS["import"] = _lazy("cli_data", "cmd_import")
 COMMANDS["assets"] = _lazy("cli_assets", "cmd_assets")
+COMMANDS["catalog"] = _lazy("cli_lifecycle", "cmd_catalog")
+COMMANDS["stack"] = _lazy("cli_lifecycle", "cmd_stack")
 
 
 def main(argv: list[str] | None = None) -> int:

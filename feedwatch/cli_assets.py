@@ -23,15 +23,19 @@ def _add_assets_parser(sub) -> None:
 
 
 def known_models(config, args) -> frozenset[str] | None:
-    """The model catalogue's canonical ids, when the lifecycle catalogue (issue 14) is available."""
-    try:
-        from .lifecycle import known_models as catalogue_ids  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    """The model catalogue's canonical ids (the stored catalogues, or the bundled snapshot), so ids the
+    grammar does not parse ("amazon.nova-premier-v1:0") are still found. A database that cannot be
+    opened costs only those ids: the scan goes on with the grammar alone, and says so."""
     from .cli_common import _open_db
-    db = _open_db(args, config)
+    from .lifecycle import known_models as catalogue_ids
+    from .storage.db import StorageError
     try:
-        return frozenset(catalogue_ids(db))
+        db = _open_db(args, config)
+    except StorageError as exc:
+        print(f"feedwatch: note: model catalogue not used ({exc})", file=sys.stderr)
+        return None
+    try:
+        return frozenset(catalogue_ids(db, config))
     finally:
         db.close()
 

@@ -9,7 +9,7 @@ from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, _load_confi
 def _add_experiments_parser(sub) -> None:
     x = sub.add_parser("experiments", help="the team's experiments: hypothesis, runs, outcome, history")
     xsub = x.add_subparsers(dest="experiments_command", metavar="ACTION", required=True)
-    xl = xsub.add_parser("list", help="experiments, most recently changed first")
+    xl = xsub.add_parser("list", help="experiments: overdue ones first, then most recently changed first")
     xl.add_argument("--status", metavar="S", help="proposed, running, done or abandoned")
     xl.add_argument("--asset", metavar="A", help="only experiments linked to this asset")
     xl.add_argument("--format", choices=("table", "jsonl"), default="table")
@@ -21,6 +21,7 @@ def _add_experiments_parser(sub) -> None:
     xa.add_argument("--asset", dest="assets", metavar="NAME", nargs="+", action="extend", default=[],
                     help="prompts or pipelines it is about")
     xa.add_argument("--owner", metavar="NAME", help="default: `user` in the config, else your login name")
+    xa.add_argument("--due", metavar="DATE", help="YYYY-MM-DD it must be done by (overdue ones list first)")
     xs = xsub.add_parser("show", help="everything about one experiment")
     xs.add_argument("id", metavar="ID")
     xu = xsub.add_parser("update", help="change status, append a note, link a run (MLflow, W&B, promptfoo...)")
@@ -28,6 +29,7 @@ def _add_experiments_parser(sub) -> None:
     xu.add_argument("--status", metavar="S", help="running or abandoned (finish with `close`)")
     xu.add_argument("--note", metavar="TEXT", help="Markdown, appended under a dated heading")
     xu.add_argument("--link", metavar="URL", help="http(s) URL of a run or report")
+    xu.add_argument("--due", metavar="DATE", help="YYYY-MM-DD it must be done by; \"\" clears it")
     xc = xsub.add_parser("close", help="finish a running experiment with an outcome")
     xc.add_argument("id", metavar="ID")
     xc.add_argument("--outcome", metavar="O", required=True, help="improved, regressed, no-change or inconclusive")
@@ -71,11 +73,13 @@ def _experiments_list(args, xp) -> int:
     if not rows:
         print("no experiments")
         return EXIT_OK
-    title_w = max(20, shutil.get_terminal_size((120, 24)).columns - 6 - 10 - 13 - 13 - 17)
-    print(f"{'id':>5} {'status':<9} {'outcome':<12} {'owner':<12} {'updated':<16} title")
+    title_w = max(20, shutil.get_terminal_size((120, 24)).columns - 6 - 10 - 13 - 13 - 17 - 12)
+    today = _today()
+    print(f"{'id':>5} {'status':<9} {'outcome':<12} {'owner':<12} {'updated':<16} {'due':<11} title")
     for e in rows:
         owner = clean_line(e.owner or "-", 12)
-        print(f"{e.id:>5} {e.status:<9} {e.outcome or '-':<12} {owner:<12} {_when(e.updated_at):<16} "
+        due = (e.due + "!") if xp.is_overdue(e.due, e.status, today) else (e.due or "-")
+        print(f"{e.id:>5} {e.status:<9} {e.outcome or '-':<12} {owner:<12} {_when(e.updated_at):<16} {due:<11} "
               f"{clean_line(e.title, title_w)}")
     return EXIT_OK
 
@@ -93,7 +97,7 @@ def _experiments_add(args, xp) -> int:
     db = _open_db(args)
     try:
         e = xp.create(db, args.title, args.hypothesis, items=args.items, assets=args.assets,
-                      owner=args.owner or who, who=who)
+                      owner=args.owner or who, who=who, due=args.due)
     finally:
         db.close()
     for name in e.assets:
@@ -124,6 +128,9 @@ def _experiments_show(args, xp) -> int:
     out.write(f"experiment {e.id}: {clean_line(e.title, 200)}\n")
     out.write(f"status:     {e.status}" + (f" (outcome: {e.outcome})" if e.outcome else "") + "\n")
     out.write(f"owner:      {clean_line(e.owner or '-', 100)}\n")
+    if e.due:
+        overdue = " (overdue)" if xp.is_overdue(e.due, e.status, _today()) else ""
+        out.write(f"due:        {e.due}{overdue}\n")
     out.write(f"created:    {_when(e.created_at)}\n")
     out.write(f"updated:    {_when(e.updated_at)} (version {e.version})\n")
     if e.closed_at:
@@ -151,18 +158,19 @@ def _experiments_show(args, xp) -> int:
 
 
 def _experiments_update(args, xp) -> int:
-    if args.status is None and args.note is None and args.link is None:
-        raise CliError("nothing to update: give --status, --note or --link (finish with `close`)", EXIT_USAGE)
+    if args.status is None and args.note is None and args.link is None and args.due is None:
+        raise CliError("nothing to update: give --status, --note, --link or --due (finish with `close`)", EXIT_USAGE)
     eid = xp.parse_id(args.id)
     status = xp.parse_status(args.status) if args.status is not None else None
     who = _whoami(_load_config(args))
     db = _open_db(args)
     try:
-        e = xp.update(db, eid, who, status=status, note=args.note, link=args.link)
+        e = xp.update(db, eid, who, status=status, note=args.note, link=args.link, due=args.due)
     finally:
         db.close()
     done = ([f"status {e.status}"] if status else []) + (["note added"] if args.note is not None else []) \
-        + ([f"link {e.links[-1]['url'] if e.links else args.link} added"] if args.link is not None else [])
+        + ([f"link {e.links[-1]['url'] if e.links else args.link} added"] if args.link is not None else []) \
+        + ([f"due {e.due or '-'}"] if args.due is not None else [])
     print(f"updated experiment {e.id} (version {e.version}): {'; '.join(done)}")
     return EXIT_OK
 
@@ -182,3 +190,8 @@ def _experiments_close(args, xp) -> int:
 
 _EXPERIMENT_ACTIONS = {"list": _experiments_list, "add": _experiments_add, "show": _experiments_show,
                        "update": _experiments_update, "close": _experiments_close}
+
+
+def _today() -> str:
+    from .dates import utc_now_iso
+    return utc_now_iso()[:10]

@@ -572,3 +572,21 @@ def test_real_documents_positions():
     for text in texts:
         for m in find_mentions(text):
             assert text[m.start:m.start + len(m.text)] == m.text
+
+
+@pytest.mark.parametrize("written, key", [
+    ("openai/gpt-4o-mini", "gpt-4o-mini"), ("azure/gpt-4o-mini", "gpt-4o-mini"), ("GPT-4o mini", "gpt-4o-mini"),
+    ("anthropic.claude-3-5-haiku-20241022-v1:0", "claude-3-5-haiku-20241022"),
+    ("us.anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5-20251001"),
+    ("claude-3-5-haiku@20241022", "claude-3-5-haiku-20241022"),
+    ("vertex_ai/claude-3-haiku@20240307", "claude-3-haiku-20240307"),
+    ("gemini/gemini-2.5-flash", "gemini-2.5-flash"), ("vertex/gemini-2.5-flash", "gemini-2.5-flash"),
+    ("amazon.nova-premier-v1:0", "nova-premier"), ("bedrock/nova-premier", "nova-premier"),
+    ("gpt-5.6-sol", "gpt-5.6-sol"),                 # never only part of an id
+    ("openai/gpt-oss-120b", "openai/gpt-oss-120b"),  # a Hugging Face repo id stays whole
+    ("mistralai/Mistral-7B-Instruct-v0.3", "mistralai/Mistral-7B-Instruct-v0.3"),
+    ("gpt-4o-2024-05-13", "gpt-4o-2024-05-13"), ("DeepSeek-R1", "deepseek-r1"),
+])
+def test_catalog_key_looks_through_routing_prefixes_and_platform_spellings(written, key):
+    from feedwatch.enrich.mentions import catalog_key
+    assert catalog_key(written) == key

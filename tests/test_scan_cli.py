@@ -36,7 +36,7 @@ def setup(tmp_path):
 
 def test_jsonl_output(setup, capsys):
     repo, cfg = setup
-    assert main(["--config", str(cfg), "assets", "scan", "--format", "jsonl"]) == 0
+    assert main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan", "--format", "jsonl"]) == 0
     out = capsys.readouterr()
     rows = [json.loads(line) for line in out.out.splitlines()]
     assert len(rows) == 34
@@ -47,7 +47,7 @@ def test_jsonl_output(setup, capsys):
 
 def test_write_then_rescan_reports_changes(setup, capsys):
     repo, cfg = setup
-    assert main(["--config", str(cfg), "assets", "scan", "--write"]) == 0
+    assert main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan", "--write"]) == 0
     text = cfg.read_text()
     assert "# team config" in text and "# hand-written, keep this comment" in text and "# what we think we run" in text
     config = load_config(cfg)
@@ -64,7 +64,7 @@ def test_write_then_rescan_reports_changes(setup, capsys):
     assert assets["acme-evals"].prompts == ("acme-triage",)
     capsys.readouterr()
 
-    assert main(["--config", str(cfg), "assets", "scan"]) == 0
+    assert main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan"]) == 0
     assert "no changes since the last scan" in capsys.readouterr().out
 
     # the team changes code: a model replaced, a prompt file moved
@@ -73,7 +73,7 @@ def test_write_then_rescan_reports_changes(setup, capsys):
     (repo / "evals/prompts/triage.txt").rename(repo / "evals/triage.txt")
     pf = repo / "evals/promptfooconfig.yaml"
     pf.write_text(pf.read_text().replace("file://prompts/triage.txt", "file://triage.txt"))
-    assert main(["--config", str(cfg), "assets", "scan", "--write"]) == 0
+    assert main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan", "--write"]) == 0
     out = capsys.readouterr().out
     assert "acme-ingest: models added: gemini-embedding-001" in out
     assert "acme-ingest: models gone: text-embedding-3-large" in out
@@ -85,17 +85,17 @@ def test_write_then_rescan_reports_changes(setup, capsys):
     # a hand-written asset never loses a model, even one the scan no longer sees
     llm = repo / "services/support-bot/support_bot/llm.py"
     llm.write_text(llm.read_text().replace('"o1"', '"o3-mini"'))
-    assert main(["--config", str(cfg), "assets", "scan", "--write"]) == 0
+    assert main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan", "--write"]) == 0
     assert "support-bot: models added: o3-mini" in capsys.readouterr().out
     assert "o1" in {a.name: a for a in load_config(cfg).assets}["support-bot"].models
 
 
 def test_discovered_asset_no_longer_seen_is_reported_not_removed(setup, capsys):
     repo, cfg = setup
-    main(["--config", str(cfg), "assets", "scan", "--write"])
+    main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan", "--write"])
     shutil.rmtree(repo / "infra")
     capsys.readouterr()
-    assert main(["--config", str(cfg), "assets", "scan", "--write"]) == 0
+    assert main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan", "--write"]) == 0
     assert "acme-infra: not seen" in capsys.readouterr().out
     assert "acme-infra" in {a.name for a in load_config(cfg).assets}
 
@@ -107,7 +107,7 @@ def test_discovered_asset_no_longer_seen_is_reported_not_removed(setup, capsys):
 def test_bad_paths_one_line_exit_2(tmp_path, capsys, argv_tail, needle):
     cfg = tmp_path / "feeds.toml"
     cfg.write_text('user = "ana"\n')
-    assert main(["--config", str(cfg), "assets", "scan", *argv_tail]) == 2
+    assert main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan", *argv_tail]) == 2
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
 
@@ -115,7 +115,7 @@ def test_bad_paths_one_line_exit_2(tmp_path, capsys, argv_tail, needle):
 def test_missing_repo_path_in_config(tmp_path, capsys):
     cfg = tmp_path / "feeds.toml"
     cfg.write_text('[[repos]]\nname = "gone"\npath = "/nonexistent/gone"\n')
-    assert main(["--config", str(cfg), "assets", "scan"]) == 2
+    assert main(["--config", str(cfg), "--db", str(cfg.parent / "fw.db"), "assets", "scan"]) == 2
     err = capsys.readouterr().err
     assert err == "feedwatch: repo 'gone': /nonexistent/gone: no such directory\n"
 

@@ -80,7 +80,7 @@ from functools import lru_cache
 from .mention_grammar import NAME_RX, ORG_CASE
 from .model_names import canonical, in_context, lower_same_length
 
-__all__ = ["Mention", "find_mentions", "normalize_model", "same_model", "split_model"]
+__all__ = ["Mention", "catalog_key", "platform_hint", "find_mentions", "normalize_model", "same_model", "split_model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +161,72 @@ def normalize_model(name: str) -> str:
     """
     model, version = split_model(name)
     return version or model
+
+
+# LiteLLM routing prefixes and platform slugs ("azure/gpt-4o-mini", "vertex_ai/claude-3-haiku@20240307",
+# modeldeprecations.dev "bedrock/nova-premier"): where a model is served, not part of its id. Hugging Face
+# orgs ("mistralai/", "meta-llama/") are not in this list, so their repo ids stay whole.
+_ROUTING = re.compile(
+    r"^(?:(?:openai|azure|azure_ai|azure-openai|bedrock|bedrock_converse|amazon-bedrock|vertex|vertex_ai|"
+    r"vertex_ai_beta|google-vertex|google-vertex-anthropic|gemini|anthropic|mistral|groq|xai|deepseek|cohere|"
+    r"cohere_chat|together_ai|fireworks_ai|openrouter|perplexity|ollama|ollama_chat|databricks|sagemaker|"
+    r"watsonx|cerebras|sambanova|nvidia_nim|deepinfra|replicate|hosted_vllm|lm_studio|github|github_copilot|"
+    r"snowflake|oci|dashscope|moonshot|novita|nscale|v0|vercel_ai_gateway|llamagate|heroku|lambda_ai|"
+    r"text-completion-openai|us|eu|global|apac)/)+", re.IGNORECASE)
+# Bedrock invoke ids: an optional cross-region prefix, the vendor, the model, an optional "-v1:0".
+_BEDROCK = re.compile(r"^(?:(?:us|eu|apac|ap|global|us-gov|jp|au|ca)\.)?(?:anthropic|amazon|meta|mistral|cohere|"
+                      r"ai21|deepseek|openai|qwen|writer|twelvelabs|stability|moonshot|minimax)\.(.+?)"
+                      r"(?:-v\d+(?::\d+)?)?(?::\d+k)?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16384)
+def catalog_key(model_id: str) -> str:
+    """The id a model catalogue's entry and an asset's model are matched on: `normalize_model`'s
+    canonical id after looking through routing prefixes and platform spellings.
+
+    "azure/gpt-4o-mini" and "openai/gpt-4o-mini" -> "gpt-4o-mini"; Bedrock
+    "us.anthropic.claude-3-5-haiku-20241022-v1:0" and Vertex "claude-3-5-haiku@20241022" ->
+    "claude-3-5-haiku-20241022"; "bedrock/nova-premier" and "amazon.nova-premier-v1:0" -> "nova-premier".
+    Unlike `split_model` it never keeps only part of an id: "gpt-5.6-sol" is not "gpt-5.6" (a
+    catalogue lists both, with different dates), so an id the grammar does not cover whole is kept
+    whole, lower-cased.
+    """
+    name = " ".join(str(model_id).split())
+    rest = _ROUTING.sub("", name) or name
+    bedrock = _BEDROCK.match(rest)
+    if bedrock:
+        rest = bedrock.group(1)
+    if NAME_RX.fullmatch(" " + lower_same_length(rest)):
+        parsed = canonical(rest)
+        if parsed is not None:
+            model, version = parsed[0]
+            return version or model
+    if "/" in rest:
+        org, tail = rest.split("/", 1)
+        return f"{ORG_CASE.get(org.lower(), org)}/{tail}"
+    return re.sub(r"[\s_]+", "-", rest.lower())
+
+
+_PLATFORM_PREFIX = {"azure": "azure", "azure_ai": "azure", "azure-openai": "azure", "bedrock": "bedrock",
+                    "bedrock_converse": "bedrock", "amazon-bedrock": "bedrock", "vertex": "vertex", "vertex_ai": "vertex",
+                    "vertex_ai_beta": "vertex", "google-vertex": "vertex", "google-vertex-anthropic": "vertex",
+                    "gemini": "google", "openai": "openai", "anthropic": "anthropic", "groq": "groq", "xai": "xai",
+                    "mistral": "mistral", "cohere": "cohere", "cohere_chat": "cohere", "deepseek": "deepseek"}
+
+
+def platform_hint(model_id: str) -> str | None:
+    """The platform a model id names by its spelling, if any: "azure/gpt-4o" -> "azure", a Bedrock
+    invoke id -> "bedrock", "claude-3-5-haiku@20241022" -> "vertex"; a bare id names none."""
+    name = str(model_id).strip()
+    head = name.split("/", 1)[0].lower() if "/" in name else ""
+    if head in _PLATFORM_PREFIX:
+        return _PLATFORM_PREFIX[head]
+    rest = _ROUTING.sub("", name) or name
+    if _BEDROCK.match(rest):
+        return "bedrock"
+    if "@" in rest:
+        return "vertex"
+    return None
 
 
 _VARIANT = re.compile(r"\d+(?:\.\d+)?[bm]|\d+e|e\d+b|a\d+(?:\.\d+)?b|\d+x\d+b|\d{4}|v\d+(?:\.\d+)*|instruct|it|pt"

@@ -139,3 +139,26 @@ def clean_url(url: str | None) -> str:
         raise ExperimentError(f"not an http(s) URL: {clean_line(raw, 100)!r} (links must start with http:// "
                               "or https://)")
     return safe
+
+
+def parse_due(value: str | None) -> str | None:
+    """A due date as the user writes it ("2026-12-31"); "" clears it; ExperimentError otherwise."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return ""
+    from datetime import date
+    try:
+        return date.fromisoformat(text[:10]).isoformat() if len(text) == 10 else _bad_due(text)
+    except ValueError:
+        return _bad_due(text)
+
+
+def _bad_due(text: str) -> str:
+    raise ExperimentError(f"not a date: {clean_line(text, 40)!r} (use YYYY-MM-DD)")
+
+
+def is_overdue(due: str | None, status: str, today: str) -> bool:
+    """Past its due date and still open."""
+    return bool(due) and status not in FINAL and due < today

@@ -25,10 +25,11 @@ from .db import Conn, Database
 from .experiment_rules import (  # noqa: F401  (re-exported: callers use experiments.X)
     FINAL, LABEL_MAX, NAME_MAX, OUTCOMES, STATUSES, TEXT_MAX, TITLE_MAX, TRANSITIONS, WHAT_MAX, ConflictError,
     ExperimentError, NotFoundError, TransitionError, check_transition, clean_assets, clean_text, clean_title,
-    clean_url, clean_who, guess_label, parse_id, parse_outcome, parse_status,
+    clean_url, clean_who, guess_label, is_overdue, parse_due, parse_id, parse_outcome, parse_status,
 )
 
-_COLUMNS = "id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, version"
+_COLUMNS = ("id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, version, "
+            "due")
 
 
 @dataclass(slots=True)
@@ -45,6 +46,7 @@ class Experiment:
     updated_at: str = ""
     closed_at: str | None = None    # set when done or abandoned
     version: int = 1                # pass back as expected_version when saving a change
+    due: str | None = None          # YYYY-MM-DD the work must be done by (a migration: the shutdown date)
     items: list[int] = field(default_factory=list)      # item ids, ascending
     assets: list[str] = field(default_factory=list)     # asset names, sorted
     links: list[dict] = field(default_factory=list)     # {"url", "label", "added_at"}, oldest first
@@ -75,7 +77,8 @@ def get(db: Database, experiment_id: int) -> Experiment | None:
 
 def list_experiments(db: Database, status: str | None = None, asset: str | None = None,
                      item: int | None = None) -> list[Experiment]:
-    """Experiments, most recently changed first; optionally only those with a status, asset or linked item."""
+    """Experiments, overdue ones first (earliest due first), then most recently changed first;
+    optionally only those with a status, asset or linked item."""
     where, params = [], {}
     if status is not None:
         where.append("status = :status")
@@ -91,7 +94,10 @@ def list_experiments(db: Database, status: str | None = None, asset: str | None 
     sql = (f"SELECT {_COLUMNS} FROM experiments" + (" WHERE " + " AND ".join(where) if where else "")
            + " ORDER BY updated_at DESC, id DESC")
     with db.transaction(write=False) as c:
-        return _load(c, c.execute(sql, params))
+        found = _load(c, c.execute(sql, params))
+    today = utc_now_iso()[:10]
+    overdue = sorted((e for e in found if is_overdue(e.due, e.status, today)), key=lambda e: (e.due, e.id))
+    return overdue + [e for e in found if not is_overdue(e.due, e.status, today)]
 
 
 def linked_items(db: Database, experiment_id: int) -> list[dict]:
@@ -147,26 +153,37 @@ def _load(c: Conn, rows: list[dict]) -> list[Experiment]:
 # --- changing -----------------------------------------------------------------------------------
 
 def create(db: Database, title: str, hypothesis: str = "", items: Iterable[int] = (), assets: Iterable[str] = (),
-           owner: str | None = None, *, who: str | None = None, now: str | None = None) -> Experiment:
+           owner: str | None = None, *, who: str | None = None, now: str | None = None,
+           due: str | None = None) -> Experiment:
     """A new proposed experiment (version 1). `who` (for the history) defaults to the owner."""
+    with db.transaction() as c:
+        eid = insert(c, title, hypothesis, items, assets, owner, who=who, now=now, due=due)
+        return _load(c, c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id", {"id": eid}))[0]
+
+
+def insert(c: Conn, title: str, hypothesis: str = "", items: Iterable[int] = (), assets: Iterable[str] = (),
+           owner: str | None = None, *, who: str | None = None, now: str | None = None,
+           due: str | None = None) -> int:
+    """`create` inside a caller's transaction (a migration proposal is created with its ledger row)."""
     title = clean_title(title)
     hypothesis = clean_text(hypothesis)
     owner = clean_line(owner or "", NAME_MAX) or None
     who = clean_who(who if who is not None else owner)
     asset_names = clean_assets(assets)
+    due = parse_due(due) or None
     now = now or utc_now_iso()
-    with db.transaction() as c:
-        item_ids = _items(c, items)
-        [row] = c.execute("INSERT INTO experiments (title, hypothesis, status, owner, notes, results, created_at, "
-                          "updated_at, version) VALUES (:title, :hypothesis, 'proposed', :owner, '', '', :now, "
-                          ":now, 1) RETURNING id", {"title": title, "hypothesis": hypothesis, "owner": owner, "now": now})
-        eid = row["id"]
-        c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
-                      [{"e": eid, "i": i} for i in item_ids])
-        c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",
-                      [{"e": eid, "a": a} for a in asset_names])
-        _history(c, eid, now, who, "created")
-        return _load(c, c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id", {"id": eid}))[0]
+    item_ids = _items(c, items)
+    [row] = c.execute("INSERT INTO experiments (title, hypothesis, status, owner, notes, results, created_at, "
+                      "updated_at, version, due) VALUES (:title, :hypothesis, 'proposed', :owner, '', '', :now, "
+                      ":now, 1, :due) RETURNING id",
+                      {"title": title, "hypothesis": hypothesis, "owner": owner, "now": now, "due": due})
+    eid = row["id"]
+    c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
+                  [{"e": eid, "i": i} for i in item_ids])
+    c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",
+                  [{"e": eid, "a": a} for a in asset_names])
+    _history(c, eid, now, who, "created" + (f" (due {due})" if due else ""))
+    return eid
 
 
 def transition(db: Database, experiment_id: int, status: str, who: str | None,
@@ -207,7 +224,8 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
            title: str | None = None, hypothesis: str | None = None, items: Iterable[int] | None = None,
            assets: Iterable[str] | None = None, owner: str | None = None, status: str | None = None,
            outcome: str | None = None, result: str | None = None, note: str | None = None,
-           link: str | None = None, label: str = "", now: str | None = None) -> Experiment:
+           link: str | None = None, label: str = "", now: str | None = None,
+           due: str | None = None) -> Experiment:
     """Any combination of changes, all or nothing, in one transaction and one version bump.
 
     Raises NotFoundError, ConflictError (expected_version is stale), TransitionError, ExperimentError.
@@ -236,6 +254,7 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
             raise ExperimentError("the note is empty")
     result_text = clean_text(result) if result is not None else None
     url = clean_url(link) if link is not None else None
+    new_due = parse_due(due)
 
     with db.transaction() as c:
         row = _lock(c, db.dialect, eid, expected_version)
@@ -250,6 +269,9 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
         if owner is not None and new_owner != row["owner"]:
             sets["owner"] = new_owner
             events.append(f"owner {row['owner'] or '-'} -> {new_owner or '-'}")
+        if new_due is not None and (new_due or None) != row["due"]:
+            sets["due"] = new_due or None
+            events.append(f"due {row['due'] or '-'} -> {new_due or '-'}")
         if items is not None:
             events += _replace_items(c, eid, _items(c, items))
         if new_assets is not None:

@@ -171,6 +171,7 @@ class ExperimentRow(SQLModel, table=True):
     updated_at: str = Field(sa_column=Column(Text, nullable=False))
     closed_at: Optional[str] = Field(default=None, sa_column=Column(Text))
     version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+    due: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
 class ExperimentItemRow(SQLModel, table=True):
@@ -228,3 +229,53 @@ class FetchFailureRow(SQLModel, table=True):
     at: str = Field(sa_column=Column(Text, nullable=False))
     status: Optional[int] = Field(default=None, sa_column=Column(Integer))
     error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class CatalogRow(SQLModel, table=True):
+    """One configured model catalogue and its fetch state (as a source has)."""
+
+    __tablename__ = "catalogs"
+    name: str = Field(sa_column=Column(Text, primary_key=True))
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    url: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    etag: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_modified: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_attempt: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_success: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_status: Optional[int] = Field(default=None, sa_column=Column(Integer))
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    consecutive_errors: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    next_due: Optional[str] = Field(default=None, sa_column=Column(Text))
+    models: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+
+
+class CatalogModelRow(SQLModel, table=True):
+    """What one catalogue says of one model id (its last good data)."""
+
+    __tablename__ = "catalog_models"
+    __table_args__ = (Index("ix_catalog_models_key", "model_key"),)
+    catalog: str = Field(sa_column=Column(Text, ForeignKey("catalogs.name", ondelete="CASCADE"), primary_key=True))
+    provider: str = Field(sa_column=Column(Text, primary_key=True))
+    model_id: str = Field(sa_column=Column(Text, primary_key=True))
+    model_key: str = Field(sa_column=Column(Text, nullable=False))
+    status: Optional[str] = Field(default=None, sa_column=Column(Text))
+    deprecation_date: Optional[str] = Field(default=None, sa_column=Column(Text))
+    shutdown_date: Optional[str] = Field(default=None, sa_column=Column(Text))
+    earliest_shutdown: Optional[str] = Field(default=None, sa_column=Column(Text))
+    replacement: Optional[str] = Field(default=None, sa_column=Column(Text))
+    release_date: Optional[str] = Field(default=None, sa_column=Column(Text))
+    source_url: Optional[str] = Field(default=None, sa_column=Column(Text))
+    aliases: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    alias_of: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class LifecycleProposalRow(SQLModel, table=True):
+    """An (asset, model) that already got a migration experiment: never proposed twice."""
+
+    __tablename__ = "lifecycle_proposals"
+    asset: str = Field(sa_column=Column(Text, primary_key=True))
+    model: str = Field(sa_column=Column(Text, primary_key=True))
+    experiment_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("experiments.id",
+                                                                                         ondelete="SET NULL")))
+    shutdown_date: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: str = Field(sa_column=Column(Text, nullable=False))

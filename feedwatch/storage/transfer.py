@@ -64,6 +64,9 @@ TABLES: tuple[Table, ...] = (
     Table("experiment_links", ("experiment_id", "url"), frozenset({"url"})),
     Table("experiment_history", ("id",), serial="id"),
     Table("fetch_failures", ("id",), serial="id"),
+    Table("catalogs", ("name",), frozenset({"name"})),
+    Table("catalog_models", ("catalog", "provider", "model_id"), frozenset({"catalog", "provider", "model_id"})),
+    Table("lifecycle_proposals", ("asset", "model"), frozenset({"asset", "model"})),
 )
 _BY_NAME = {t.name: t for t in TABLES}
 DERIVED_COLUMNS = {"items": frozenset({"search_vector"})}      # PostgreSQL's generated search column

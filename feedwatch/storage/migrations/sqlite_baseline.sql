@@ -106,7 +106,7 @@ CREATE TABLE experiments (
 	created_at TEXT NOT NULL, 
 	updated_at TEXT NOT NULL, 
 	closed_at TEXT, 
-	version INTEGER DEFAULT '1' NOT NULL, 
+	version INTEGER DEFAULT '1' NOT NULL, due TEXT, 
 	PRIMARY KEY (id)
 );
 CREATE TABLE experiment_items (
@@ -162,6 +162,47 @@ CREATE TABLE db_changes (
 	n BIGINT DEFAULT '0' NOT NULL, 
 	PRIMARY KEY (id)
 );
+CREATE TABLE catalogs (
+	name TEXT NOT NULL, 
+	kind TEXT NOT NULL, 
+	url TEXT DEFAULT '' NOT NULL, 
+	etag TEXT, 
+	last_modified TEXT, 
+	last_attempt TEXT, 
+	last_success TEXT, 
+	last_status INTEGER, 
+	last_error TEXT, 
+	consecutive_errors INTEGER DEFAULT '0' NOT NULL, 
+	next_due TEXT, 
+	models INTEGER DEFAULT '0' NOT NULL, 
+	PRIMARY KEY (name)
+);
+CREATE TABLE catalog_models (
+	catalog TEXT NOT NULL, 
+	provider TEXT NOT NULL, 
+	model_id TEXT NOT NULL, 
+	model_key TEXT NOT NULL, 
+	status TEXT, 
+	deprecation_date TEXT, 
+	shutdown_date TEXT, 
+	earliest_shutdown TEXT, 
+	replacement TEXT, 
+	release_date TEXT, 
+	source_url TEXT, 
+	aliases TEXT DEFAULT '[]' NOT NULL, 
+	alias_of TEXT, 
+	PRIMARY KEY (catalog, provider, model_id), 
+	FOREIGN KEY(catalog) REFERENCES catalogs (name) ON DELETE CASCADE
+);
+CREATE TABLE lifecycle_proposals (
+	asset TEXT NOT NULL, 
+	model TEXT NOT NULL, 
+	experiment_id INTEGER, 
+	shutdown_date TEXT, 
+	created_at TEXT NOT NULL, 
+	PRIMARY KEY (asset, model), 
+	FOREIGN KEY(experiment_id) REFERENCES experiments (id) ON DELETE SET NULL
+);
 CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
 CREATE INDEX ix_items_canonical_url ON items (canonical_url);
 CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
@@ -176,7 +217,8 @@ CREATE INDEX ix_experiment_history_at ON experiment_history (at);
 CREATE INDEX ix_fetch_failures_at ON fetch_failures (at);
 CREATE INDEX ix_item_triage_item_id ON item_triage (item_id);
 CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, tags, enrich_tags, user_tags);
+CREATE INDEX ix_catalog_models_key ON catalog_models (model_key);
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
-INSERT INTO alembic_version (version_num) VALUES ('0007');
+INSERT INTO alembic_version (version_num) VALUES ('0008');

@@ -1,0 +1,162 @@
+"""The merged catalogue: every catalogue's entries indexed by `catalog_key`, and what they say
+together of one model on one day.
+
+Matching: a model as an asset writes it ("azure/gpt-4o-mini", a Bedrock or Vertex id, any case) is
+looked up by its `catalog_key`, which every entry also has, so spellings meet. Platforms are kept
+apart: a spelling that names one ("azure/...", a Bedrock id, a Vertex "@date") takes that
+platform's entries, a bare id its vendor's own (OpenAI's gpt-4o-mini is not retired because Azure
+retires a deployment of it); entries that name no platform speak for all, and when no entry of the
+wanted platform exists, every platform's entries are used rather than none. An id that is only
+an alias (LiteLLM `alias_of`, modeldeprecations.dev `aliases`) takes the lifecycle of the id it
+points to, unless the catalogues say something of the alias itself. A dated snapshot nobody lists
+takes its family's lifecycle (deprecations.info lists Vertex models without their @date), and a
+fine-tune ("ft:gpt-4o-mini:acme::x") its base model's.
+
+Merging: the earliest shutdown date wins (retiring late is the expensive mistake) and every
+catalogue that gave lifecycle data is named; the replacement comes from the catalogue whose date
+won, else from the first catalogue (config order) that names one. Status on a day: `retired` once a
+shutdown date is on or before it; `deprecated` with a later shutdown date, a passed deprecation
+date, or a catalogue that says deprecated or retired; `active` when some catalogue lists the model
+and none of that holds; `unknown` when none lists it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+import re
+
+from ..enrich.mentions import catalog_key, platform_hint, split_model
+from .entries import CatalogEntry, platform_of
+
+# The platforms that serve a family first-hand: a bare "gpt-4o-mini" means OpenAI's, not an Azure
+# deployment's, so Azure's retirement date does not retire it (but "azure/gpt-4o-mini" gets it).
+_FIRST_PARTY = (
+    (re.compile(r"^(?:gpt|o\d|chatgpt|text-|dall-e|whisper|tts|davinci|babbage|omni-|codex|sora|computer-use)"),
+     frozenset({"openai"})),
+    (re.compile(r"^claude"), frozenset({"anthropic"})),
+    (re.compile(r"^(?:gemini|gemma|google/|imagen|veo)"), frozenset({"google", "vertex"})),
+    (re.compile(r"^command"), frozenset({"cohere"})),
+    (re.compile(r"^grok"), frozenset({"xai"})),
+    (re.compile(r"^(?:mistral|mixtral|codestral|ministral|magistral|pixtral|devstral|open-mistral)"),
+     frozenset({"mistral"})),
+    (re.compile(r"^deepseek"), frozenset({"deepseek"})),
+    (re.compile(r"^(?:nova-|titan-)"), frozenset({"bedrock"})),
+)
+
+
+def _platforms(model: str, key: str) -> frozenset[str] | None:
+    """The platforms whose entries speak for `model` as written; None: every platform's."""
+    hint = platform_hint(model)
+    if hint is not None:
+        return frozenset({hint})
+    for low in (key.lower(), split_model(model)[0].lower()):      # the second: a fine-tune's base model
+        found = next((p for rx, p in _FIRST_PARTY if rx.match(low)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _pick(found: list[CatalogEntry], platforms: frozenset[str] | None) -> list[CatalogEntry]:
+    """The entries of those platforms (or that name no platform); all of them when none qualifies."""
+    if platforms is None or not found:
+        return found
+    mine = [e for e in found if not e.provider or platform_of(e.provider) in platforms]
+    return mine or found
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """What the catalogues say together of one model, as of one day."""
+    model: str                        # as asked
+    canonical: str                    # its catalog_key
+    status: str                       # active | deprecated | retired | unknown
+    provider: str | None = None
+    deprecation_date: str | None = None
+    shutdown_date: str | None = None
+    replacement: str | None = None
+    sources: tuple[str, ...] = ()     # catalogues that gave lifecycle data (dates or a status)
+    alias_of: str | None = None       # the asked id is an alias of this id (its lifecycle is shown)
+    via: str | None = None            # "family" / "base model" when matched through those
+    entries: tuple[CatalogEntry, ...] = ()
+
+    def days_left(self, as_of: date) -> int | None:
+        return (date.fromisoformat(self.shutdown_date) - as_of).days if self.shutdown_date else None
+
+
+class Catalogue:
+    """An index over catalogue entries; `order` ranks catalogues for ties (config order)."""
+
+    def __init__(self, entries: Iterable[CatalogEntry], order: Iterable[str] = ()):
+        self.by_key: dict[str, list[CatalogEntry]] = {}
+        self.aliases: dict[str, str] = {}        # alias key -> target id (as written)
+        self.rank = {name: i for i, name in enumerate(order)}
+        for e in entries:
+            if e.alias_of:
+                self.aliases.setdefault(e.key, e.alias_of)
+            else:
+                self.by_key.setdefault(e.key, []).append(e)
+            for alias in e.aliases:
+                self.aliases.setdefault(catalog_key(alias), e.model_id)
+        for found in self.by_key.values():
+            found.sort(key=lambda e: (self.rank.get(e.catalog, len(self.rank)), e.catalog, e.provider, e.model_id))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_key.values())
+
+    def known_keys(self) -> frozenset[str]:
+        """Every canonical id some catalogue lists, aliases included (what a scanner may recognise)."""
+        return frozenset(self.by_key) | frozenset(self.aliases)
+
+    def entries_for(self, model: str) -> tuple[str, list[CatalogEntry], str | None, str | None]:
+        """(key, the entries that speak for it, alias target or None, "family"/"base model" or None)."""
+        key = catalog_key(model)
+        platforms = _platforms(model, key)
+        own = _pick(self.by_key.get(key, []), platforms)
+        target = self.aliases.get(key)
+        if target is not None and catalog_key(target) != key:
+            if not any(e.has_lifecycle for e in own):
+                return key, _pick(self.by_key.get(catalog_key(target), []), platforms) or own, target, None
+            return key, own, target, None
+        if own:
+            return key, own, None, None
+        family, version = split_model(model)
+        if version and family.lower() != key.lower():       # a dated snapshot: its family's retirement covers it
+            found = _pick(self.by_key.get(catalog_key(family), []), platforms)
+            if any(e.has_lifecycle for e in found):
+                return key, found, None, "family"
+        base = version or family
+        if base and catalog_key(base) != key:                # a fine-tune or wrapper: its base model
+            found = _pick(self.by_key.get(catalog_key(base), []), platforms)
+            if found:
+                return key, found, None, "base model"
+        return key, [], None, None
+
+    def lifecycle(self, model: str, as_of: date) -> Lifecycle:
+        key, found, alias_of, via = self.entries_for(model)
+        if not found:
+            return Lifecycle(model, key, "unknown", alias_of=alias_of)
+        today = as_of.isoformat()
+        dated = [e for e in found if e.shutdown_date]
+        winner = min(dated, key=lambda e: e.shutdown_date or "") if dated else None
+        shutdown = winner.shutdown_date if winner else None
+        deprecations = [e.deprecation_date for e in found if e.deprecation_date]
+        deprecation = min(deprecations) if deprecations else None
+        said = {e.status for e in found}
+        if shutdown and shutdown <= today:
+            status = "retired"
+        elif "retired" in said and not shutdown:
+            status = "retired"
+        elif shutdown or (deprecation and deprecation <= today) or "deprecated" in said or "retired" in said:
+            status = "deprecated"
+        else:
+            status = "active"
+        replacement = (winner.replacement if winner and winner.replacement else
+                       next((e.replacement for e in found if e.replacement), None))
+        sources = tuple(dict.fromkeys(e.catalog for e in found if e.has_lifecycle))
+        provider = next((platform_of(e.provider) for e in ([winner] if winner else []) + list(found) if e.provider),
+                        None)
+        return Lifecycle(model, key, status, provider, deprecation, shutdown, replacement, sources,
+                         alias_of, via, tuple(found))

@@ -1,0 +1,79 @@
+"""The bundled catalogue snapshot: real data from the four public catalogues, shipped in the package
+so that lifecycle works before the first `catalog update` and with no network.
+
+It serves only until some configured catalogue has been updated successfully; from then on only
+the configured catalogues' own data counts (the snapshot's dates must never outvote a team's own
+mirror). Its entries all carry the catalogue name `bundled`, so every row built from it says so.
+
+Rebuild it from the catalogues' real files (LiteLLM's JSON, deprecations.info's JSON, the
+modeldeprecations.dev and models.dev source trees) with
+`python -m feedwatch.lifecycle.snapshot DIR` (DIR laid out as shared/fixtures/real/catalog;
+needs PyYAML). A test checks every stored key is what `catalog_key` gives today.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from .entries import CatalogEntry
+
+PATH = Path(__file__).resolve().parent.parent / "data" / "catalog_snapshot.json.gz"
+NAME = "bundled"
+_FIELDS = ("provider", "model_id", "key", "status", "deprecation_date", "shutdown_date", "earliest_shutdown",
+           "replacement", "release_date", "source_url", "aliases", "alias_of")
+
+ATTRIBUTION = (
+    {"kind": "modeldeprecations", "from": "mnfst/modeldeprecations.dev models/ at 9d331166 (2026-08-21)",
+     "license": "MIT"},
+    {"kind": "deprecations-info", "from": "deprecations/deprecations-rss docs/v1/deprecations.json at b1885cd3 "
+     "(2026-07-24), (c) 2025 Francois Leblanc", "license": "MIT"},
+    {"kind": "litellm", "from": "BerriAI/litellm 1.110.2 model_prices_and_context_window_backup.json",
+     "license": "MIT"},
+    {"kind": "models-dev", "from": "anomalyco/models.dev providers/ at f3fc6922 (2026-07-02), (c) 2025 models.dev",
+     "license": "MIT"},
+)
+
+
+@lru_cache(maxsize=1)
+def load() -> tuple[dict, tuple[CatalogEntry, ...]]:
+    """(header without entries, every entry), read once per process."""
+    with gzip.open(PATH, "rt", encoding="utf-8") as fh:
+        doc = json.load(fh)
+    entries = []
+    for part in doc.pop("catalogs"):
+        for row in part["entries"]:
+            values = dict(zip(_FIELDS, row))
+            values["aliases"] = tuple(values["aliases"])
+            entries.append(CatalogEntry(catalog=NAME, **values))
+    return doc, tuple(entries)
+
+
+def build(root: Path, as_of: str) -> dict:
+    """The snapshot document from the catalogues' real files under `root`."""
+    from .build import modeldeprecations_api, models_dev_api
+    from .formats import parse_catalog
+    docs = {
+        "modeldeprecations": json.dumps(modeldeprecations_api(root / "modeldeprecations", as_of)).encode(),
+        "deprecations-info": (root / "deprecations-info" / "v1" / "deprecations.json").read_bytes(),
+        "litellm": (root / "litellm" / "model_prices_and_context_window_backup.json").read_bytes(),
+        "models-dev": json.dumps(models_dev_api(root / "models-dev")).encode(),
+    }
+    parts = []
+    for source in ATTRIBUTION:
+        entries, _ = parse_catalog(source["kind"], NAME, docs[source["kind"]])
+        parts.append({**source, "entries": [[getattr(e, f) if f != "aliases" else list(e.aliases) for f in _FIELDS]
+                                            for e in entries]})
+    return {"format": 1, "built": as_of, "note": "the catalogues' own data, unchanged but for cleaning; see "
+            "feedwatch/lifecycle/snapshot.py", "catalogs": parts}
+
+
+if __name__ == "__main__":
+    import sys
+    from datetime import date
+    doc = build(Path(sys.argv[1]), date.today().isoformat())
+    with gzip.open(PATH, "wt", encoding="utf-8", compresslevel=9) as fh:
+        json.dump(doc, fh, separators=(",", ":"))
+    print(f"wrote {PATH} ({PATH.stat().st_size // 1024} KB, {sum(len(p['entries']) for p in doc['catalogs'])} entries)")

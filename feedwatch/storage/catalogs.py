@@ -1,0 +1,133 @@
+"""Stored model catalogues: each configured catalogue's fetch state and its last good data.
+
+A successful update replaces that catalogue's rows whole, in one transaction with its fetch state,
+so readers see the old data or the new, never a mix; a failed one only records the failure, so
+the last good data stays. Rows cross this boundary as plain dicts with the `catalog_models`
+columns (`lifecycle.entries` turns them into entries): storage knows nothing of the formats.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .db import Conn, Database
+
+COLUMNS = ("catalog", "provider", "model_id", "model_key", "status", "deprecation_date", "shutdown_date",
+           "earliest_shutdown", "replacement", "release_date", "source_url", "aliases", "alias_of")
+_STATE_COLUMNS = ("name, kind, url, etag, last_modified, last_attempt, last_success, last_status, last_error, "
+                  "consecutive_errors, next_due, models")
+
+
+@dataclass(slots=True)
+class CatalogState:
+    """A catalogue's fetch state and health, as `catalog update` and `sources` show it."""
+    name: str
+    kind: str = ""
+    url: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: str | None = None
+    last_success: str | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    consecutive_errors: int = 0
+    next_due: str | None = None
+    models: int = 0
+
+
+def catalog_states(db: Database) -> dict[str, CatalogState]:
+    return {r["name"]: CatalogState(**r) for r in db.query(f"SELECT {_STATE_COLUMNS} FROM catalogs ORDER BY name")}
+
+
+def any_catalog_stored(db: Database) -> bool:
+    """Whether some catalogue has had a successful update (from then on the bundled snapshot is not used)."""
+    return bool(db.query("SELECT 1 AS x FROM catalogs WHERE last_success IS NOT NULL LIMIT 1"))
+
+
+def _upsert_state(c: Conn, name: str, kind: str, url: str, now: str) -> None:
+    c.execute("INSERT INTO catalogs (name, kind, url, last_attempt) VALUES (:n, :k, :u, :now) "
+              "ON CONFLICT (name) DO UPDATE SET kind = :k, url = :u, last_attempt = :now",
+              {"n": name, "k": kind, "u": url, "now": now})
+
+
+def replace_models(db: Database, name: str, kind: str, url: str, rows: list[dict], *, etag: str | None,
+                   last_modified: str | None, status: int, now: str, next_due: str | None) -> dict[str, str]:
+    """Store a catalogue's new data instead of its old; returns the old alias map (`alias_map`) so the
+    caller can tell which aliases moved."""
+    with db.transaction() as c:
+        _upsert_state(c, name, kind, url, now)
+        old = alias_map(c, name)
+        c.execute("DELETE FROM catalog_models WHERE catalog = :n", {"n": name})
+        sql = (f"INSERT INTO catalog_models ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + k for k in COLUMNS)})")
+        for start in range(0, len(rows), 2000):
+            c.executemany(sql, [{**r, "catalog": name, "aliases": json.dumps(list(r["aliases"]))}
+                                for r in rows[start:start + 2000]])
+        c.execute("UPDATE catalogs SET etag = :etag, last_modified = :lm, last_success = :now, last_status = :st, "
+                  "last_error = NULL, consecutive_errors = 0, next_due = :due, models = :m WHERE name = :n",
+                  {"etag": etag, "lm": last_modified, "now": now, "st": status, "due": next_due, "m": len(rows),
+                   "n": name})
+    return old
+
+
+def record_not_modified(db: Database, name: str, kind: str, url: str, *, now: str, next_due: str | None) -> None:
+    with db.transaction() as c:
+        _upsert_state(c, name, kind, url, now)
+        c.execute("UPDATE catalogs SET last_success = :now, last_status = 304, last_error = NULL, "
+                  "consecutive_errors = 0, next_due = :due WHERE name = :n", {"now": now, "due": next_due, "n": name})
+
+
+def record_failure(db: Database, name: str, kind: str, url: str, *, error: str, status: int | None, now: str,
+                   next_due: str | None) -> None:
+    """A failed update: the error is recorded, the stored data is left as it was."""
+    with db.transaction() as c:
+        _upsert_state(c, name, kind, url, now)
+        c.execute("UPDATE catalogs SET last_status = :st, last_error = :err, "
+                  "consecutive_errors = consecutive_errors + 1, next_due = :due WHERE name = :n",
+                  {"st": status, "err": error, "due": next_due, "n": name})
+
+
+def alias_map(c: Conn, name: str) -> dict[str, str]:
+    """alias id -> the id it points to, as written, in one catalogue (LiteLLM `alias_of`,
+    modeldeprecations.dev `aliases`)."""
+    out: dict[str, str] = {}
+    for r in c.execute("SELECT model_id, aliases, alias_of FROM catalog_models WHERE catalog = :n "
+                       "AND (alias_of IS NOT NULL OR aliases <> '[]')", {"n": name}):
+        if r["alias_of"]:
+            out[r["model_id"]] = r["alias_of"]
+        else:
+            for alias in json.loads(r["aliases"]):
+                out[alias] = r["model_id"]
+    return out
+
+
+def load_models(db: Database, catalogs: list[str] | None = None) -> list[dict]:
+    """Every stored row (of the named catalogues), `aliases` decoded to a tuple."""
+    sql = f"SELECT {', '.join(COLUMNS)} FROM catalog_models"
+    params: dict = {}
+    if catalogs is not None:
+        if not catalogs:
+            return []
+        params = {f"c{i}": n for i, n in enumerate(catalogs)}
+        sql += f" WHERE catalog IN ({', '.join(':' + k for k in params)})"
+    rows = db.query(sql, params)
+    for r in rows:
+        r["aliases"] = tuple(json.loads(r["aliases"])) if r["aliases"] != "[]" else ()
+    return rows
+
+
+def record_catalog_item(db: Database, source: str, entry, links: list[tuple[str, str, float]], now: str) -> int:
+    """Store an item a catalogue change produced (`entry`, an `Entry`) with its asset links
+    (asset, reason, score), in one transaction; returns the item id. A link a user already decided
+    on is left as it is."""
+    from .ingest import write_entries
+    with db.transaction() as c:
+        write_entries(c, source, [entry], [], now)
+        [row] = c.execute("SELECT item_id FROM item_sources WHERE source = :s AND guid = :g",
+                          {"s": source, "g": entry.guid})
+        for asset, reason, score in links:
+            c.execute("INSERT INTO asset_links (item_id, asset, reason, score, origin, status, created_at, updated_at) "
+                      "VALUES (:id, :asset, :reason, :score, 'lifecycle', 'suggested', :now, :now) "
+                      "ON CONFLICT (item_id, asset) DO NOTHING",
+                      {"id": row["item_id"], "asset": asset, "reason": reason, "score": score, "now": now})
+    return int(row["item_id"])
