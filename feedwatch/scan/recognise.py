@@ -111,8 +111,8 @@ class Recognizer:
         bare = re.sub(r"(?:-v\d+(?::\d+)?|:\d+k?|@[\w.-]+)$", "", core)
         for cand in (core, bare):
             low = cand.lower()
-            if not (keyed or re.search(r"[-./]", low) and re.search(r"[a-z]{2}", low)):
-                continue                                 # a single word is a model only under a model key
+            if not (keyed or re.search(r"\d", core) and re.search(r"[a-z]{2}", low)):
+                continue                # written without a digit ("search-api"): only under a model key
             if low in self.known:
                 return low
             norm = normalize_model(cand)
