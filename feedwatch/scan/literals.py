@@ -67,11 +67,14 @@ _FLAG_VALUE = re.compile(r"--([a-z][\w-]*)[ =]([^\s'\"=;&|]+)")
 
 
 def _key_before(line: str, col: int) -> str:
-    m = _KEY.search(line, 0, col)
+    """The key the value at `col` is assigned to; only the 120 characters before it are looked at
+    (a key is next to its value, and this keeps long lines linear)."""
+    prefix = line[max(0, col - 120):col]
+    m = _KEY.search(prefix)
     if m is None:
         # A value further along an argument list or array keeps the key the list started with.
         last = None
-        for last in _KEY_ANYWHERE.finditer(line, 0, col):
+        for last in _KEY_ANYWHERE.finditer(prefix):
             pass
         m = last
     if m is None:

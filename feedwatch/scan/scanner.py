@@ -20,6 +20,7 @@ from .assets import Proposal, assign_units, propose
 from .recognise import Recognizer, prefilter_words
 from .walk import check_root, read_text_file, walk
 
+MAX_LINE = 2000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -96,7 +97,10 @@ def _hit_lines(data: bytes, positions: list[int]) -> list[tuple[int, str]]:
         line_no += data.count(b"\n", scanned, start)
         scanned = start
         end = data.find(b"\n", pos)
-        raw = data[start:end if end >= 0 else len(data)]
+        end = end if end >= 0 else len(data)
+        if end - start > MAX_LINE:                 # minified code or one-line JSON: the hit's surroundings
+            start, end = max(start, pos - 300), min(end, pos + 300)
+        raw = data[start:end]
         out.append((line_no, raw.decode("utf-8", "replace").rstrip("\r")))
         last_start = start
     return out
