@@ -121,6 +121,19 @@ def merge(doc, proposals: list[Proposal], scanned_repos: set[str]) -> list[Chang
     return changes
 
 
+def match_proposals(assets, proposals: list[Proposal]) -> dict[str, Proposal]:
+    """Config assets (feedwatch.config.Asset) -> the proposal that is about them: same name, or for a
+    hand-written asset the same `path`, as `merge` matches them."""
+    out = {}
+    for a in assets:
+        p = next((p for p in proposals if p.name == a.name), None)
+        if p is None and not a.discovered_from:
+            p = next((p for p in proposals if _path_match({"path": a.path}, p)), None)
+        if p is not None:
+            out[a.name] = p
+    return out
+
+
 def load_doc(path: Path):
     return tomlkit.parse(path.read_text(encoding="utf-8"))
 
