@@ -69,20 +69,19 @@ def _roots(args, config) -> list[tuple[str, str]]:
 
 
 def cmd_assets(args) -> int:
-    from .config import ConfigError, bundled_config_path, load_config
+    from .config import bundled_config_path, load_config
     from .scan import ScanError, clean, scan_root
     from .scan.merge import load_doc, merge, write_doc
 
     config_path = _config_path(args)
-    try:
-        config = load_config(config_path)
-    except ConfigError:
-        if args.write or not args.paths or args.config:
-            raise
+    bundled = config_path.resolve() == bundled_config_path().resolve()
+    if args.paths and not args.config and not config_path.exists():
         config = None                                  # scanning given paths needs no config
-    if args.write and config_path.resolve() == bundled_config_path().resolve():
+    else:
+        config = load_config(config_path)              # a broken feeds.toml is reported, not skipped
+    if args.write and (config is None or bundled):
         raise CliError("no feeds.toml to write to: pass --config PATH (or run where ./feeds.toml is)", EXIT_USAGE)
-    roots = _roots(args, config)
+    roots = _roots(args, None if bundled and args.paths else config)
     known = known_models(config, args) if config is not None else None
     results = []
     for name, path in roots:
@@ -98,8 +97,8 @@ def cmd_assets(args) -> int:
                 out.write(json.dumps(f.as_json()) + "\n")
         else:
             _table(res, out)
-    if config is None:
-        return EXIT_OK
+    if config is None or bundled:
+        return EXIT_OK                                 # no team config: nothing recorded to compare with
     doc = load_doc(config_path)
     changes = merge(doc, [p for r in results for p in r.proposals], {r.repo for r in results})
     label = "changes written to" if args.write else "changes since the last scan recorded in"

@@ -131,3 +131,27 @@ def test_repos_config_errors(tmp_path):
     cfg.write_text('[[repos]]\nname = "x"\npaht = "/tmp"\n')
     with pytest.raises(ConfigError, match="unknown key 'paht' \\(did you mean 'path'\\?\\)"):
         load_config(cfg)
+
+
+def test_scan_a_path_without_a_team_config(tmp_path, monkeypatch, capsys):
+    """No feeds.toml here: the bundled default is not the team's record, so no change report and no --write."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FEEDWATCH_CONFIG", raising=False)
+    monkeypatch.setenv("FEEDWATCH_DB", str(tmp_path / "fw.db"))
+    monkeypatch.setattr("feedwatch.config.default_config_path", lambda: __import__(
+        "feedwatch.config", fromlist=["x"]).bundled_config_path())
+    assert main(["assets", "scan", str(FIXTURE)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("acme (")
+    assert "services/ingest/main.go:5" in out and "proposed pipeline acme-ingest (services/ingest)" in out
+    assert "since the last scan" not in out
+    assert main(["assets", "scan", str(FIXTURE), "--write"]) == 2
+    assert "no feeds.toml to write to" in capsys.readouterr().err
+
+
+def test_broken_config_is_reported_not_skipped(tmp_path, capsys):
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text("[[repos]]\nname = 'Bad Name'\npath = '/tmp'\n")
+    assert main(["--config", str(cfg), "assets", "scan", str(FIXTURE)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "repo 'Bad Name': key 'name' must use lowercase" in err
