@@ -147,6 +147,9 @@ def _hostile_copy(tmp_path: Path) -> Path:
         (root / d).mkdir(parents=True, exist_ok=True)
         (root / d / name).write_text('MODEL = "gpt-4-turbo"\n')
     (root / ".venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (root / "services/ingest/.gitignore").write_text("gen/\n!keep.go\n")       # nested, relative to its dir
+    (root / "services/ingest/gen").mkdir()
+    (root / "services/ingest/gen/models.go").write_text('const m = "gpt-4-turbo"\n')
     (root / "blob.py").write_bytes(b'MODEL = "gpt-4-turbo"\n\0\0binary')
     (root / "big.py").write_text('MODEL = "gpt-4-turbo"\n' + "#" * (2 * 1024 * 1024 + 10))
     outside = tmp_path / "outside"
