@@ -94,6 +94,13 @@ def cmd_fetch(args) -> int:
     finally:
         db.close()
     reporter.totals(summary)
+    if config.catalogs and not args.source:
+        from .cli_lifecycle import refresh_due_catalogs
+        db = _open_db(args, config)
+        try:
+            refresh_due_catalogs(config, db, force=args.force)
+        finally:
+            db.close()
     if args.enrich:
         db = _open_db(args, config)
         try:

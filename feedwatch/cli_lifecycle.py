@@ -80,6 +80,21 @@ def cmd_catalog_update(args) -> int:
     return EXIT_OK if ok else EXIT_FAILURE
 
 
+def refresh_due_catalogs(config, db, *, force: bool = False) -> None:
+    """What `fetch` does after the sources: update the catalogues that are due (a line for each one
+    that was fetched), then propose the migrations that are due."""
+    import asyncio
+
+    from .lifecycle.update import select_catalogs, update_catalogs
+    results = asyncio.run(update_catalogs(config, db, select_catalogs(config, None), due_only=True, force=force))
+    for r in results:
+        if r.outcome != "skipped":
+            print(f"catalog {r.line()}")
+    if any(r.outcome in ("updated", "not-modified") for r in results):
+        for p in _propose(db, config, _as_of(None)):
+            print(p.line())
+
+
 def _propose(db, config, as_of: date):
     from .lifecycle.propose import propose_migrations
     from .lifecycle.schedule import stack_rows
@@ -111,15 +126,18 @@ def cmd_catalog_show(args) -> int:
         return EXIT_OK if life.entries else EXIT_FAILURE
     out = sys.stdout
     out.write(f"{clean_line(args.model, 160)} = {clean_line(life.canonical, 160)}: {life.status}")
-    if life.shutdown_date:
-        out.write(f", shuts down {life.shutdown_date} ({life.days_left(today)} days)")
+    days = life.days_left(today)
+    if life.shutdown_date and days is not None:
+        out.write(f", shuts down {life.shutdown_date} (in {days} days)" if days > 0 else
+                  f", shut down {life.shutdown_date} ({-days} days ago)" if days < 0 else
+                  f", shuts down today ({life.shutdown_date})")
     if life.replacement:
         out.write(f", replacement {clean_line(life.replacement, 160)}")
     out.write("\n")
     if life.alias_of:
         out.write(f"  an alias of {clean_line(life.alias_of, 160)}\n")
     if life.via:
-        out.write(f"  (from its {life.via})\n")
+        out.write(f"  (from {'its ' if life.via != 'another platform' else ''}{life.via})\n")
     if bundled:
         out.write("  (from the bundled snapshot: run `feedwatch catalog update` for current data)\n")
     for e in life.entries:

@@ -229,13 +229,18 @@ def test_empty_week(db, config):
     build_dataset(db)
     empty = parse_week("2026-W30")
     d = build_digest(db, config, empty.since, empty.until)
-    assert render(d, "md") == "# feedwatch digest: 2026-W30\n\n2026-07-20 to 2026-07-26 UTC · no items\n"
+    # a week without items still has the stack's schedule (the bundled catalogue snapshot here)
+    assert render(d, "md") == ("# feedwatch digest: 2026-W30\n\n2026-07-20 to 2026-07-26 UTC · no items\n\n"
+                               "## Retirements ahead\n\n"
+                               "- **support-summarizer** · claude-3-5-haiku · shut down 2026-02-19 \\(157 days "
+                               "before\\) · replacement claude-haiku-4-5-20251001 · no experiment yet\n")
     page = render(d, "html")
-    assert "<section" not in page and "no items" in page
+    assert page.count("<section") == 1 and '<section id="retirements">' in page and "no items" in page
     data = json.loads(render(d, "json"))
     assert data["totals"] == {"items": 0, "starred": 0, "affecting": 0, "tags": 0}
     assert data["highlights"] == {"items": [], "more": 0} and data["stack"] == [] and data["tags"] == []
     assert data["experiments"] == {"opened": [], "closed": [], "updated": []} and data["failed_sources"] == []
+    assert [(r["model"], r["days_left"]) for r in data["retirements"]] == [("claude-3-5-haiku", -157)]
 
 
 def test_empty_database(tmp_path):

@@ -419,3 +419,65 @@ def test_experiments_due_dates_order_and_validation(tmp_path, capsys):
     _, cap = run("experiments", "show", "1")
     assert "due:" not in cap.out
 
+
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>Hello</title><link>https://example.com/a</link><guid>a</guid></item></channel></rss>"""
+
+
+def test_fetch_refreshes_the_catalogues_that_are_due_then_proposes(lifecycle_cli):
+    lifecycle_cli.server.route("/feed.xml", Reply(body=RSS))
+    text = lifecycle_cli.config.read_text()
+    lifecycle_cli.config.write_text(f'[[sources]]\nname = "blog"\nkind = "feed"\n'
+                                    f'url = "{lifecycle_cli.server.base_url}/feed.xml"\n\n' + text)
+    status, out, _ = lifecycle_cli("fetch")
+    assert status == 0
+    assert "catalog litellm: updated, 4877 models" in out.splitlines()
+    assert sum(line.startswith("proposed experiment") for line in out.splitlines()) == 4
+    status, out, _ = lifecycle_cli("fetch")             # within the day: not due, not fetched, nothing printed
+    assert status == 0 and "catalog " not in out and lifecycle_cli.server.hits("/litellm.json") == 1
+
+
+def test_the_linker_links_an_alias_move_to_the_assets_pinned_to_the_alias():
+    from feedwatch.config import Asset
+    from feedwatch.enrich.base import ItemText
+    from feedwatch.enrich.linking import Linker, item_mentions
+    assets = (Asset("drafts", "prompt", models=("gpt-4o-mini",)),
+              Asset("pinned", "prompt", models=("gpt-4o-mini-2024-07-18",)),
+              Asset("fable", "prompt", models=("claude-fable-latest",)))
+    linker = Linker(assets)
+
+    def links(title, text="", extra=None):
+        item = ItemText(1, "blog", title, summary=text, extra=extra or {})
+        body = item.body()
+        return {(x.asset, x.reason, x.score) for x in linker.links(item, body, item_mentions(item, body), [])}
+    found = links("gpt-4o-mini now points to gpt-4o-mini-2025-04-14")
+    assert found == {("drafts", "moves the alias gpt-4o-mini to gpt-4o-mini-2025-04-14; drafts runs on gpt-4o-mini",
+                      0.9),
+                     ("pinned", "mentions gpt-4o-mini; pinned runs on gpt-4o-mini-2024-07-18", 0.6)}
+    moved = links("claude-fable-latest now points to claude-fable-5-2 (was claude-fable-5-1)",
+                  extra={"_alias_move": {"alias": "claude-fable-latest", "from": "claude-fable-5-1",
+                                         "to": "claude-fable-5-2", "catalog": "litellm"}})
+    assert moved == {("fable", "claude-fable-latest now points to claude-fable-5-2 (was claude-fable-5-1); fable "
+                      "runs on claude-fable-latest", 0.9)}
+    assert {r for a, r, _ in links("We use gpt-4o-mini-2025-04-14 for evals") if a == "drafts"} == \
+        {"mentions gpt-4o-mini-2025-04-14; drafts runs on gpt-4o-mini"}
+
+
+def test_the_digest_lists_retirements_ahead_with_their_experiments(lifecycle_cli):
+    lifecycle_cli("catalog", "update")               # proposes the migrations due as of today
+    status, out, _ = lifecycle_cli("digest", "--week", "2026-W35", "--format", "json")   # ends Sunday 2026-08-30
+    assert status == 0
+    data = json.loads(out)
+    rows = [(r["asset"], r["model"], r["shutdown_date"], r["days_left"], r["replacement"]) for r in data["retirements"]]
+    assert rows == [
+        ("support-summarizer", "claude-3-5-haiku@20241022", "2026-07-05", -56, None),
+        ("router", "nova-premier", "2026-09-14", 15, "nova-pro"),
+        ("router", "azure/gpt-4o-mini", "2026-10-01", 32, "gpt-4.1-mini"),
+        ("support-summarizer", "gpt-4o-2024-05-13", "2026-10-23", 54, "gpt-5.6-sol"),
+    ]
+    exp = data["retirements"][3]["experiment"]
+    assert exp["title"] == "Migrate support-summarizer off gpt-4o-2024-05-13 before 2026-10-23"
+    assert exp["status"] == "proposed" and exp["due"] == "2026-10-23"
+    status, out, _ = lifecycle_cli("digest", "--week", "2026-W35")
+    assert "## Retirements ahead" in out and "nova-premier · shuts down 2026-09-14 \\(in 15 days\\)" in out

@@ -20,7 +20,8 @@ FORMATS = ("md", "html", "json")
 
 # Words shared by the Markdown and HTML renderings.
 TITLE = "feedwatch digest"
-SECTIONS = {"highlights": "Highlights", "stack": "What affects our stack", "tags": "By tag",
+SECTIONS = {"highlights": "Highlights", "stack": "What affects our stack", "retirements": "Retirements ahead",
+            "tags": "By tag",
             "experiments": "Experiments", "failed_sources": "Sources that failed"}
 
 

@@ -28,6 +28,7 @@ from ..storage.experiments import changed_between
 from ..storage.health import failures_by_source
 from ..storage.triage import AFFECTS_MIN_SCORE
 from ..text import clean_line, safe_url
+from .retirements import Retirement, retirements
 from .week import Period, period
 
 SCHEMA = "feedwatch.digest/1"
@@ -148,6 +149,7 @@ class Digest:
     totals: Totals
     highlights: Highlights
     stack: tuple[AssetSection, ...]
+    retirements: tuple[Retirement, ...]
     tags: tuple[TagSection, ...]
     tags_more: int          # tags left out (over Limits.tags)
     experiments: Experiments
@@ -215,7 +217,8 @@ def build_digest(db, config, since, until, limits: Limits | None = None) -> Dige
     tag_sections, tags_more, tag_count = _by_tag(ordered, limits, item)
     totals = Totals(items=len(rows), starred=len(starred), affecting=len({x["item_id"] for x in links}),
                     tags=tag_count)
-    return Digest(period=span, totals=totals, highlights=highlights, stack=stack, tags=tag_sections,
+    return Digest(period=span, totals=totals, highlights=highlights, stack=stack,
+                  retirements=retirements(db, config, span.last_day), tags=tag_sections,
                   tags_more=tags_more, experiments=_experiments(db, span, limits),
                   failed_sources=_failed_sources(db, span), limits=limits)
 

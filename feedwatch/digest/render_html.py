@@ -12,6 +12,7 @@ from html import escape
 from . import (SECTIONS, TITLE, asset_meta, change_line, experiment_meta, failure_meta, item_meta, link_label, more,
                overview, tag_meta)
 from .build import Digest, Item
+from .retirements import retirement_meta
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'"
 SEP = " · "
@@ -82,6 +83,13 @@ def render_html(d: Digest) -> str:
                 out.append(_more(more(section.more)))
             out.append("</ul>")
         out.append("</section>")
+
+    if d.retirements:
+        out += ['<section id="retirements">', f"<h2>{SECTIONS['retirements']}</h2>", "<ul>"]
+        for r in d.retirements:
+            note = f'<p class="note">{_e(r.experiment.title)}</p>' if r.experiment else ""
+            out.append(f"<li><strong>{_e(r.asset)}</strong> {_meta(retirement_meta(r))}{note}</li>")
+        out += ["</ul>", "</section>"]
 
     if d.tags:
         out += ['<section id="tags">', f"<h2>{SECTIONS['tags']}</h2>"]

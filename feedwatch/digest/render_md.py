@@ -15,6 +15,7 @@ import re
 from . import (SECTIONS, TITLE, asset_meta, change_line, experiment_meta, failure_meta, item_meta, link_label, more,
                overview, tag_meta)
 from .build import Digest, Item
+from .retirements import retirement_meta
 
 _SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~$@])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
@@ -74,6 +75,12 @@ def render_md(d: Digest) -> str:
                               link.reason)
             if section.more:
                 out.append(f"- {more(section.more)}")
+
+    if d.retirements:
+        out += ["", f"## {SECTIONS['retirements']}", ""]
+        for r in d.retirements:
+            out += _entry(f"- **{md_escape(r.asset)}**{SEP}{_meta(retirement_meta(r))}",
+                          r.experiment.title if r.experiment else "")
 
     if d.tags:
         out += ["", f"## {SECTIONS['tags']}"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..config import Asset
 from .base import ItemText, LinkSuggestion
-from .mentions import Mention, find_mentions, same_model
+from .mentions import Mention, catalog_key, find_mentions, same_model, split_model
 from .phrases import alternation
 
 _DEPRECATION_RE = re.compile(r"\b(deprecat\w*|retir(?:e|es|ed|ing|ement)|shut\s?down|sunset\w*|end[- ]of[- ]life|"
@@ -20,7 +20,17 @@ _RELEASE_RE = re.compile(r"\b(releas\w*|launch\w*|introduc\w*|now available|avai
                          r"new (?:model|version|checkpoint)s?|general availability|GA|preview|open[- ]sourc\w*|"
                          r"we(?:'re| are) (?:excited|releasing)|ships?)\b", re.IGNORECASE)
 
-SCORES = {"deprecation": 0.95, "release": 0.85, "mention": 0.6}
+# "gpt-4o-mini now points to gpt-4o-mini-2025-04-14": an alias an asset runs on moves to another snapshot
+_ALIAS_MOVE_RE = re.compile(r"\b(now points? to|will point to|points? to|now (?:routes?|resolves?|maps?) to|"
+                            r"will (?:be updated|route|resolve|map) to|(?:is|are) being (?:updated|upgraded|moved) to|"
+                            r"alias(?:es)? (?:now|will))\b", re.IGNORECASE)
+
+SCORES = {"deprecation": 0.95, "alias-move": 0.9, "release": 0.85, "mention": 0.6}
+
+
+def move_reason(alias: str, before: str, after: str, asset: str, model: str) -> str:
+    """The reason of a link from an alias move a catalogue reported (see lifecycle/alias_moves.py)."""
+    return f"{alias} now points to {after} (was {before}); {asset} runs on {model}"
 TOPIC_SCORE = 0.4
 
 
@@ -84,12 +94,27 @@ class Linker:
         out: list[LinkSuggestion] = []
         found_topics = (self.topics_in(low, lowered=True) if low is not None
                         else self.topics_in(item.title + "\n" + text))
+        move = item.extra.get("_alias_move")
+        move = move if isinstance(move, dict) and all(isinstance(move.get(k), str) for k in ("alias", "from", "to")) \
+            else None
+        moves_text = bool(mentions) and event != "deprecation" and _ALIAS_MOVE_RE.search(
+            item.title + "\n" + text[:1500]) is not None
         for m, topic_keys in zip(self.matchers, self._topic_keys):
             best: LinkSuggestion | None = None
             for model in m.asset.models:
+                if move is not None and catalog_key(model) == catalog_key(move["alias"]):
+                    best = LinkSuggestion(m.asset.name, move_reason(move["alias"], move["from"], move["to"],
+                                                                    m.asset.name, model), SCORES["alias-move"])
+                    break
                 hit = next((x for x in mentions if same_model(model, x)), None)
                 if hit is None:
                     continue
+                if moves_text and split_model(model)[1] is None:
+                    to = next((x.version for x in mentions if x.version and same_model(model, x)), None)
+                    if to is not None:
+                        best = LinkSuggestion(m.asset.name, f"moves the alias {model} to {to}; {m.asset.name} "
+                                              f"runs on {model}", SCORES["alias-move"])
+                        break
                 named = hit.version or hit.model
                 if event == "deprecation":
                     what = f"announces {named} deprecation" + _deprecation_detail(item)

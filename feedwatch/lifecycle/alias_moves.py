@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from ..config import Config
 from ..entry import Entry
+from ..enrich.linking import SCORES, move_reason
 from ..enrich.mentions import catalog_key
 from ..storage.catalogs import record_catalog_item
 from ..storage.db import Database
 from .entries import CatalogEntry
 
-ALIAS_MOVE_SCORE = 0.9
+ALIAS_MOVE_SCORE = SCORES["alias-move"]
 
 
 def alias_map(entries: list[CatalogEntry]) -> dict[str, str]:
@@ -40,10 +41,6 @@ def moved_aliases(old: dict[str, str], new: dict[str, str]) -> dict[str, tuple[s
         if before is not None and catalog_key(before) != catalog_key(target):
             out[key] = (before, target)
     return out
-
-
-def move_reason(alias: str, before: str, after: str, asset: str, model: str) -> str:
-    return f"{alias} now points to {after} (was {before}); {asset} runs on {model}"
 
 
 def record_alias_moves(db: Database, config: Config, catalog: str, old: dict[str, str],

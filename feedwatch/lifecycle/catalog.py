@@ -9,8 +9,9 @@ retires a deployment of it); entries that name no platform speak for all, and wh
 wanted platform exists, every platform's entries are used rather than none. An id that is only
 an alias (LiteLLM `alias_of`, modeldeprecations.dev `aliases`) takes the lifecycle of the id it
 points to, unless the catalogues say something of the alias itself. A dated snapshot nobody lists
-takes its family's lifecycle (deprecations.info lists Vertex models without their @date), and a
-fine-tune ("ft:gpt-4o-mini:acme::x") its base model's.
+takes its family's lifecycle (deprecations.info lists Vertex models without their @date), a
+fine-tune ("ft:gpt-4o-mini:acme::x") its base model's, and a family id nobody lists itself
+("claude-3-5-haiku") that of its dated snapshots.
 
 Merging: the earliest shutdown date wins (retiring late is the expensive mistake) and every
 catalogue that gave lifecycle data is named; the replacement comes from the catalogue whose date
@@ -59,12 +60,11 @@ def _platforms(model: str, key: str) -> frozenset[str] | None:
     return None
 
 
-def _pick(found: list[CatalogEntry], platforms: frozenset[str] | None) -> list[CatalogEntry]:
-    """The entries of those platforms (or that name no platform); all of them when none qualifies."""
-    if platforms is None or not found:
+def _mine(found: list[CatalogEntry], platforms: frozenset[str] | None) -> list[CatalogEntry]:
+    """The entries of those platforms, or that name no platform."""
+    if platforms is None:
         return found
-    mine = [e for e in found if not e.provider or platform_of(e.provider) in platforms]
-    return mine or found
+    return [e for e in found if not e.provider or platform_of(e.provider) in platforms]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ class Lifecycle:
     replacement: str | None = None
     sources: tuple[str, ...] = ()     # catalogues that gave lifecycle data (dates or a status)
     alias_of: str | None = None       # the asked id is an alias of this id (its lifecycle is shown)
-    via: str | None = None            # "family" / "base model" when matched through those
+    via: str | None = None            # how the entries were found when not by the id itself (entries_for)
     entries: tuple[CatalogEntry, ...] = ()
 
     def days_left(self, as_of: date) -> int | None:
@@ -111,28 +111,40 @@ class Catalogue:
         return frozenset(self.by_key) | frozenset(self.aliases)
 
     def entries_for(self, model: str) -> tuple[str, list[CatalogEntry], str | None, str | None]:
-        """(key, the entries that speak for it, alias target or None, "family"/"base model" or None)."""
+        """(key, the entries that speak for it, alias target or None, how they were found: None for
+        the id itself, else "family", "base model", "snapshots" or "another platform")."""
         key = catalog_key(model)
         platforms = _platforms(model, key)
-        own = _pick(self.by_key.get(key, []), platforms)
+        own_all = self.by_key.get(key, [])
+        own = _mine(own_all, platforms)
         target = self.aliases.get(key)
-        if target is not None and catalog_key(target) != key:
-            if not any(e.has_lifecycle for e in own):
-                return key, _pick(self.by_key.get(catalog_key(target), []), platforms) or own, target, None
-            return key, own, target, None
+        if target is not None and catalog_key(target) == key:
+            target = None
+        if target is not None and not any(e.has_lifecycle for e in own):
+            found = _mine(self.by_key.get(catalog_key(target), []), platforms)
+            if found:
+                return key, found, target, None
         if own:
-            return key, own, None, None
+            return key, own, target, None
         family, version = split_model(model)
         if version and family.lower() != key.lower():       # a dated snapshot: its family's retirement covers it
-            found = _pick(self.by_key.get(catalog_key(family), []), platforms)
+            found = _mine(self.by_key.get(catalog_key(family), []), platforms)
             if any(e.has_lifecycle for e in found):
                 return key, found, None, "family"
         base = version or family
         if base and catalog_key(base) != key:                # a fine-tune or wrapper: its base model
-            found = _pick(self.by_key.get(catalog_key(base), []), platforms)
+            found = _mine(self.by_key.get(catalog_key(base), []), platforms)
             if found:
                 return key, found, None, "base model"
-        return key, [], None, None
+        if not version:                                      # a family nobody lists itself: its snapshots
+            prefix = key + "-"
+            snaps = [e for k, found in self.by_key.items() if k.startswith(prefix) and split_model(k)[0] == key
+                     for e in _mine(found, platforms) if e.has_lifecycle]
+            if snaps:
+                return key, snaps, None, "snapshots"
+        if own_all:                                          # only another platform lists it: better than nothing
+            return key, own_all, target, "another platform"
+        return key, [], target, None
 
     def lifecycle(self, model: str, as_of: date) -> Lifecycle:
         key, found, alias_of, via = self.entries_for(model)
