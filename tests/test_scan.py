@@ -208,3 +208,28 @@ def test_jsonl_keys(tmp_path):
     res = scan_root(FIXTURE, "acme")
     row = json.loads(json.dumps(res.findings[0].as_json()))
     assert list(row) == ["path", "line", "kind", "model", "text", "asset"]
+
+
+def test_pure_python_prefilter_finds_the_same(monkeypatch):
+    """Without ahocorasick_rs the prefilter is a prefix-factored regex; the findings must not change."""
+    import sys
+
+    from feedwatch.scan import scanner
+    assert scanner._tools(None)[1].kind == "aho-corasick"
+    monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)
+    scanner._tools.cache_clear()
+    try:
+        res = scan_root(FIXTURE, "acme")
+        assert _models(res) == sorted(EXPECTED_MODELS) and _prompts(res) == sorted(EXPECTED_PROMPTS)
+        assert scanner._tools(None)[1].kind == "regex"
+    finally:
+        scanner._tools.cache_clear()
+
+
+def test_trie_regex():
+    import re
+
+    from feedwatch.scan.scanner import _trie_regex
+    rx = re.compile(_trie_regex([b"gpt", b"gemini", b"gemma", b"o1", b"o3", b"claude", b"cla"]))
+    assert [m.group() for m in rx.finditer(b"x gemma gpt o2 o3 clam claude gem")] == \
+        [b"gemma", b"gpt", b"o3", b"cla", b"claude"]
