@@ -155,3 +155,21 @@ def test_broken_config_is_reported_not_skipped(tmp_path, capsys):
     assert main(["--config", str(cfg), "assets", "scan", str(FIXTURE)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "repo 'Bad Name': key 'name' must use lowercase" in err
+
+
+def test_unreadable_path_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    """As root chmod cannot make a directory unreadable, so listing it is made to fail."""
+    import os
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text('user = "ana"\n')
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = os.listdir
+
+    def listdir(path="."):
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+    monkeypatch.setattr(os, "listdir", listdir)
+    assert main(["--config", str(cfg), "assets", "scan", str(locked)]) == 2
+    assert capsys.readouterr().err == f"feedwatch: {locked}: cannot read: permission denied\n"
