@@ -74,7 +74,8 @@ class _Prefilter:
         pats = sorted(v.encode() for v in variants if v)
         try:
             import ahocorasick_rs
-            ac = ahocorasick_rs.BytesAhoCorasick(pats)
+            # The DFA costs more to build (a few ms) and searches ~4x faster than the default NFA.
+            ac = ahocorasick_rs.BytesAhoCorasick(pats, implementation=ahocorasick_rs.Implementation.DFA)
             self.kind = "aho-corasick"
             self.positions = lambda data: [s for _i, s, _e in ac.find_matches_as_indexes(data)]
         except ImportError:                   # fallback: one prefix-factored regex over lower-cased bytes
