@@ -60,9 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--keep", type=Path, metavar="PATH", help="build the demo database at PATH (a new file) and "
                    "keep it, e.g. to inspect it later with `feedwatch --db PATH items`")
     from .cli_data import _add_digest_parser, _add_transfer_parsers
+    from .cli_assets import _add_assets_parser
     from .cli_experiments import _add_experiments_parser
     from .cli_lifecycle import _add_lifecycle_parsers
     _add_experiments_parser(sub)
+    _add_assets_parser(sub)
     _add_lifecycle_parsers(sub)
     _add_digest_parser(sub)
     _add_transfer_parsers(sub)
@@ -274,6 +276,7 @@ COMMANDS["digest"] = _lazy("cli_data", "cmd_digest")
 COMMANDS["db"] = _lazy("cli_data", "cmd_db")
 COMMANDS["export"] = _lazy("cli_data", "cmd_export")
 COMMANDS["import"] = _lazy("cli_data", "cmd_import")
+COMMANDS["assets"] = _lazy("cli_assets", "cmd_assets")
 COMMANDS["catalog"] = _lazy("cli_lifecycle", "cmd_catalog")
 COMMANDS["stack"] = _lazy("cli_lifecycle", "cmd_stack")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from .config_checks import (
     ConfigError, Where, check_keys, http_url, interval_seconds, positive, str_list, typed,
 )
+from .config_repos import Repo, parse_repo  # noqa: F401  (Repo is part of the schema's public names)
 
 SOURCE_KINDS = ("feed", "arxiv", "github", "huggingface")
 CATALOG_KINDS = ("litellm", "models-dev", "deprecations-info", "modeldeprecations")
@@ -107,6 +108,8 @@ class Asset:
     topics: tuple[str, ...] = ()
     owner: str = ""
     path: str | None = None
+    prompts: tuple[str, ...] = ()            # names of the prompt assets a pipeline loads
+    discovered_from: tuple[str, ...] = ()    # "repo:path:line" evidence of `feedwatch assets scan`
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,7 @@ class Config:
     assets: tuple[Asset, ...] = ()
     llm: LLMSettings = field(default_factory=LLMSettings)
     user: str | None = None
+    repos: tuple[Repo, ...] = ()
     catalogs: tuple[Catalog, ...] = ()
     lifecycle: LifecycleSettings = field(default_factory=LifecycleSettings)
 
@@ -236,8 +240,8 @@ def _asset(w: Where, index: int, table) -> Asset:
     where = f"asset '{table.get('name')}'" if isinstance(table, dict) and table.get("name") else f"assets[{index}]"
     if not isinstance(table, dict):
         raise w.error(where, "each [[assets]] entry must be a table")
-    check_keys(w, where, table, {"name", "kind", "description", "models", "topics", "owner", "path"},
-                {"name", "kind"})
+    check_keys(w, where, table, {"name", "kind", "description", "models", "topics", "owner", "path", "prompts",
+                                 "discovered_from"}, {"name", "kind"})
     name = typed(w, where, table, "name", str)
     if not NAME_RE.match(name):
         raise w.error(where, "key 'name' must use lowercase letters, digits and '-' only")
@@ -246,7 +250,9 @@ def _asset(w: Where, index: int, table) -> Asset:
         raise w.error(where, f"key 'kind' must be one of {', '.join(ASSET_KINDS)}, got {kind!r}")
     return Asset(name=name, kind=kind, description=typed(w, where, table, "description", str, ""),
                  models=str_list(w, where, table, "models"), topics=str_list(w, where, table, "topics"),
-                 owner=typed(w, where, table, "owner", str, ""), path=typed(w, where, table, "path", str))
+                 owner=typed(w, where, table, "owner", str, ""), path=typed(w, where, table, "path", str),
+                 prompts=str_list(w, where, table, "prompts"),
+                 discovered_from=str_list(w, where, table, "discovered_from"))
 
 
 def _catalog(w: Where, index: int, table) -> Catalog:
@@ -348,7 +354,7 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
     """Validate already-parsed TOML data."""
     w = Where(path)
     check_keys(w, "", data, {"user", "fetch", "endpoints", "sources", "tags", "assets", "llm", "catalogs",
-                             "lifecycle"})
+                             "lifecycle", "repos"})
     return Config(
         path=path,
         sources=_named_list(w, data, "sources", _source),
@@ -358,6 +364,7 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
         assets=_named_list(w, data, "assets", _asset),
         llm=_llm(w, data["llm"]) if "llm" in data else LLMSettings(),
         user=typed(w, "", data, "user", str),
+        repos=_named_list(w, data, "repos", parse_repo),
         catalogs=_named_list(w, data, "catalogs", _catalog),
         lifecycle=_lifecycle(w, data["lifecycle"]) if "lifecycle" in data else LifecycleSettings(),
     )

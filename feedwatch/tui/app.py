@@ -68,6 +68,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
         Binding("X", "experiments", "Experiments"),
         Binding("L", "stack", "Stack", show=False),
         Binding("D", "digest", "Digest", show=False),
+        Binding("A", "assets", "Asset evidence", show=False),
         Binding("o", "open_browser", "Browser"),
         Binding("y", "copy_link", "Copy link", show=False),
         Binding("slash", "search", "Search"),
@@ -273,6 +274,10 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
     def action_digest(self) -> None:
         from .digest import DigestScreen
         self.push_screen(DigestScreen(self.config, self.db_url))
+
+    def action_assets(self) -> None:
+        from .assets import AssetsScreen
+        self.push_screen(AssetsScreen(self.config, self.db_url))
 
     def action_experiments(self) -> None:
         from .experiments import ExperimentsScreen

@@ -1,0 +1,3 @@
+module github.com/acme/ingest
+
+go 1.22
