@@ -1,0 +1,1 @@
+MODEL = "gpt-4-turbo"
