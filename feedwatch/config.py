@@ -13,13 +13,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config_catalogs import CATALOG_KINDS, Catalog, LifecycleSettings, parse_catalog, parse_lifecycle  # noqa: F401
 from .config_checks import (
     ConfigError, Where, check_keys, http_url, interval_seconds, positive, str_list, typed,
 )
 from .config_repos import Repo, parse_repo  # noqa: F401  (Repo is part of the schema's public names)
 
 SOURCE_KINDS = ("feed", "arxiv", "github", "huggingface")
-CATALOG_KINDS = ("litellm", "models-dev", "deprecations-info", "modeldeprecations")
 ASSET_KINDS = ("prompt", "pipeline")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -124,22 +124,6 @@ class LLMSettings:
     batch_size: int = 8
     input_price: float | None = None    # USD per million tokens; None = the built-in table
     output_price: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Catalog:
-    """A public model catalogue, in its real machine-readable format (see feedwatch/lifecycle)."""
-    name: str
-    kind: str
-    url: str
-    enabled: bool = True
-    interval: int = 86400          # seconds between updates
-    max_mb: float = 64.0           # cap on the decompressed document
-
-
-@dataclass(frozen=True, slots=True)
-class LifecycleSettings:
-    propose_within: int = 90 * 86400   # propose a migration experiment this long before a shutdown
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,33 +239,6 @@ def _asset(w: Where, index: int, table) -> Asset:
                  discovered_from=str_list(w, where, table, "discovered_from"))
 
 
-def _catalog(w: Where, index: int, table) -> Catalog:
-    where = (f"catalog '{table.get('name')}'" if isinstance(table, dict) and isinstance(table.get("name"), str)
-             and table.get("name") else f"catalogs[{index}]")
-    if not isinstance(table, dict):
-        raise w.error(where, "each [[catalogs]] entry must be a table")
-    check_keys(w, where, table, {"name", "kind", "url", "enabled", "interval", "max_mb"}, {"name", "kind", "url"})
-    name = typed(w, where, table, "name", str)
-    if not NAME_RE.match(name):
-        raise w.error(where, "key 'name' must use lowercase letters, digits and '-' only")
-    kind = table["kind"]
-    if kind not in CATALOG_KINDS:
-        raise w.error(where, f"key 'kind' must be one of {', '.join(CATALOG_KINDS)}, got {kind!r}")
-    return Catalog(name=name, kind=kind, url=http_url(w, where, "url", typed(w, where, table, "url", str)),
-                   enabled=typed(w, where, table, "enabled", bool, True),
-                   interval=interval_seconds(w, where, table) or 86400,
-                   max_mb=float(positive(w, where, table, "max_mb", (int, float), 64.0)))
-
-
-def _lifecycle(w: Where, table) -> LifecycleSettings:
-    where = "[lifecycle]"
-    if not isinstance(table, dict):
-        raise w.error(where, "must be a table")
-    check_keys(w, where, table, {"propose_within"})
-    return LifecycleSettings(propose_within=interval_seconds(w, where, table, "propose_within")
-                             or LifecycleSettings.propose_within)
-
-
 def _llm(w: Where, table) -> LLMSettings:
     where = "[llm]"
     if not isinstance(table, dict):
@@ -365,8 +322,8 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
         llm=_llm(w, data["llm"]) if "llm" in data else LLMSettings(),
         user=typed(w, "", data, "user", str),
         repos=_named_list(w, data, "repos", parse_repo),
-        catalogs=_named_list(w, data, "catalogs", _catalog),
-        lifecycle=_lifecycle(w, data["lifecycle"]) if "lifecycle" in data else LifecycleSettings(),
+        catalogs=_named_list(w, data, "catalogs", parse_catalog),
+        lifecycle=parse_lifecycle(w, data["lifecycle"]) if "lifecycle" in data else LifecycleSettings(),
     )
 
 

@@ -111,8 +111,7 @@ def _modeldeprecations(doc: Any, name: str, tally: Tally) -> list[CatalogEntry]:
             earliest_shutdown=clean_date(m.get("earliest_shutdown_on"), tally),
             replacement=clean_id(rep.get("model")) if rep else None,
             release_date=clean_date(m.get("released_on"), tally, month_ok=True),
-            source_url=next((clean_url(s.get("url")) for s in sources if isinstance(s, dict) and clean_url(s.get("url"))),
-                            None),
+            source_url=next((u for u in (clean_url(s.get("url")) for s in sources if isinstance(s, dict)) if u), None),
             aliases=tuple(a for a in (clean_id(x) for x in aliases) if a)))
     return out
 

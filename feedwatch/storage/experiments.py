@@ -28,8 +28,8 @@ from .experiment_rules import (  # noqa: F401  (re-exported: callers use experim
     clean_url, clean_who, guess_label, is_overdue, parse_due, parse_id, parse_outcome, parse_status,
 )
 
-_COLUMNS = ("id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, version, "
-            "due")
+_COLUMNS = ("id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, "
+            "version, due")
 
 
 @dataclass(slots=True)
@@ -165,19 +165,14 @@ def insert(c: Conn, title: str, hypothesis: str = "", items: Iterable[int] = (),
            owner: str | None = None, *, who: str | None = None, now: str | None = None,
            due: str | None = None) -> int:
     """`create` inside a caller's transaction (a migration proposal is created with its ledger row)."""
-    title = clean_title(title)
-    hypothesis = clean_text(hypothesis)
     owner = clean_line(owner or "", NAME_MAX) or None
-    who = clean_who(who if who is not None else owner)
-    asset_names = clean_assets(assets)
-    due = parse_due(due) or None
-    now = now or utc_now_iso()
-    item_ids = _items(c, items)
+    values = {"title": clean_title(title), "hypothesis": clean_text(hypothesis), "owner": owner,
+              "now": now or utc_now_iso(), "due": parse_due(due) or None}
+    who, asset_names, item_ids = clean_who(who if who is not None else owner), clean_assets(assets), _items(c, items)
     [row] = c.execute("INSERT INTO experiments (title, hypothesis, status, owner, notes, results, created_at, "
                       "updated_at, version, due) VALUES (:title, :hypothesis, 'proposed', :owner, '', '', :now, "
-                      ":now, 1, :due) RETURNING id",
-                      {"title": title, "hypothesis": hypothesis, "owner": owner, "now": now, "due": due})
-    eid = row["id"]
+                      ":now, 1, :due) RETURNING id", values)
+    eid, now, due = row["id"], values["now"], values["due"]
     c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
                   [{"e": eid, "i": i} for i in item_ids])
     c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",
@@ -310,7 +305,6 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
 
 
 # --- internals ----------------------------------------------------------------------------------
-
 def _lock(c: Conn, dialect: str, eid: int, expected_version: int | None) -> dict:
     """Read the row for a change (locked on PostgreSQL; SQLite already holds the write lock)."""
     rows = c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id"
