@@ -19,6 +19,12 @@ class StorageError(Exception):
     """A database problem worth a one-line message (unreachable server, locked file, ...)."""
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Another process holds SQLite's write lock (and the wait for it ran out)."""
+    text = str(exc).lower()
+    return isinstance(exc, (StorageError, sqlite3.OperationalError)) and ("locked" in text or "busy" in text)
+
+
 class Conn(Protocol):
     def execute(self, sql: str, params: dict | None = None) -> list[dict]: ...
     def executemany(self, sql: str, rows: Iterable[dict]) -> None: ...
@@ -128,7 +134,8 @@ class Database:
                 if write and raw.total_changes != before:
                     self._count_change(conn)
             except BaseException:
-                raw.execute("ROLLBACK")
+                if raw.in_transaction:   # SQLite already rolled back after some errors (a full disk)
+                    raw.execute("ROLLBACK")
                 raise
             else:
                 raw.execute("COMMIT")
@@ -169,6 +176,22 @@ class Database:
         except Exception:   # a database before migration 0005
             return 0
         return int(rows[0]["n"]) if rows else 0
+
+    @contextmanager
+    def busy_wait(self, seconds: float) -> Iterator[None]:
+        """Wait at most `seconds` for another process's SQLite write lock (instead of 30 s) inside the
+        block: the UI thread's writes try briefly, then hand over to a background writer. A no-op on
+        PostgreSQL, where a triage write does not wait on a whole-database lock."""
+        if self.dialect != "sqlite":
+            yield
+            return
+        raw = self._sqlite_conn()
+        raw.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        try:
+            yield
+        finally:
+            if self._sqlite is not None:
+                self._sqlite.execute("PRAGMA busy_timeout = 30000")
 
     def query(self, sql: str, params: dict | None = None) -> list[dict]:
         with self.transaction(write=False) as c:

@@ -23,10 +23,12 @@ from ..storage import triage
 from ..storage.db import Database, open_database
 from ..storage.triage import View
 from .background import BackgroundWork, FetchProgressed
+from .failures import WorkerFailures
 from .item_actions import ItemActions
 from .screens import HelpScreen
 from .watch import ChangeWatcher
 from .widgets import ItemTable, Preview, Sidebar, StatusBar
+from .writes import QueuedWrites
 
 CSS = """
 Screen { layout: vertical; }
@@ -50,7 +52,7 @@ ModalScreen { align: center middle; }
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
-class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
+class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, App):
     TITLE = "feedwatch"
     CSS = CSS
     BINDINGS = [
@@ -91,6 +93,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
         self.person = current_user(config)
         self._sidebar_data: tuple | None = None   # the (counts, health) the sidebar shows
         self.init_watcher()
+        self.init_writes()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -205,7 +208,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
     def _search_submitted(self, event: Input.Submitted) -> None:
         self.table.focus()
 
-    @work(exclusive=True, group="search", thread=True)
+    @work(exclusive=True, group="search", thread=True, exit_on_error=False)
     def run_search(self, text: str) -> None:
         from ..storage.search import QueryError, search_items
         if not text.strip():
@@ -253,8 +256,8 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
             self.table.focus()
             return
         if row["state"] == "unread":
-            triage.set_state(self.db, self.person, [row["id"]], "read")
             self.table.update_item(row["id"], state="read")
+            self.write("read state", row["id"], triage.set_state, self.person, [row["id"]], "read")
         main.add_class("full-preview")
         preview = self.query_one(Preview)
         preview.show(triage.item_detail(self.db, row["id"], self.person), full=True)

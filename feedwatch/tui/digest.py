@@ -49,7 +49,7 @@ class DigestScreen(Screen):
     def on_mount(self) -> None:
         self.build()
 
-    @work(exclusive=True, group="digest", thread=True)
+    @work(exclusive=True, group="digest", thread=True, exit_on_error=False)
     def build(self) -> None:
         db = Database(self.db_url)   # this worker's own connection
         try:

@@ -49,7 +49,7 @@ class ChangeWatcher:
         self.watch_changes(self.view, list(table.rows_by_id), table.current_id,
                            table.start == 0 and not self.search_text)
 
-    @work(thread=True, group="watch")
+    @work(thread=True, group="watch", exit_on_error=False)
     def watch_changes(self, view: View, shown: list[int], current: int | None, top_shown: bool) -> None:
         """When anybody (a server-side fetch, a colleague, this app's own workers) committed a change,
         re-read what is on screen and hand it to `_changes_seen`; a poll still running skips this one."""
