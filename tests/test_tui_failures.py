@@ -222,3 +222,4 @@ def test_failures_read_as_one_line():
     assert describe_failure(OSError(28, "No space left on device")).startswith("the disk is full")
     assert describe_failure(sqlite3.OperationalError("database is locked")).startswith("the database is busy")
     assert describe_failure(ValueError("bad\nsecond line")) == "ValueError: bad"
+

@@ -23,6 +23,7 @@ from ..storage import triage
 from ..storage.db import Database, open_database
 from ..storage.triage import View
 from .background import BackgroundWork, FetchProgressed
+from .empty_state import EmptyList, EmptyState
 from .failures import WorkerFailures
 from .item_actions import ItemActions
 from .screens import HelpScreen
@@ -38,6 +39,10 @@ Sidebar { width: 30; border-right: solid $primary-background; }
 #search { display: none; height: 3; }
 #search.visible { display: block; }
 ItemTable { height: 1fr; }
+EmptyList { display: none; height: auto; padding: 1 2; color: $text-muted; }
+#right.empty ItemTable { display: none; }
+#right.empty EmptyList { display: block; height: 1fr; }
+#right.empty Preview { display: none; }
 Preview { height: 45%; border-top: solid $primary-background; padding: 0 1; }
 #main.full-preview ItemTable { display: none; }
 #main.full-preview Preview { height: 1fr; }
@@ -52,7 +57,7 @@ ModalScreen { align: center middle; }
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
-class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, App):
+class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, EmptyState, App):
     TITLE = "feedwatch"
     CSS = CSS
     BINDINGS = [
@@ -102,6 +107,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
                 yield Input(placeholder='search: words "phrase" tag:x source:x asset:x is:unread since:7d',
                             id="search")
                 yield ItemTable(id="items")
+                yield EmptyList(id="empty")
                 yield Preview(id="preview")
         yield StatusBar(id="status")
         yield Footer()

@@ -75,6 +75,12 @@ class ItemTable(DataTable):
             super().__init__()
             self.item_id = item_id
 
+    class Loaded(Message):
+        """The list was (re)loaded; `count` rows are shown (0: the app says why)."""
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     def __init__(self, **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kw)
         self.db = None
@@ -118,6 +124,7 @@ class ItemTable(DataTable):
         self.rows_by_id = {}
         self.load_more()
         self.post_message(self.ItemHighlighted(self.current_id))
+        self.post_message(self.Loaded(self.row_count))
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
         if self.ids is not None:
