@@ -26,6 +26,7 @@ from .background import BackgroundWork, FetchProgressed
 from .empty_state import EmptyList, EmptyState
 from .failures import WorkerFailures
 from .item_actions import ItemActions
+from .layout import ResponsiveLayout
 from .screens import HelpScreen
 from .watch import ChangeWatcher
 from .widgets import ItemTable, Preview, Sidebar, StatusBar
@@ -35,6 +36,8 @@ CSS = """
 Screen { layout: vertical; }
 #main { height: 1fr; }
 Sidebar { width: 30; border-right: solid $primary-background; }
+#main.narrow Sidebar { width: 22; }
+#main.no-sidebar Sidebar { display: none; }
 #right { width: 1fr; }
 #search { display: none; height: 3; }
 #search.visible { display: block; }
@@ -57,7 +60,8 @@ ModalScreen { align: center middle; }
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
-class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, EmptyState, App):
+class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, EmptyState,
+                   ResponsiveLayout, App):
     TITLE = "feedwatch"
     CSS = CSS
     BINDINGS = [
@@ -80,6 +84,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
         Binding("escape", "escape", "Back", show=False),
         Binding("r", "refresh", "Refresh"),
         Binding("e", "enrich", "Enrich"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
         *[Binding(str(n), f"view({n})", f"View {n}", show=False) for n in range(1, 10)],
@@ -116,6 +121,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
         self.db = open_database(self.db_url, person=self.person)
         self._seen_changes = self.db.change_count()
         self.table.person = self.person
+        self.apply_layout()
         self.refresh_sidebar()
         self.table.load(self.db, self.view)
         self.table.focus()
