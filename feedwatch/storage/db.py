@@ -112,7 +112,10 @@ class Database:
             url = self.url
             if self.dialect == "sqlite" and self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._engine = create_engine(url, pool_pre_ping=self.dialect != "sqlite")
+            try:
+                self._engine = create_engine(url, pool_pre_ping=self.dialect != "sqlite")
+            except ImportError as exc:   # the base install has no PostgreSQL driver
+                raise StorageError(_missing_driver(url, exc)) from None
         return self._engine
 
     @contextmanager
@@ -143,6 +146,8 @@ class Database:
             try:
                 cm = self.engine().begin()
                 conn = cm.__enter__()
+            except StorageError:
+                raise
             except Exception as exc:  # driver errors vary; all mean "cannot reach the database"
                 raise StorageError(f"cannot connect to {_redact(self.url)}: {_first_line(exc)}") from None
             try:
@@ -217,6 +222,11 @@ def _redact(url: str) -> str:
     """Hide a password in a database URL before it goes into a message."""
     import re
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def _missing_driver(url: str, exc: ImportError) -> str:
+    module = (exc.name or "").split(".")[0] or "its driver"
+    return f"{_redact(url)} needs the {module} module, which is not installed: pip install 'feedwatch[postgres]'"
 
 
 def _first_line(exc: BaseException) -> str:
