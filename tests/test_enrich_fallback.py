@@ -98,3 +98,19 @@ def test_waiting_line_names_the_day_when_it_is_not_today():
     now = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
     assert waiting_line(1, "2026-12-03T10:05:00Z", now).startswith("1 item waits for the LLM until 10:05 UTC,")
     assert " until 2026-12-04 09:00 UTC," in waiting_line(7, "2026-12-04T09:00:00Z", now)
+
+
+async def test_a_failed_redo_keeps_the_llm_enrichment_in_force(db, llm_server):
+    llm_server.responder = answer_for
+    cfg = config(llm_settings(llm_server))
+    assert (await enrich(cfg, db, environ={}, max_retries=0)).done == 4
+    llm_server.responder = None
+    llm_server.script(*[ChatReply(status=500)] * 4)
+    with db.transaction() as c:      # as after a prompt change: the enrichment in force is another version's
+        c.execute("UPDATE items SET enriched_key = REPLACE(enriched_key, 'llm:', 'llm-old:')")
+        c.execute("DELETE FROM enrichments")   # and no cached answer for the new one
+    s = await enrich(cfg, db, environ={}, max_retries=0, redo=True)
+    assert s.failed == 4 and s.waiting == 4
+    items = by_guid(db)
+    assert all(i["ai_summary"].startswith("Summary. ") for i in items.values())   # not the offline summary
+    assert any(x["origin"] == "llm" for x in items["noise"]["links"])

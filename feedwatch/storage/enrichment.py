@@ -82,7 +82,8 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
 
     `stopgaps`: the offline enrichment of items the LLM failed on. It lands at once (summary, tags,
     rule-based links) but leaves `enriched_key` alone, so the item stays pending and the LLM answer
-    replaces it when it comes; a user's link decisions are kept either way.
+    replaces it when it comes; a user's link decisions are kept either way. An item whose current
+    content is enriched already (a failed `--redo`) keeps that enrichment instead.
 
     One executemany per statement kind (not one execute per link), and each JSON value encoded once.
     """
@@ -117,6 +118,7 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
             "summary, tags, links, relevance, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
             "dropped, created_at) VALUES (:item_id, :cache_key, :enricher, :model, :pv, :hash, :summary, "
             ":tags, :links, :relevance, :pt, :ct, :cost, :latency, :dropped, :now)", log)
+        stopgaps = _bare(c, stopgaps)
         stopgap_links = _links_of(c, [e.item_id for e in stopgaps]) if stopgaps else {}
         for e in stopgaps:
             links_plan.add(e.item_id, e.links, stopgap_links.get(e.item_id, {}))
@@ -132,6 +134,17 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
                       "enrich_after = :after WHERE id = :id",
                       {"error": f.error[:500], "n": attempts, "after": _iso(now + timedelta(seconds=wait)),
                        "id": f.item_id})
+
+
+def _bare(c: Conn, stopgaps: list[Enrichment]) -> list[Enrichment]:
+    """The stopgaps of items with no enrichment of their current content."""
+    if not stopgaps:
+        return []
+    params = {f"i{n}": e.item_id for n, e in enumerate(stopgaps)}
+    done = {r["id"] for r in c.execute(
+        f"SELECT id FROM items WHERE id IN ({', '.join(':' + k for k in params)}) "
+        "AND enriched_key IS NOT NULL AND enriched_key LIKE ('%:' || content_hash)", params)}
+    return [e for e in stopgaps if e.item_id not in done]
 
 
 def waiting_for_llm(db: Database) -> tuple[int, str | None]:
