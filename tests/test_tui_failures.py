@@ -114,6 +114,36 @@ async def test_keys_that_write_do_not_wait_while_another_connection_holds_the_wr
         assert app.is_running
 
 
+async def test_tags_and_link_decisions_wait_in_the_background_while_the_lock_is_held(url):
+    app = recording_app(url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("3")                          # Affects our stack: items with a suggested link
+        await pilot.pause()
+        item = app.table.current_id
+        other = hold_write_lock(url)
+        try:
+            await pilot.press("a")
+            await pilot.pause()
+            await pilot.press("d")                      # dismiss the suggested link
+            await pilot.pause()
+            assert app.table.rows_by_id[item]["assets"] == []          # on screen at once
+            await pilot.press("t")
+            await pilot.pause()
+            await pilot.press(*"urgent", "enter")
+            await pilot.pause()
+            assert "urgent" in app.table.rows_by_id[item]["tags"]
+            assert app.writes_waiting == 2
+            saved = stored(url, item, app.person)
+            assert saved["user_tags"] == [] and saved["links"][0]["status"] == "suggested"
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        await settle(app, pilot)
+        saved = stored(url, item, app.person)
+        assert saved["user_tags"] == ["urgent"] and saved["links"][0]["status"] == "dismissed"
+        assert "urgent" in app.table.rows_by_id[item]["tags"] and app.table.rows_by_id[item]["assets"] == []
+
+
 async def test_a_write_that_never_gets_the_lock_is_one_notification_and_the_row_shows_the_truth(url):
     app = recording_app(url)
     app.WRITER_WAIT = 0.3

@@ -97,9 +97,11 @@ class ItemActions:
             return
         from ..storage import experiments
         who = self.person
+        from .writes import FORM_WAIT
         try:
-            e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id], assets=form["assets"],
-                                   owner=who, who=who)
+            with self.db.busy_wait(FORM_WAIT):
+                e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id],
+                                       assets=form["assets"], owner=who, who=who)
         except experiments.ExperimentError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -107,8 +109,9 @@ class ItemActions:
             from .failures import describe_failure
             self.notify(f"experiment not saved: {describe_failure(exc)}", severity="error", markup=False)
             return
-        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id, self.person)["user_tags"]:
-            triage.toggle_user_tag(self.db, item_id, NEEDS_EXPERIMENT)   # it has one now
+        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id, self.person)["user_tags"]:   # it has one now
+            self.write("tags", item_id, triage.toggle_user_tag, item_id, NEEDS_EXPERIMENT,
+                       then=partial(self._show_saved, item_id))
         self.notify(f"experiment {e.id} proposed; X lists experiments", markup=False)
 
     def action_link(self) -> None:

@@ -20,6 +20,9 @@ from ..storage.db import Database, is_busy
 from .failures import describe_failure
 
 
+FORM_WAIT = 1.0   # s a form's save (an experiment) may wait for the write lock before saying "not saved"
+
+
 class QueuedWrites:
     """Mixed into the app: needs `db`, `person`, `table`, `status`, `notify`, `call_from_thread`."""
 
@@ -52,6 +55,10 @@ class QueuedWrites:
     @property
     def writes_waiting(self) -> int:
         return len(self._queued)
+
+    def items_being_written(self) -> set[int]:
+        """Items whose row shows a write not saved yet: a re-read must not undo it on screen."""
+        return {entry[1] for entry in list(self._queued)}
 
     @work(thread=True, group="writes", exit_on_error=False)
     def drain_writes(self) -> None:
