@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, metavar="N", help="at most N items")
     e.add_argument("--redo", action="store_true",
                    help="also re-enrich items enriched by another enricher, model or prompt version")
+    e.add_argument("--now", action="store_true",
+                   help="retry items waiting for the LLM at once, ignoring their backoff")
 
     i = sub.add_parser("items", help="list stored items")
     i.add_argument("--format", choices=("table", "jsonl"), default="table")
@@ -110,13 +112,13 @@ def cmd_fetch(args) -> int:
     return EXIT_OK
 
 
-def _run_enrich(config, db, *, source, limit, redo) -> None:
+def _run_enrich(config, db, *, source, limit, redo, now=False) -> None:
     import asyncio
 
     from .enrich.run import enrich
     from .text import clean_line
 
-    s = asyncio.run(enrich(config, db, source=source, limit=limit, redo=redo))
+    s = asyncio.run(enrich(config, db, source=source, limit=limit, redo=redo, now=now))
     for note in s.notes:
         print(f"feedwatch: {note}", file=sys.stderr)
     label = s.enricher + (f" ({s.model})" if s.model else "")
@@ -128,6 +130,9 @@ def _run_enrich(config, db, *, source, limit, redo) -> None:
     print(line)
     for err in s.errors:
         print(f"  error: {clean_line(err, 300)}")
+    if s.waiting:
+        from .enrich.waiting import waiting_line
+        print(waiting_line(s.waiting, s.waiting_until))
 
 
 def cmd_enrich(args) -> int:
@@ -139,7 +144,7 @@ def cmd_enrich(args) -> int:
               file=sys.stderr)
     db = _open_db(args, config)
     try:
-        _run_enrich(config, db, source=args.source, limit=args.limit, redo=args.redo)
+        _run_enrich(config, db, source=args.source, limit=args.limit, redo=args.redo, now=args.now)
     finally:
         db.close()
     return EXIT_OK

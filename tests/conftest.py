@@ -51,6 +51,27 @@ def _pg_available() -> str | None:
         return f"PostgreSQL at {dsn} is not reachable: {str(exc).splitlines()[0] if str(exc) else exc}"
 
 
+SHARED_SCHEMA = "fw_test_shared"
+
+
+def _unaccent_in_shared_schema(conn) -> None:
+    """Migration 0006 creates `unaccent` where none exists: in the first test's schema, which its
+    teardown drops (CASCADE), taking every other running test's `feedwatch_fold` with it. Kept in a
+    schema no test drops, it serves every test schema (and, as before, a role without USAGE on it
+    cannot use it: see test_postgres_without_unaccent_searches_as_before)."""
+    import psycopg
+    try:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{SHARED_SCHEMA}"')
+        where = conn.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                             "WHERE e.extname = 'unaccent'").fetchone()
+        if where is None:
+            conn.execute(f'CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA "{SHARED_SCHEMA}"')
+        elif where[0] != SHARED_SCHEMA:
+            conn.execute(f'ALTER EXTENSION unaccent SET SCHEMA "{SHARED_SCHEMA}"')
+    except psycopg.Error:   # a concurrent run did it first, or unaccent is not installed (0006 then uses 'simple')
+        pass
+
+
 @pytest.fixture
 def pg_url():
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards.
@@ -66,6 +87,7 @@ def pg_url():
     schema = f"fw_test_{uuid.uuid4().hex[:12]}"
     dsn = PG_BASE.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn, autocommit=True) as conn:
+        _unaccent_in_shared_schema(conn)
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
         yield f"{PG_BASE}?options=-csearch_path%3D{schema}"

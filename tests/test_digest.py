@@ -500,3 +500,44 @@ def test_limits_cut_long_sections_and_say_so(tmp_path, config):
     for text in ("…and 1 more starred item", "…and 2 more", "…and 2 more tags", "…and 1 more change"):
         assert text in md and text in html
     db.close()
+
+
+# --- a week nobody enriched or starred ------------------------------------------------------------
+
+UNENRICHED = [  # (source, guid, title, published, categories): `fetch` without `--enrich`
+    ("lab-blog", f"post{n}", f"Lab post {n}", f"2026-11-{23 + n // 3:02d}T{8 + n % 3:02d}:00:00Z", [])
+    for n in range(12)
+] + [
+    ("arxiv-cs-cl", "tie-a", "Paper A published at the same second", "2026-11-28T09:00:00Z", ["cs.CL"]),
+    ("arxiv-cs-cl", "tie-b", "Paper B published at the same second", "2026-11-28T09:00:00Z", ["cs.CL"]),
+    ("arxiv-cs-cl", "prev", "Paper of the week before", "2026-11-22T23:59:59Z", ["cs.CL"]),
+]
+
+
+def test_unenriched_week_fills_highlights_with_its_newest_items(db, config):
+    with db.transaction() as c:
+        for source, guid, title, published, cats in UNENRICHED:
+            write_entries(c, source, [Entry(guid=guid, title=title, url=f"https://example.com/{guid}",
+                                            published=published, categories=cats,
+                                            summary=f"Feed summary of {guid}.")], [], "2026-11-30T06:00:00Z")
+    digest = build_digest(db, config, W48.since, W48.until)
+    for fmt in FORMATS:
+        text = render(digest, fmt)
+        _check_golden(f"unenriched-week.{fmt}", text)
+        assert render(build_digest(db, config, W48.since, W48.until), fmt) == text   # deterministic
+    data = json.loads(render(digest, "json"))
+    assert data["totals"]["items"] == 14
+    shown = [i["title"] for i in data["highlights"]["items"]]
+    # the 10 newest of the week, newest first; a tie in time goes to the lower id (stored first)
+    assert shown == ["Paper A published at the same second", "Paper B published at the same second",
+                     *[f"Lab post {n}" for n in range(11, 3, -1)]]
+    assert all(i["relevance"] is None for i in data["highlights"]["items"])
+
+
+def test_ranked_items_come_before_the_filling_newest_ones(db, config):
+    ids = _insert(db, [("old-ranked", "An older ranked post", "https://example.com/r", "2026-11-23T01:00:00Z", None,
+                        "Ranked.", [], 0.2),
+                       ("new-plain", "A newer unranked post", "https://example.com/n", "2026-11-29T01:00:00Z", None,
+                        "", [], None)])
+    data = json.loads(render(build_digest(db, config, W48.since, W48.until), "json"))
+    assert [i["id"] for i in data["highlights"]["items"]] == [ids["old-ranked"], ids["new-plain"]]

@@ -317,7 +317,7 @@ async def test_digest_preview_and_export(db_url, tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.period.label == "2026-W47"
-        shown = str(screen.query_one("#digest-body").content)
+        shown = screen.query_one("#digest-body").source
         assert "OpenAI: gpt-4o-mini-2024-07-18" in shown          # published 2026-11-21, in W47
         await pilot.press("left_square_bracket")                   # the week before
         await app.workers.wait_for_complete()

@@ -8,8 +8,9 @@ nothing depends on the clock. All text is cleaned (`clean_line`) and every URL c
 Order and limits (see SCHEMA.md):
 - items rank by relevance (highest first; none = lowest), then date (newest first), then id; lists
   of items show starred ones first;
-- highlights: the items starred by anyone on the team (at most `Limits.starred`) plus the `Limits.highlights` items of
-  highest relevance, without repeats;
+- highlights: the items starred by anyone on the team (at most `Limits.starred`) plus the first `Limits.highlights`
+  items by rank, without repeats: when fewer items have a relevance, the week's newest unenriched items
+  fill the places, so a week nobody enriched or starred still lists its items;
 - what affects our stack: per asset, the confirmed links and the suggestions scoring at least
   `AFFECTS_MIN_SCORE` (the TUI's "Affects our stack" rule; dismissed links never), confirmed first,
   then by score; at most `Limits.per_asset` per asset;
@@ -208,7 +209,7 @@ def build_digest(db, config, since, until, limits: Limits | None = None) -> Dige
 
     shown = starred[:limits.starred]
     seen = {r["id"] for r in shown}
-    top = [r for r in ranked if r["relevance"] is not None][:limits.highlights]
+    top = ranked[:limits.highlights]   # items without a relevance rank last (newest first): they fill the places
     shown += [r for r in top if r["id"] not in seen]
     highlights = Highlights(tuple(item(r) for r in shown), len(starred) - sum(1 for r in shown if r["starred"]))
 

@@ -1,7 +1,9 @@
 """An enrichment run: pick the items that need it, reuse cached answers, enrich the rest, store.
 
 The offline enricher is the default and the fallback: an LLM that is disabled, has no key, or
-fails leaves the offline enrichment in place (LLM failures keep items pending for a retry).
+fails leaves the offline enrichment in place. Items of a failed LLM batch get the offline summary,
+tags and rule-based links at once (they cost nothing) and stay pending; the LLM answer replaces
+them on a later run, after a backoff (`now=True` ignores it).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class EnrichSummary:
     dropped: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    waiting: int = 0               # items showing their offline enrichment until the LLM answers
+    waiting_until: str | None = None   # the latest of their retry times (ISO UTC)
 
 
 def key_prefix(enricher: str, model: str, prompt_version: str) -> str:
@@ -47,7 +51,7 @@ def cache_key(prefix: str, content_hash: str) -> str:
 
 async def enrich(config: Config, db: Database, *, source: str | None = None, limit: int | None = None,
                  redo: bool = False, environ=None, progress: Callable[[int, int], None] | None = None,
-                 max_retries: int = 2) -> EnrichSummary:
+                 max_retries: int = 2, now: bool = False) -> EnrichSummary:
     environ = os.environ if environ is None else environ
     offline = OfflineEnricher(config.tags, config.assets)
     llm = None
@@ -67,19 +71,23 @@ async def enrich(config: Config, db: Database, *, source: str | None = None, lim
     version = llm.prompt_version if llm else offline.prompt_version
     prefix = key_prefix(enricher_name, model, version)
     summary.enricher, summary.model = enricher_name, model
-    items = store.pending_items(db, key_prefix=prefix, source=source, limit=limit, redo=redo)
+    items = store.pending_items(db, key_prefix=prefix, source=source, limit=limit, redo=redo,
+                                ignore_backoff=now)
     total = len(items)
     try:
         for start in range(0, total, CHUNK):
             chunk = items[start:start + CHUNK]
+            stopgaps: list[Enrichment] = []
             if llm is None:
                 results = [offline.enrich(i) for i in chunk]
                 failures: list[EnrichFailure] = []
             else:
                 results, failures = await _with_llm(llm, offline, chunk, prefix, db, summary)
+                by_id = {i.id: i for i in chunk}
+                stopgaps = [offline.enrich(by_id[f.item_id]) for f in failures]
             store.save_results(db, results, failures, hashes={i.id: i.content_hash for i in chunk},
                                cache_keys={i.id: cache_key(prefix, i.content_hash) for i in chunk},
-                               key_prefix=prefix)
+                               key_prefix=prefix, stopgaps=stopgaps)
             summary.done += sum(1 for r in results if not r.cached)
             summary.cached += sum(1 for r in results if r.cached)
             summary.failed += len(failures)
@@ -94,6 +102,8 @@ async def enrich(config: Config, db: Database, *, source: str | None = None, lim
             summary.calls, summary.prompt_tokens, summary.completion_tokens = s.calls, s.prompt_tokens, s.completion_tokens
             summary.cost_usd, summary.item_tokens, summary.dropped = s.cost_usd, s.item_tokens, dict(s.dropped)
             await llm.close()
+    if llm is not None:
+        summary.waiting, summary.waiting_until = store.waiting_for_llm(db)
     return summary
 
 

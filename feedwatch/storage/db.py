@@ -19,6 +19,12 @@ class StorageError(Exception):
     """A database problem worth a one-line message (unreachable server, locked file, ...)."""
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Another process holds SQLite's write lock (and the wait for it ran out)."""
+    text = str(exc).lower()
+    return isinstance(exc, (StorageError, sqlite3.OperationalError)) and ("locked" in text or "busy" in text)
+
+
 class Conn(Protocol):
     def execute(self, sql: str, params: dict | None = None) -> list[dict]: ...
     def executemany(self, sql: str, rows: Iterable[dict]) -> None: ...
@@ -106,7 +112,10 @@ class Database:
             url = self.url
             if self.dialect == "sqlite" and self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._engine = create_engine(url, pool_pre_ping=self.dialect != "sqlite")
+            try:
+                self._engine = create_engine(url, pool_pre_ping=self.dialect != "sqlite")
+            except ImportError as exc:   # the base install has no PostgreSQL driver
+                raise StorageError(_missing_driver(url, exc)) from None
         return self._engine
 
     @contextmanager
@@ -128,7 +137,8 @@ class Database:
                 if write and raw.total_changes != before:
                     self._count_change(conn)
             except BaseException:
-                raw.execute("ROLLBACK")
+                if raw.in_transaction:   # SQLite already rolled back after some errors (a full disk)
+                    raw.execute("ROLLBACK")
                 raise
             else:
                 raw.execute("COMMIT")
@@ -136,6 +146,8 @@ class Database:
             try:
                 cm = self.engine().begin()
                 conn = cm.__enter__()
+            except StorageError:
+                raise
             except Exception as exc:  # driver errors vary; all mean "cannot reach the database"
                 raise StorageError(f"cannot connect to {_redact(self.url)}: {_first_line(exc)}") from None
             try:
@@ -170,6 +182,22 @@ class Database:
             return 0
         return int(rows[0]["n"]) if rows else 0
 
+    @contextmanager
+    def busy_wait(self, seconds: float) -> Iterator[None]:
+        """Wait at most `seconds` for another process's SQLite write lock (instead of 30 s) inside the
+        block: the UI thread's writes try briefly, then hand over to a background writer. A no-op on
+        PostgreSQL, where a triage write does not wait on a whole-database lock."""
+        if self.dialect != "sqlite":
+            yield
+            return
+        raw = self._sqlite_conn()
+        raw.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        try:
+            yield
+        finally:
+            if self._sqlite is not None:
+                self._sqlite.execute("PRAGMA busy_timeout = 30000")
+
     def query(self, sql: str, params: dict | None = None) -> list[dict]:
         with self.transaction(write=False) as c:
             return c.execute(sql, params)
@@ -194,6 +222,11 @@ def _redact(url: str) -> str:
     """Hide a password in a database URL before it goes into a message."""
     import re
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def _missing_driver(url: str, exc: ImportError) -> str:
+    module = (exc.name or "").split(".")[0] or "its driver"
+    return f"{_redact(url)} needs the {module} module, which is not installed: pip install 'feedwatch[postgres]'"
 
 
 def _first_line(exc: BaseException) -> str:

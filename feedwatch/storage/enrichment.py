@@ -27,8 +27,10 @@ def _iso(dt: datetime) -> str:
 
 
 def pending_items(db: Database, *, key_prefix: str, source: str | None = None, limit: int | None = None,
-                  redo: bool = False, now: str | None = None) -> list[ItemText]:
-    """Items to enrich with the enricher identified by key_prefix ("enricher:model:prompt_version:")."""
+                  redo: bool = False, now: str | None = None, ignore_backoff: bool = False) -> list[ItemText]:
+    """Items to enrich with the enricher identified by key_prefix ("enricher:model:prompt_version:").
+
+    `ignore_backoff` (`enrich --now`): items waiting for an LLM retry are taken at once."""
     now = now or _iso(_now())
     where = []
     params: dict = {"prefix": key_prefix, "now": now}
@@ -36,7 +38,8 @@ def pending_items(db: Database, *, key_prefix: str, source: str | None = None, l
         where.append("(enriched_key IS NULL OR enriched_key <> (:prefix || content_hash))")
     else:      # never enriched, or its content changed since (by whichever enricher)
         where.append("(enriched_key IS NULL OR enriched_key NOT LIKE ('%:' || content_hash))")
-    where.append("(enrich_after IS NULL OR enrich_after <= :now)")
+    if not ignore_backoff:
+        where.append("(enrich_after IS NULL OR enrich_after <= :now)")
     if source:
         where.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :source)")
         params["source"] = source
@@ -73,8 +76,14 @@ def cached(db: Database, cache_keys: list[str]) -> dict[str, dict]:
 
 
 def save_results(db: Database, results: list[Enrichment], failures: list[EnrichFailure], *,
-                 hashes: dict[int, str], cache_keys: dict[int, str], key_prefix: str) -> None:
+                 hashes: dict[int, str], cache_keys: dict[int, str], key_prefix: str,
+                 stopgaps: list[Enrichment] = ()) -> None:
     """Store a batch in one transaction: item fields, the log row, and the links.
+
+    `stopgaps`: the offline enrichment of items the LLM failed on. It lands at once (summary, tags,
+    rule-based links) but leaves `enriched_key` alone, so the item stays pending and the LLM answer
+    replaces it when it comes; a user's link decisions are kept either way. An item whose current
+    content is enriched already (a failed `--redo`) keeps that enrichment instead.
 
     One executemany per statement kind (not one execute per link), and each JSON value encoded once.
     """
@@ -109,6 +118,13 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
             "summary, tags, links, relevance, prompt_tokens, completion_tokens, cost_usd, latency_ms, "
             "dropped, created_at) VALUES (:item_id, :cache_key, :enricher, :model, :pv, :hash, :summary, "
             ":tags, :links, :relevance, :pt, :ct, :cost, :latency, :dropped, :now)", log)
+        stopgaps = _bare(c, stopgaps)
+        stopgap_links = _links_of(c, [e.item_id for e in stopgaps]) if stopgaps else {}
+        for e in stopgaps:
+            links_plan.add(e.item_id, e.links, stopgap_links.get(e.item_id, {}))
+        c.executemany("UPDATE items SET ai_summary = :summary, enrich_tags = :tags, relevance = :relevance "
+                      "WHERE id = :id", [{"summary": e.summary, "tags": json.dumps(sorted(set(e.tags))),
+                                          "relevance": e.relevance, "id": e.item_id} for e in stopgaps])
         links_plan.run(c)
         for f in failures:
             rows = c.execute("SELECT enrich_attempts FROM items WHERE id = :id", {"id": f.item_id})
@@ -118,6 +134,25 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
                       "enrich_after = :after WHERE id = :id",
                       {"error": f.error[:500], "n": attempts, "after": _iso(now + timedelta(seconds=wait)),
                        "id": f.item_id})
+
+
+def _bare(c: Conn, stopgaps: list[Enrichment]) -> list[Enrichment]:
+    """The stopgaps of items with no enrichment of their current content."""
+    if not stopgaps:
+        return []
+    params = {f"i{n}": e.item_id for n, e in enumerate(stopgaps)}
+    done = {r["id"] for r in c.execute(
+        f"SELECT id FROM items WHERE id IN ({', '.join(':' + k for k in params)}) "
+        "AND enriched_key IS NOT NULL AND enriched_key LIKE ('%:' || content_hash)", params)}
+    return [e for e in stopgaps if e.item_id not in done]
+
+
+def waiting_for_llm(db: Database) -> tuple[int, str | None]:
+    """How many items wait for an LLM retry (they show their offline enrichment meanwhile), and the
+    latest retry time among them."""
+    rows = db.query("SELECT COUNT(*) AS n, MAX(enrich_after) AS until FROM items "
+                    "WHERE enrich_state = 'pending' AND enrich_error IS NOT NULL AND enrich_after IS NOT NULL")
+    return (int(rows[0]["n"]), rows[0]["until"]) if rows else (0, None)
 
 
 def _link_dict(link) -> dict:

@@ -23,19 +23,29 @@ from ..storage import triage
 from ..storage.db import Database, open_database
 from ..storage.triage import View
 from .background import BackgroundWork, FetchProgressed
+from .empty_state import EmptyList, EmptyState
+from .failures import WorkerFailures
 from .item_actions import ItemActions
+from .layout import ResponsiveLayout
 from .screens import HelpScreen
 from .watch import ChangeWatcher
 from .widgets import ItemTable, Preview, Sidebar, StatusBar
+from .writes import QueuedWrites
 
 CSS = """
 Screen { layout: vertical; }
 #main { height: 1fr; }
 Sidebar { width: 30; border-right: solid $primary-background; }
+#main.narrow Sidebar { width: 22; }
+#main.no-sidebar Sidebar { display: none; }
 #right { width: 1fr; }
 #search { display: none; height: 3; }
 #search.visible { display: block; }
 ItemTable { height: 1fr; }
+EmptyList { display: none; height: auto; padding: 1 2; color: $text-muted; }
+#right.empty ItemTable { display: none; }
+#right.empty EmptyList { display: block; height: 1fr; }
+#right.empty Preview { display: none; }
 Preview { height: 45%; border-top: solid $primary-background; padding: 0 1; }
 #main.full-preview ItemTable { display: none; }
 #main.full-preview Preview { height: 1fr; }
@@ -50,7 +60,8 @@ ModalScreen { align: center middle; }
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
-class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
+class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, EmptyState,
+                   ResponsiveLayout, App):
     TITLE = "feedwatch"
     CSS = CSS
     BINDINGS = [
@@ -75,6 +86,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
         Binding("escape", "escape", "Back", show=False),
         Binding("r", "refresh", "Refresh"),
         Binding("e", "enrich", "Enrich"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
         *[Binding(str(n), f"view({n})", f"View {n}", show=False) for n in range(1, 10)],
@@ -93,6 +105,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
         self.person = current_user(config)
         self._sidebar_data: tuple | None = None   # the (counts, health) the sidebar shows
         self.init_watcher()
+        self.init_writes()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -101,6 +114,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
                 yield Input(placeholder='search: words "phrase" tag:x source:x asset:x is:unread since:7d',
                             id="search")
                 yield ItemTable(id="items")
+                yield EmptyList(id="empty")
                 yield Preview(id="preview")
         yield StatusBar(id="status")
         yield Footer()
@@ -109,6 +123,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
         self.db = open_database(self.db_url, person=self.person)
         self._seen_changes = self.db.change_count()
         self.table.person = self.person
+        self.apply_layout()
         self.refresh_sidebar()
         self.table.load(self.db, self.view)
         self.table.focus()
@@ -207,7 +222,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
     def _search_submitted(self, event: Input.Submitted) -> None:
         self.table.focus()
 
-    @work(exclusive=True, group="search", thread=True)
+    @work(exclusive=True, group="search", thread=True, exit_on_error=False)
     def run_search(self, text: str) -> None:
         from ..storage.search import QueryError, search_items
         if not text.strip():
@@ -255,8 +270,8 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, App):
             self.table.focus()
             return
         if row["state"] == "unread":
-            triage.set_state(self.db, self.person, [row["id"]], "read")
             self.table.update_item(row["id"], state="read")
+            self.write("read state", row["id"], triage.set_state, self.person, [row["id"]], "read")
         main.add_class("full-preview")
         preview = self.query_one(Preview)
         preview.show(triage.item_detail(self.db, row["id"], self.person), full=True)

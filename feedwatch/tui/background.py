@@ -1,7 +1,8 @@
 """Work the app does in the background: refresh every source, enrich, keep the search index current.
 
-Each worker opens its own database connection, so the UI never waits on it; progress comes back
-as `FetchProgressed` messages (new items appear in the list as their source lands).
+Each worker opens its own database connection (`worker_database`), so the UI never waits on it;
+progress comes back as `FetchProgressed` messages (new items appear in the list as their source
+lands). A worker that fails ends in one notification (`failures.WorkerFailures`), never the app's end.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from textual import work
 from textual.message import Message
 
-from ..storage.db import Database, open_database
+from ..storage.db import Database
 
 
 class FetchProgressed(Message):
@@ -25,11 +26,15 @@ class BackgroundWork:
 
     LANDED_RELOAD = 1.0   # s: at most this often the list is reloaded while a refresh stores items
 
-    @work(exclusive=True, group="index", thread=True)
+    def worker_database(self) -> Database:
+        """A connection of a worker's own (the app's connection migrated the schema already)."""
+        return Database(self.db.url)
+
+    @work(exclusive=True, group="index", thread=True, exit_on_error=False)
     def index_for_search(self) -> None:
         """Bring the search index up to date in the background, so the first search is instant."""
         from ..storage.search import sync_index
-        db = Database(self.db.url)
+        db = self.worker_database()
         try:
             sync_index(db)
         finally:
@@ -39,12 +44,12 @@ class BackgroundWork:
         self.status.say("refreshing…")
         self.refresh_sources()
 
-    @work(exclusive=True, group="fetch")
+    @work(exclusive=True, group="fetch", exit_on_error=False)
     async def refresh_sources(self) -> None:
         from ..ingest.report import describe
         from ..ingest.run import FetchRun, select_sources
         sources = select_sources(self.config, None)
-        db = open_database(self.db_url)
+        db = self.worker_database()
         done = 0
         total = len(sources)
 
@@ -77,18 +82,28 @@ class BackgroundWork:
         self.status.say("enriching…")
         self.enrich_items()
 
-    @work(exclusive=True, group="enrich")
-    async def enrich_items(self) -> None:
+    @work(exclusive=True, group="enrich", thread=True, exit_on_error=False)
+    def enrich_items(self) -> None:
+        """In a thread with its own event loop: enrichment's database writes (and their waits for the
+        write lock) never run on the UI's loop."""
+        import asyncio
+
         from ..enrich.run import enrich
-        db = open_database(self.db_url)
+        db = self.worker_database()
         try:
-            s = await enrich(self.config, db, progress=lambda d, t: self.post_message(
-                FetchProgressed(f"enriching {d}/{t}…")))
+            s = asyncio.run(enrich(self.config, db, progress=lambda d, t: self.post_message(
+                FetchProgressed(f"enriching {d}/{t}…"))))
         finally:
             db.close()
         note = f" ({s.notes[0]})" if s.notes else ""
+        if s.waiting:
+            from ..enrich.waiting import waiting_line
+            note += "; " + waiting_line(s.waiting, s.waiting_until).split(", with")[0]
         self.post_message(FetchProgressed(
             f"enriched with {s.enricher}: {s.done} done, {s.cached} cached, {s.failed} failed{note}", bool(s.failed)))
+        self.call_from_thread(self._enriched)
+
+    def _enriched(self) -> None:
         self.refresh_sidebar()
         self.table.load(self.db, self.view)
         self.index_for_search()

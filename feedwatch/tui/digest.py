@@ -1,6 +1,8 @@
 """The weekly digest inside the app: preview a week, step through weeks, export it (`D`).
 
-The Markdown is shown as plain text (`Content`), never rendered as markup: it carries feed text.
+The Markdown is rendered by Textual's Markdown widget with links as plain text (`digest_markdown`):
+it carries feed text, which is never parsed as Textual markup. A digest that cannot be built (a
+locked database, ...) says so in place of the preview.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from ..digest import build_digest, render
 from ..digest.week import last_complete_week, week_period
 from ..storage.db import Database
+from .digest_markdown import DigestMarkdown
 
 EXTENSIONS = {"md": "md", "html": "html", "json": "json"}
 
@@ -43,13 +47,14 @@ class DigestScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(Content("building the digest…"), id="digest-body")
+            yield Static(Content("building the digest…"), id="digest-note")
+            yield DigestMarkdown(id="digest-body")
         yield Footer()
 
     def on_mount(self) -> None:
         self.build()
 
-    @work(exclusive=True, group="digest", thread=True)
+    @work(exclusive=True, group="digest", thread=True, exit_on_error=False)
     def build(self) -> None:
         db = Database(self.db_url)   # this worker's own connection
         try:
@@ -58,16 +63,27 @@ class DigestScreen(Screen):
             db.close()
         self.app.call_from_thread(self._show, digest)
 
-    def _show(self, digest) -> None:
+    async def _show(self, digest) -> None:
         self.digest = digest
-        self.query_one("#digest-body", Static).update(Content(render(digest, "md")))
+        self.query_one("#digest-note", Static).display = False
+        await self.query_one("#digest-body", DigestMarkdown).update(render(digest, "md"))
         self.sub_title = f"digest {self.period.label}"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self._say(f"could not build the digest for {self.period.label}; see the notification")
+        self.app.handle_worker_error(event)   # the app's one handler: a one-line notification
+
+    def _say(self, text: str) -> None:
+        note = self.query_one("#digest-note", Static)
+        note.update(Content(text))
+        note.display = True
 
     def action_week(self, step: int) -> None:
         monday = date.fromisoformat(self.period.first_day) + timedelta(weeks=step)
         year, week, _ = monday.isocalendar()
         self.period = week_period(year, week)
-        self.query_one("#digest-body", Static).update(Content(f"building the digest for {self.period.label}…"))
+        self._say(f"building the digest for {self.period.label}…")
         self.build()
 
     def action_export(self, fmt: str) -> None:

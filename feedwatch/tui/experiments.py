@@ -205,10 +205,15 @@ class ExperimentsScreen(Screen):
         e = self.current
         if e is None:
             return
+        from .failures import describe_failure
+        from .writes import FORM_WAIT
         try:
-            change(e)
+            with self.db.busy_wait(FORM_WAIT):   # another process's write lock: a bounded wait, then one line
+                change(e)
         except store.ExperimentError as exc:   # invalid transition, conflict, bad URL: one clear line
             self.notify(str(exc), severity="error", markup=False)
+        except Exception as exc:   # a locked database, a full disk
+            self.notify(f"not saved: {describe_failure(exc)}", severity="error", markup=False)
         self.reload(keep=e.id)
 
     def action_status(self, status: str) -> None:

@@ -1,6 +1,8 @@
 """What the keys do to the item under the cursor: read, star, hide, tags, asset links, a new
 experiment, open or copy its link. Every write goes through `feedwatch.storage` and the row and
-preview on screen are updated in place, so the cursor never moves under the user.
+preview on screen are updated in place, so the cursor never moves under the user. The row changes
+first; the write follows through `QueuedWrites.write`, which never holds the UI thread on another
+process's write lock for more than a moment.
 """
 
 from __future__ import annotations
@@ -26,24 +28,25 @@ class ItemActions:
         row = self._current()
         if row:
             state = "read" if row["state"] == "unread" else "unread"
-            triage.set_state(self.db, self.person, [row["id"]], state)
             self.table.update_item(row["id"], state=state)
+            self.write(f"{state} state", row["id"], triage.set_state, self.person, [row["id"]], state)
             self.table.action_cursor_down()
 
     def action_star(self) -> None:
         row = self._current()
         if row:
             starred = not row["starred"]
-            triage.set_starred(self.db, self.person, [row["id"]], starred)
             self.table.update_item(row["id"], starred=1 if starred else 0)
+            self.write("star" if starred else "unstar", row["id"], triage.set_starred, self.person, [row["id"]],
+                       starred)
 
     def action_hide(self) -> None:
         """h: hide the item from every view but Hidden (for you only); h there brings it back."""
         row = self._current()
         if row:
             hidden = not row.get("hidden")
-            triage.set_hidden(self.db, self.person, [row["id"]], hidden)
             self.table.update_item(row["id"], hidden=1 if hidden else 0)
+            self.write("hide" if hidden else "unhide", row["id"], triage.set_hidden, self.person, [row["id"]], hidden)
             self.status.say(("hidden (the Hidden view has it; h there unhides): " if hidden else "unhidden: ")
                             + row["title"])
             self.table.action_cursor_down()
@@ -60,10 +63,23 @@ class ItemActions:
     def _tags_done(self, item_id: int, before: list[str], tags: list[str] | None) -> None:
         if tags is None:
             return
-        triage.set_user_tags(self.db, item_id, tags, before=before)   # a colleague's edit meanwhile is kept
+        row = self.table.rows_by_id.get(item_id)
+        if row is not None:   # optimistic: the user's edit on top of what the row showed
+            shown = (set(row["tags"]) - set(before)) | set(tags)
+            self.table.update_item(item_id, tags=sorted(shown), user_tags=sorted(tags))
+        # a colleague's edit meanwhile is kept (`before`)
+        self.write("tags", item_id, triage.set_user_tags, item_id, tags, before=before,
+                   then=partial(self._show_saved, item_id))
+
+    def _show_saved(self, item_id: int) -> None:
+        """Once a write landed: the row and preview show what the database holds."""
         detail = triage.item_detail(self.db, item_id, self.person)
-        self.table.update_item(item_id, tags=detail["all_tags"], user_tags=detail["user_tags"])
-        self.query_one(Preview).show(detail)
+        if detail is None:
+            return
+        assets = [x["asset"] for x in detail["links"] if x["status"] != "dismissed"]
+        self.table.update_item(item_id, tags=detail["all_tags"], user_tags=detail["user_tags"], assets=assets)
+        if self.table.current_id == item_id:
+            self.query_one(Preview).show(detail)
 
     def action_new_experiment(self) -> None:
         """x: a prefilled experiment form for the current item (its linked assets preselected)."""
@@ -81,14 +97,21 @@ class ItemActions:
             return
         from ..storage import experiments
         who = self.person
+        from .writes import FORM_WAIT
         try:
-            e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id], assets=form["assets"],
-                                   owner=who, who=who)
+            with self.db.busy_wait(FORM_WAIT):
+                e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id],
+                                       assets=form["assets"], owner=who, who=who)
         except experiments.ExperimentError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id, self.person)["user_tags"]:
-            triage.toggle_user_tag(self.db, item_id, NEEDS_EXPERIMENT)   # it has one now
+        except Exception as exc:   # a locked database, a full disk: one line, the form's text is lost
+            from .failures import describe_failure
+            self.notify(f"experiment not saved: {describe_failure(exc)}", severity="error", markup=False)
+            return
+        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id, self.person)["user_tags"]:   # it has one now
+            self.write("tags", item_id, triage.toggle_user_tag, item_id, NEEDS_EXPERIMENT,
+                       then=partial(self._show_saved, item_id))
         self.notify(f"experiment {e.id} proposed; X lists experiments", markup=False)
 
     def action_link(self) -> None:
@@ -107,11 +130,12 @@ class ItemActions:
             return
         from ..storage.enrichment import set_link_status
         asset, status = result
-        set_link_status(self.db, item_id, asset, status, self.person)
-        detail = triage.item_detail(self.db, item_id, self.person)
-        assets = [x["asset"] for x in detail["links"] if x["status"] != "dismissed"]
-        self.table.update_item(item_id, assets=assets)
-        self.query_one(Preview).show(detail)
+        row = self.table.rows_by_id.get(item_id)
+        if row is not None:   # optimistic: a dismissed link leaves the row, any other decision shows it
+            assets = [a for a in row["assets"] if a != asset] + ([asset] if status != "dismissed" else [])
+            self.table.update_item(item_id, assets=assets)
+        self.write(f"{status} link", item_id, set_link_status, item_id, asset, status, self.person,
+                   then=partial(self._show_saved, item_id))
 
     def _current_url(self) -> str | None:
         row = self._current()

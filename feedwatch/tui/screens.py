@@ -24,6 +24,7 @@ HELP = [
     ("y", "copy the link"), ("/", "search: words, \"phrase\", tag: source: asset: is:unread is:starred is:hidden since:7d"),
     ("escape", "leave search / close"), ("r", "refresh every source in the background"),
     ("e", "enrich pending items in the background"), ("1 … 9", "jump to a view in the sidebar"),
+    ("b", "show / hide the sidebar (hidden below 120 columns)"),
     ("tab", "move between sidebar, list and preview"), ("ctrl+p", "command palette"), ("?", "this help"),
     ("q", "quit"),
 ]

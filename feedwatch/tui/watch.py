@@ -21,7 +21,8 @@ from .widgets import Preview
 
 
 class ChangeWatcher:
-    """Mixed into the app: needs `db`, `person`, `view`, `search_text`, `table`, `status`, `refresh_sidebar`."""
+    """Mixed into the app: needs `db`, `person`, `view`, `search_text`, `table`, `status`, `refresh_sidebar`,
+    `items_being_written`."""
 
     def init_watcher(self) -> None:
         self._seen_changes: int | None = None
@@ -49,7 +50,7 @@ class ChangeWatcher:
         self.watch_changes(self.view, list(table.rows_by_id), table.current_id,
                            table.start == 0 and not self.search_text)
 
-    @work(thread=True, group="watch")
+    @work(thread=True, group="watch", exit_on_error=False)
     def watch_changes(self, view: View, shown: list[int], current: int | None, top_shown: bool) -> None:
         """When anybody (a server-side fetch, a colleague, this app's own workers) committed a change,
         re-read what is on screen and hand it to `_changes_seen`; a poll still running skips this one."""
@@ -86,11 +87,15 @@ class ChangeWatcher:
             self.refresh_sidebar(counts, health)
         if view != self.view:
             return
+        writing = self.items_being_written()
         for r in rows:
+            if r["id"] in writing:   # the row shows the user's change, still waiting to be saved
+                continue
             old = table.rows_by_id.get(r["id"])
             if old is not None and any(old.get(k) != r.get(k) for k in r):
                 table.update_item(r["id"], **r)
-        if current is not None and current == table.current_id and detail != preview.detail:
+        if current is not None and current == table.current_id and detail != preview.detail \
+                and current not in writing:
             preview.show(detail, full=self.query_one("#main").has_class("full-preview"), keep_scroll=True)
         known = set(shown)
         if any(i not in known for i in first) and not self.search_text:   # new items (not ones read meanwhile)

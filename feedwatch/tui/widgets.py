@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -67,6 +68,8 @@ class Sidebar(OptionList):
 class ItemTable(DataTable):
     """The item list; loads a page at a time so 100,000 items open instantly."""
 
+    compact: Reactive[bool] = Reactive(False)   # a narrow terminal: short dates, the title keeps half the width
+
     PAGE = 200
     WINDOW = 600   # rows kept when the window moves back up
 
@@ -74,6 +77,12 @@ class ItemTable(DataTable):
         def __init__(self, item_id: int | None) -> None:
             super().__init__()
             self.item_id = item_id
+
+    class Loaded(Message):
+        """The list was (re)loaded; `count` rows are shown (0: the app says why)."""
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
 
     def __init__(self, **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kw)
@@ -98,13 +107,25 @@ class ItemTable(DataTable):
     def on_resize(self, event) -> None:
         self._fit_title()
 
+    def watch_compact(self, compact: bool) -> None:
+        if self.is_mounted and self.columns:
+            self._fit_title()
+            for item_id in list(self.rows_by_id):   # the date column's format changed
+                self.update_item(item_id)
+
     def _fit_title(self) -> None:
-        """The title takes whatever the fixed columns leave (fixed widths also skip per-cell measuring)."""
+        """The title takes whatever the fixed columns leave (fixed widths also skip per-cell measuring);
+        compact (a narrow terminal): at least half the width, the other columns share the rest."""
         fixed = sum(w or 0 for _, _, w in self.COLUMNS) + 2 * self.cell_padding * len(self.COLUMNS)
         width = self.scrollable_content_region.width or self.size.width
+        widths = {key: w for _, key, w in self.COLUMNS}
+        widths["title"] = max(20, width - fixed - 1)
+        half = (self.size.width + 1) // 2   # of the whole list, scrollbar included
+        if self.compact and width - fixed - 1 < half:
+            widths.update(_compact_widths(width - 1 - 2 * self.cell_padding * len(self.COLUMNS), half))
         for key, column in self.columns.items():
-            if key.value == "title":
-                column.width = max(20, width - fixed - 1)
+            if key.value in widths:
+                column.width = widths[key.value]
                 column.auto_width = False
         self._require_update_dimensions = True
         self.refresh()
@@ -118,6 +139,7 @@ class ItemTable(DataTable):
         self.rows_by_id = {}
         self.load_more()
         self.post_message(self.ItemHighlighted(self.current_id))
+        self.post_message(self.Loaded(self.row_count))
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
         if self.ids is not None:
@@ -169,7 +191,7 @@ class ItemTable(DataTable):
     def _cells(self, r: dict) -> list:
         mark = Text("★" if r["starred"] else ("●" if r["state"] == "unread" else ("h" if r.get("hidden") else " ")),
                     style="yellow" if r["starred"] else "cyan")
-        date = (r.get("published") or r.get("first_seen") or "")[:10]
+        date = (r.get("published") or r.get("first_seen") or "")[5 if self.compact else 0:10]
         style = "bold" if r["state"] == "unread" else ""
         return [mark, Text(date, style="dim"), safe.line(r["source"], 40, "dim"), safe.line(r["title"], 300, style),
                 safe.line(", ".join(r["tags"]), 100, "green"), safe.line(", ".join(r["assets"]), 100, "magenta")]
@@ -273,6 +295,16 @@ class Preview(VerticalScroll):
         body.update(t)
         if not keep_scroll:
             self.scroll_home(animate=False)
+
+
+def _compact_widths(room: int, title: int) -> dict[str, int]:
+    """Column widths for `room` cells (paddings taken out): `title` for the title, a 5-character date
+    (MM-DD), and what is left shared by source, tags and assets."""
+    date = 5
+    rest = max(3, room - title - 1 - date)
+    source = max(1, rest * 2 // 5)
+    tags = max(1, (rest - source) // 2)
+    return {"title": title, "date": date, "source": source, "tags": tags, "assets": max(1, rest - source - tags)}
 
 
 class StatusBar(Static):
