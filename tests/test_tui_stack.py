@@ -75,3 +75,31 @@ async def test_overdue_experiments_come_first_and_are_marked(url):
         first = [str(c) for c in table.get_row_at(0)]
         assert first[-1] == "Late" and first[-2] == "2020-01-01!"
         assert "due 2020-01-01 (overdue)" in str(app.screen.query_one("#exp-body").render())
+
+
+async def test_refresh_also_updates_the_catalogues_that_are_due_and_proposes(tmp_path, http_server):
+    import asyncio
+    import json as _json
+
+    from tests.servers.http import Reply
+    from tests.test_tui import app_for
+    url = await asyncio.to_thread(seed, tmp_path / "cat.db")
+    http_server.route("/feed.xml", Reply(body="<rss version='2.0'><channel><title>N</title></channel></rss>"))
+    http_server.route("/litellm.json", Reply(body=_json.dumps({"gpt-4o-mini": {"litellm_provider": "openai",
+                                                                           "deprecation_date": "2026-12-20"}}),
+                                             content_type="application/json"))
+    cfg = parse_config({
+        "sources": [{"name": "blog", "kind": "feed", "url": http_server.url("/feed.xml")}],
+        "catalogs": [{"name": "litellm", "kind": "litellm", "url": http_server.url("/litellm.json")}],
+        "assets": [{"name": "support-summarizer", "kind": "prompt", "models": ["gpt-4o-mini"]}],
+    })
+    app = app_for(url, cfg)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = str(app.status.render())
+        assert "catalogues: 1 updated, 1 migration experiments proposed" in said
+        [e] = experiments.list_experiments(app.db)
+        assert e.title == "Migrate support-summarizer off gpt-4o-mini before 2026-12-20" and e.due == "2026-12-20"
+    assert http_server.hits("/litellm.json") == 1

@@ -63,15 +63,44 @@ class BackgroundWork:
         try:
             run = FetchRun(self.config, db, on_result=progressed, parse_executor=executor)
             summary = await run.run(sources)
+            catalogs = await self._refresh_catalogs(db)
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
             db.close()
         self.post_message(FetchProgressed(
             f"refreshed {total} sources: {summary.new_items} new, {summary.updated_items} updated, "
-            f"{summary.count('error')} failed"))
+            f"{summary.count('error')} failed" + catalogs))
         self.refresh_sidebar()
         self.table.load(self.db, self.view)
         self.index_for_search()
+
+    async def _refresh_catalogs(self, db: Database) -> str:
+        """The model catalogues that are due, then the migrations that became due (as `fetch` does);
+        a phrase for the status line, empty when nothing was due."""
+        if not self.config.catalogs:
+            return ""
+        import asyncio
+        from datetime import date
+
+        from ..dates import utc_now_iso
+        from ..lifecycle.propose import propose_migrations
+        from ..lifecycle.schedule import stack_rows
+        from ..lifecycle.source import load_catalogue
+        from ..lifecycle.update import select_catalogs, update_catalogs
+        results = await update_catalogs(self.config, db, select_catalogs(self.config, None), due_only=True)
+        fetched = [r for r in results if r.outcome != "skipped"]
+        if not any(r.outcome in ("updated", "not-modified") for r in fetched):
+            return f"; {len(fetched)} catalogues failed" if fetched else ""
+
+        def propose() -> int:
+            as_of = date.fromisoformat(utc_now_iso()[:10])
+            catalogue, _ = load_catalogue(db, self.config, (m for a in self.config.assets for m in a.models))
+            rows = stack_rows(self.config.assets, catalogue, as_of)
+            return len(propose_migrations(db, rows, as_of, self.config.lifecycle.propose_within // 86400))
+        proposed = await asyncio.to_thread(propose)
+        failed = sum(r.outcome == "error" for r in fetched)
+        return (f"; catalogues: {len(fetched) - failed} updated" + (f", {failed} failed" if failed else "")
+                + (f", {proposed} migration experiments proposed" if proposed else ""))
 
     def _reload_landed(self) -> None:
         self._landed_timer = None
