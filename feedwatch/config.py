@@ -151,6 +151,7 @@ class Config:
     user: str | None = None
     catalogs: tuple[Catalog, ...] = ()
     lifecycle: LifecycleSettings = field(default_factory=LifecycleSettings)
+    notify: tuple = ()                 # notify.targets.NotifyTarget, parsed there ([[notify]])
 
     def source(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)
@@ -348,7 +349,8 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
     """Validate already-parsed TOML data."""
     w = Where(path)
     check_keys(w, "", data, {"user", "fetch", "endpoints", "sources", "tags", "assets", "llm", "catalogs",
-                             "lifecycle"})
+                             "lifecycle", "notify"})
+    from .notify.targets import parse_notify
     return Config(
         path=path,
         sources=_named_list(w, data, "sources", _source),
@@ -360,6 +362,7 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
         user=typed(w, "", data, "user", str),
         catalogs=_named_list(w, data, "catalogs", _catalog),
         lifecycle=_lifecycle(w, data["lifecycle"]) if "lifecycle" in data else LifecycleSettings(),
+        notify=parse_notify(w, data),
     )
 
 
