@@ -193,6 +193,9 @@ def cmd_sources(args) -> int:
     if config.catalogs:
         from .output import print_catalogs
         print_catalogs(config, catalogs, sys.stdout)
+    if config.notify:
+        from .cli_notify import print_targets
+        print_targets(args, config)
     return EXIT_OK
 
 

@@ -66,3 +66,22 @@ def post_digest(args, config, span) -> int:
         return run_and_report(db, config, kinds=("digest",), period=span, force=True)
     finally:
         db.close()
+
+
+def print_targets(args, config) -> None:
+    """The notify targets' health, after the sources (`feedwatch sources`): by name, never by URL."""
+    from .storage.notifications import target_states
+    from .text import clean_line
+    db = _open_db(args, config)
+    try:
+        states = target_states(db)
+    finally:
+        db.close()
+    print(f"\n{'notify target':<28} {'events':<27} {'last attempt':<19} {'last sent':<19} {'pending':>7}")
+    for t in config.notify:
+        s = states.get(t.name) or {}
+        stamp = lambda v: v.replace("T", " ").rstrip("Z") if v else "never"  # noqa: E731
+        print(f"{clean_line(t.name, 28):<28} {','.join(t.events):<27} {stamp(s.get('last_attempt')):<19} "
+              f"{stamp(s.get('last_sent')):<19} {s.get('pending', 0):>7}")
+        if s.get("last_error"):
+            print(f"{'':<28}   last error: {clean_line(s['last_error'], 200)}")

@@ -418,3 +418,77 @@ def test_digest_once_per_week_and_post_on_request(tmp_path, hook, capsys):
     assert capsys.readouterr().out == "team-hook: sent digest 2026-W48\n"
     assert [b["title"] for b in _bodies(hook)] == ["feedwatch digest 2026-W48", "feedwatch digest 2026-W49",
                                                    "feedwatch digest 2026-W48"]
+
+
+# --- where the team sees it: `sources` and the TUI sidebar -------------------------------------------
+
+def test_sources_and_the_tui_show_each_targets_last_delivery_and_error(tmp_path, http_server, monkeypatch, capsys):
+    from feedwatch.tui.app import FeedwatchApp
+    http_server.route(HOOK, Reply(body="ok"))
+    http_server.route("/down", Reply(status=502, body="down"))
+    path = _config(tmp_path)
+    path.write_text(path.read_text() + '\n[[notify]]\nname = "team-mail"\nurl_env = "FEEDWATCH_TEST_MAIL"\n'
+                    'events = ["affects"]\n', encoding="utf-8")
+    monkeypatch.setenv("FEEDWATCH_TEST_HOOK", http_server.base_url.replace("http://", "json://") + HOOK)
+    monkeypatch.setenv("FEEDWATCH_TEST_MAIL", http_server.base_url.replace("http://", "json://") + "/down")
+    url = str(tmp_path / "fw.db")
+    db = open_database(url)
+    _add_items(db, [("a", "Item A", "https://example.com/a", [("rag-pipeline", "why", 0.9)])])
+    db.close()
+    assert main(_cli(tmp_path, url, "notify")) == 1
+    capsys.readouterr()
+    assert main(_cli(tmp_path, url, "sources")) == 0
+    out = capsys.readouterr().out
+    assert "team-hook" in out and "team-mail" in out and "last error: HTTP 502" in out
+
+    async def sidebar_lines():
+        app = FeedwatchApp(load_config(path), f"sqlite:///{url}")
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            from feedwatch.tui.widgets import Sidebar
+            bar = app.query_one(Sidebar)
+            return [str(bar.get_option_at_index(i).prompt) for i in range(bar.option_count)]
+
+    import asyncio
+    lines = asyncio.run(sidebar_lines())
+    tail = lines[lines.index("Notify"):]
+    assert tail[1].startswith("team-hook sent ") and tail[2].startswith("team-mail ! HTTP 502 (never sent)")
+    assert not any("json://" in line or "/down" in line for line in lines)
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Lab</title><link>https://example.com/</link>
+<item><title>gpt-4o-audio is deprecated: shutdown on 2027-01-20</title><link>https://example.com/dep</link>
+<guid>dep-1</guid><description>We are deprecating gpt-4o-audio; move to gpt-audio-1.5.</description></item>
+</channel></rss>"""
+
+
+def test_fetch_notify_sends_what_the_fetch_linked(tmp_path, hook, capsys):
+    hook.route("/feed.xml", Reply(body=RSS))
+    path = _config(tmp_path)
+    path.write_text(f'[[sources]]\nname = "lab"\nkind = "feed"\nurl = "{hook.url("/feed.xml")}"\n\n'
+                    + path.read_text(), encoding="utf-8")
+    url = str(tmp_path / "fw.db")
+    assert main(_cli(tmp_path, url, "fetch", "--enrich", "--notify")) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("team-hook: sent affects (1 item, 1 asset)")
+    [body] = _bodies(hook)
+    assert "support-summarizer" in body["title"] and "gpt-4o-audio is deprecated" in body["message"]
+
+
+def test_a_failed_link_dismissed_before_the_retry_is_dropped(tmp_path, hook):
+    hook.route(HOOK, Reply(status=500), Reply(body="ok"))
+    _config(tmp_path)
+    url = str(tmp_path / "fw.db")
+    db = open_database(url)
+    ids = _add_items(db, [("a", "Item A", "https://example.com/a", [("rag-pipeline", "why", 0.9)]),
+                          ("b", "Item B", "https://example.com/b", [("rag-pipeline", "why", 0.9)])])
+    config = load_config(tmp_path / "feeds.toml")
+    try:
+        assert not notify_all(db, config)[0].ok
+        set_link_status(db, ids["a"], "rag-pipeline", "dismissed", "bob")
+        [report] = notify_all(db, config, now=_now() + timedelta(minutes=5))
+        assert report.line() == "team-hook: sent affects (1 item, 1 asset)"
+        assert [r["event"] for r in db.query("SELECT event FROM notifications")] == [f"affects:{ids['b']}:rag-pipeline"]
+    finally:
+        db.close()
+    assert "Item A" not in _bodies(hook)[1]["message"]

@@ -33,15 +33,9 @@ def affects(db: Database, config, target: NotifyTarget, now: datetime, *, record
     found = [Candidate(f"affects:{r['item_id']}:{r['asset']}", "affects", r) for r in rows]
     if record:   # claimed before, but the link no longer qualifies (dismissed, or its score fell)
         keys = {c.key for c in found}
-        ledger.drop(db, target.name, [e for e in ledger.pending_events(db, target.name, "affects")
-                                      if e not in keys and _lapsed(db, target.name, e, now)])
+        ledger.drop(db, target.name, [e for e in ledger.pending_events(db, target.name, "affects") if e not in keys],
+                    now)
     return found
-
-
-def _lapsed(db: Database, target: str, event: str, now: datetime) -> bool:
-    """Only a pending event is dropped, never one another run is sending right now."""
-    return bool(db.query("SELECT 1 AS x FROM notifications WHERE target = :t AND event = :e AND "
-                         "(state = 'pending' OR claim_until < :now)", {"t": target, "e": event, "now": ledger.iso(now)}))
 
 
 def stage(days_left: int, within: int) -> str | None:

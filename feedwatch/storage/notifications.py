@@ -115,12 +115,14 @@ def finish(db: Database, target: str, events: list[str], now: datetime, error: s
                   {"t": target, "now": stamp, "err": error})
 
 
-def drop(db: Database, target: str, events: list[str]) -> None:
-    """Forget claimed events that no longer have anything to say (a link dismissed meanwhile)."""
+def drop(db: Database, target: str, events: list[str], now: datetime) -> None:
+    """Forget events that no longer have anything to say (a link dismissed meanwhile), unless
+    another run is sending them right now."""
     if events:
         with db.transaction() as c:
-            c.executemany("DELETE FROM notifications WHERE target = :t AND event = :e",
-                          [{"t": target, "e": e} for e in events])
+            c.executemany("DELETE FROM notifications WHERE target = :t AND event = :e AND state <> 'sent' "
+                          "AND (state = 'pending' OR claim_until < :now)",
+                          [{"t": target, "e": e, "now": iso(now)} for e in events])
 
 
 @dataclass(frozen=True, slots=True)
