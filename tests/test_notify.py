@@ -492,3 +492,25 @@ def test_a_failed_link_dismissed_before_the_retry_is_dropped(tmp_path, hook):
     finally:
         db.close()
     assert "Item A" not in _bodies(hook)[1]["message"]
+
+
+def test_digest_messages_defuse_pings_in_both_formats(tmp_path, http_server, monkeypatch):
+    http_server.route(HOOK, Reply(body="ok"))
+    _config(tmp_path, 'events = ["digest"]')
+    url = str(tmp_path / "fw.db")
+    db = open_database(url)
+    _add_items(db, [("h", HOSTILE, "https://example.com/h", [])], when="2026-11-25T10:00:00Z")
+    with db.transaction() as c:
+        c.execute("UPDATE items SET relevance = 0.9")                 # a highlight of the week
+    db.close()
+    base = http_server.base_url.replace("http://", "json://") + HOOK
+    for fmt in ("markdown", "html"):
+        monkeypatch.setenv("FEEDWATCH_TEST_HOOK", f"{base}?format={fmt}")
+        assert main(_cli(tmp_path, url, "digest", "--week", "2026-W48", "--post")) == 0
+    md, html = (json.loads(r.body) for r in http_server.requests)
+    assert md["title"] == html["title"] == "feedwatch digest 2026-W48"
+    assert "<html" not in md["message"] and "<html" in html["message"]
+    for text in (md["message"], html["message"]):
+        assert "long long" in text
+        for ping in ("@channel", "@everyone", "<!here>", "<@U123>", "<script"):
+            assert ping not in text, ping
