@@ -381,12 +381,21 @@ def test_two_concurrent_runs_deliver_once(tmp_path, db_url, http_server, monkeyp
 # --- retirements and the digest ------------------------------------------------------------------
 
 def test_retirement_sent_on_entering_the_window_then_at_30_and_7_days(tmp_path, db_url, hook):
-    _config(tmp_path, 'events = ["retirement"]')
+    _config(tmp_path, 'events = ["retirement"]\n\n[[catalogs]]\nname = "litellm"\nkind = "litellm"\n'
+                      'url = "https://example.com/l.json"')
     config = load_config(tmp_path / "feeds.toml")
-    shutdown = datetime(2027, 1, 20, 12, tzinfo=timezone.utc)          # gpt-4o-audio, bundled snapshot
+    shutdown = datetime(2027, 1, 20, 12, tzinfo=timezone.utc)
     db = open_database(db_url)
+    from feedwatch.storage.catalogs import replace_models
+    replace_models(db, "litellm", "litellm", "https://example.com/l.json", [{
+        "provider": "openai", "model_id": "gpt-4o-audio", "model_key": "gpt-4o-audio", "status": "deprecated",
+        "deprecation_date": None, "shutdown_date": "2027-01-20", "earliest_shutdown": None,
+        "replacement": "gpt-audio-1.5", "release_date": None, "source_url": None, "aliases": (), "alias_of": None,
+        "family": None, "alias_keys": (), "alias_of_key": None}], etag=None, last_modified=None, status=200,
+        now="2026-11-01T00:00:00Z", next_due=None)
     try:
-        lines = [notify_all(db, config, now=shutdown - timedelta(days=d))[0].line() for d in (100, 60, 59, 25, 20, 5)]
+        lines = [notify_all(db, config, now=shutdown - timedelta(days=d))[0].line()
+                 for d in (100, 60, 59, 25, 20, 5)]
     finally:
         db.close()
     assert lines == ["team-hook: nothing new", "team-hook: sent retirement (gpt-4o-audio)", "team-hook: nothing new",
