@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--due", action="store_true", help="only sources whose interval has elapsed (for cron)")
     f.add_argument("--force", action="store_true", help="also fetch sources that are backing off")
     f.add_argument("--enrich", action="store_true", help="enrich the new items afterwards")
+    f.add_argument("--notify", action="store_true", help="then send what is new to the [[notify]] targets")
 
     e = sub.add_parser("enrich", help="summarize, tag and link items (offline, or the configured LLM)")
     e.add_argument("--source", metavar="NAME", help="only items of this source")
@@ -65,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_assets import _add_assets_parser
     from .cli_experiments import _add_experiments_parser
     from .cli_lifecycle import _add_lifecycle_parsers
+    from .cli_notify import _add_notify_parser
     _add_experiments_parser(sub)
     _add_assets_parser(sub)
+    _add_notify_parser(sub)
     _add_lifecycle_parsers(sub)
     _add_digest_parser(sub)
     _add_transfer_parsers(sub)
@@ -109,6 +112,9 @@ def cmd_fetch(args) -> int:
             _run_enrich(config, db, source=None, limit=None, redo=False)
         finally:
             db.close()
+    if args.notify:
+        from .cli_notify import notify_after_fetch
+        return notify_after_fetch(args, config)
     return EXIT_OK
 
 
@@ -194,6 +200,9 @@ def cmd_sources(args) -> int:
     if config.catalogs:
         from .output import print_catalogs
         print_catalogs(config, catalogs, sys.stdout)
+    if config.notify:
+        from .cli_notify import print_targets
+        print_targets(args, config)
     return EXIT_OK
 
 
@@ -284,6 +293,7 @@ COMMANDS["import"] = _lazy("cli_data", "cmd_import")
 COMMANDS["assets"] = _lazy("cli_assets", "cmd_assets")
 COMMANDS["catalog"] = _lazy("cli_lifecycle", "cmd_catalog")
 COMMANDS["stack"] = _lazy("cli_lifecycle", "cmd_stack")
+COMMANDS["notify"] = _lazy("cli_notify", "cmd_notify")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,8 @@ def _add_digest_parser(sub) -> None:
     g.add_argument("--until", metavar="DATE", help="last day, included, YYYY-MM-DD (or an ISO time, excluded)")
     g.add_argument("--format", choices=("md", "html", "json"), default="md")
     g.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    g.add_argument("--post", action="store_true", help="post it to the [[notify]] targets that take the digest "
+                   "(Markdown, or HTML where the service takes it) instead of printing it")
 
 
 def cmd_digest(args) -> int:
@@ -31,6 +33,9 @@ def cmd_digest(args) -> int:
     except PeriodError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     config = _load_config(args)
+    if args.post:
+        from .cli_notify import post_digest
+        return post_digest(args, config, span)
     db = _open_db(args)
     try:
         digest = build_digest(db, config, span.since, span.until)

@@ -17,6 +17,7 @@ from .config_catalogs import CATALOG_KINDS, Catalog, LifecycleSettings, parse_ca
 from .config_checks import (
     ConfigError, Where, check_keys, http_url, interval_seconds, positive, str_list, typed,
 )
+from .config_notify import parse_notify
 from .config_repos import Repo, parse_repo  # noqa: F401  (Repo is part of the schema's public names)
 
 SOURCE_KINDS = ("feed", "arxiv", "github", "huggingface")
@@ -139,6 +140,7 @@ class Config:
     repos: tuple[Repo, ...] = ()
     catalogs: tuple[Catalog, ...] = ()
     lifecycle: LifecycleSettings = field(default_factory=LifecycleSettings)
+    notify: tuple = ()                 # config_notify.NotifyTarget ([[notify]])
 
     def source(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)
@@ -311,7 +313,7 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
     """Validate already-parsed TOML data."""
     w = Where(path)
     check_keys(w, "", data, {"user", "fetch", "endpoints", "sources", "tags", "assets", "llm", "catalogs",
-                             "lifecycle", "repos"})
+                             "lifecycle", "repos", "notify"})
     return Config(
         path=path,
         sources=_named_list(w, data, "sources", _source),
@@ -324,6 +326,7 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
         repos=_named_list(w, data, "repos", parse_repo),
         catalogs=_named_list(w, data, "catalogs", parse_catalog),
         lifecycle=parse_lifecycle(w, data["lifecycle"]) if "lifecycle" in data else LifecycleSettings(),
+        notify=parse_notify(w, data),
     )
 
 

@@ -96,6 +96,16 @@ def build(db: Database) -> dict[str, int]:
                    status=200, now="2026-11-26T00:00:00Z", next_due="2026-11-27T00:00:00Z")
     propose(db, asset="support-bot", model="zé-model", title="Migrate support-bot off Zé-model before 2027-01-01",
             hypothesis="", due="2027-01-01", now="2026-11-26T00:00:00Z", announced_by="Zé-model")
+    from datetime import datetime, timezone
+
+    from feedwatch.storage import notifications as ledger
+    at = datetime(2026, 11, 26, 6, tzinfo=timezone.utc)
+    for target in ("team-a", "Team-B"):
+        ledger.target_since(db, target, at)
+        got = ledger.claim(db, target, [(f"affects:{ids['dep']}:support-bot", "affects"),
+                                        ("digest:2026-W48", "digest")], at)
+        ledger.finish(db, target, got[:1], at, None)
+        ledger.finish(db, target, got[1:], at, "HTTP 500")
     return ids
 
 

@@ -282,3 +282,31 @@ class LifecycleProposalRow(SQLModel, table=True):
                                                                                          ondelete="SET NULL")))
     shutdown_date: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_at: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class NotifyTargetRow(SQLModel, table=True):
+    """A notification target, by name (never its URL): what is new for it, its last delivery and error."""
+
+    __tablename__ = "notify_targets"
+    name: str = Field(sa_column=Column(Text, primary_key=True))
+    since: str = Field(sa_column=Column(Text, nullable=False))
+    last_attempt: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_sent: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class NotificationRow(SQLModel, table=True):
+    """One event for one target: its primary key makes delivery exactly-once (see migration 0009)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_state", "target", "state"),)
+    target: str = Field(sa_column=Column(Text, primary_key=True))
+    event: str = Field(sa_column=Column(Text, primary_key=True))
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", sa_column=Column(Text, nullable=False, server_default="pending"))
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    next_attempt: Optional[str] = Field(default=None, sa_column=Column(Text))
+    claim_until: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: str = Field(sa_column=Column(Text, nullable=False))
+    sent_at: Optional[str] = Field(default=None, sa_column=Column(Text))

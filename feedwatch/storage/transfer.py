@@ -67,6 +67,8 @@ TABLES: tuple[Table, ...] = (
     Table("catalogs", ("name",), frozenset({"name"})),
     Table("catalog_models", ("catalog", "provider", "model_id"), frozenset({"catalog", "provider", "model_id"})),
     Table("lifecycle_proposals", ("asset", "model"), frozenset({"asset", "model"})),
+    Table("notify_targets", ("name",), frozenset({"name"})),
+    Table("notifications", ("target", "event"), frozenset({"target", "event"})),
 )
 _BY_NAME = {t.name: t for t in TABLES}
 DERIVED_COLUMNS = {"items": frozenset({"search_vector"})}      # PostgreSQL's generated search column

@@ -174,6 +174,8 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
             style = "red" if h and h.consecutive_errors else ("dim" if not s.enabled else "")
             label = s.name + (" !" if h and h.consecutive_errors else "")
             entries.append((View("source", s.name), label, counts.get(f"source:{s.name}"), style))
+        from .notify import notify_entries
+        entries += notify_entries(self.config, self.db)   # each notify target's last delivery and error
         self.query_one(Sidebar).set_views(entries)
 
     def load_view(self, view: View) -> None:

@@ -37,6 +37,10 @@ class Sidebar(OptionList):
             if view.kind == "header":
                 options.append(Option(Content.styled(label, "bold $text-muted"), id=f"h:{label}", disabled=True))
                 continue
+            if view.kind == "info":   # a line to read, not a view (a notify target's last delivery)
+                options.append(Option(Text(safe.line(label, 60).plain, style=style), id=f"i:{view.value}",
+                                      disabled=True))
+                continue
             text = Text(safe.line(label, 40).plain, style=style)
             if n:
                 text.append(f" {n}", style="dim")

@@ -206,6 +206,27 @@ CREATE TABLE lifecycle_proposals (
 	PRIMARY KEY (asset, model), 
 	FOREIGN KEY(experiment_id) REFERENCES experiments (id) ON DELETE SET NULL
 );
+CREATE TABLE notify_targets (
+	name TEXT NOT NULL, 
+	since TEXT NOT NULL, 
+	last_attempt TEXT, 
+	last_sent TEXT, 
+	last_error TEXT, 
+	PRIMARY KEY (name)
+);
+CREATE TABLE notifications (
+	target TEXT NOT NULL, 
+	event TEXT NOT NULL, 
+	kind TEXT NOT NULL, 
+	state TEXT DEFAULT 'pending' NOT NULL, 
+	attempts INTEGER DEFAULT '0' NOT NULL, 
+	next_attempt TEXT, 
+	claim_until TEXT, 
+	last_error TEXT, 
+	created_at TEXT NOT NULL, 
+	sent_at TEXT, 
+	PRIMARY KEY (target, event)
+);
 CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
 CREATE INDEX ix_items_canonical_url ON items (canonical_url);
 CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
@@ -221,7 +242,8 @@ CREATE INDEX ix_fetch_failures_at ON fetch_failures (at);
 CREATE INDEX ix_item_triage_item_id ON item_triage (item_id);
 CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, tags, enrich_tags, user_tags);
 CREATE INDEX ix_catalog_models_key ON catalog_models (model_key);
+CREATE INDEX ix_notifications_state ON notifications (target, state);
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
-INSERT INTO alembic_version (version_num) VALUES ('0008');
+INSERT INTO alembic_version (version_num) VALUES ('0009');
