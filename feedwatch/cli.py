@@ -89,16 +89,18 @@ def cmd_fetch(args) -> int:
         raise CliError(f"no source named {exc.args[0]!r} in {config.path}", EXIT_USAGE) from None
     if not sources:
         print("no enabled sources to fetch", file=sys.stderr)
-        return EXIT_OK
-    db = _open_db(args, config)
-    reporter = FetchReporter(len(sources), sys.stdout)
-    run = FetchRun(config, db, on_result=reporter.result, on_start=reporter.start)
-    try:
-        with reporter:
-            summary = asyncio.run(run.run(sources, due_only=args.due, force=args.force))
-    finally:
-        db.close()
-    reporter.totals(summary)
+        if not (config.catalogs or args.notify):
+            return EXIT_OK
+    else:
+        db = _open_db(args, config)
+        reporter = FetchReporter(len(sources), sys.stdout)
+        run = FetchRun(config, db, on_result=reporter.result, on_start=reporter.start)
+        try:
+            with reporter:
+                summary = asyncio.run(run.run(sources, due_only=args.due, force=args.force))
+        finally:
+            db.close()
+        reporter.totals(summary)
     if config.catalogs and not args.source:
         from .cli_lifecycle import refresh_due_catalogs
         db = _open_db(args, config)
