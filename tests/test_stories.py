@@ -155,3 +155,29 @@ def test_a_manual_split_and_merge_stay_across_later_passes(tmp_path):
         assert lone in store.story_of(db, atlas[0])[1]
     finally:
         db.close()
+
+
+def test_the_digest_lists_a_story_once_with_all_its_sources(tmp_path):
+    import json
+
+    from feedwatch.digest import Limits, build_digest, parse_week, render
+    from feedwatch.storage.db import open_database
+    from feedwatch.stories.run import group_pending
+    db = open_database(str(tmp_path / "d.db"))
+    try:
+        _store_fixture(db)
+        group_pending(db, _config())
+        week = parse_week("2026-W46")          # 2026-11-09 .. 2026-11-15
+        digest = build_digest(db, _config(), week.since, week.until, Limits(highlights=100))
+        data, md = json.loads(render(digest, "json")), render(digest, "md")
+    finally:
+        db.close()
+    items = data["highlights"]["items"]
+    assert data["totals"]["items"] == len(items) == 19      # stories, not reports
+    p1 = [i for i in items if "Long-Context Retrieval" in i["title"] or "Thinking longer" in i["title"]]
+    assert {i["id"] for i in p1} == {p1[0]["id"]}                          # one story, one item
+    assert p1[0]["sources"] == ["arxiv-cs-cl", "community-news", "hf-papers", "lab-blog"]
+    assert p1[0]["title"] == "Scaling Test-Time Compute for Long-Context Retrieval"     # the paper leads
+    assert "arxiv-cs-cl + community-news + hf-papers + lab-blog" in md
+    titles = [i["title"] for i in data["highlights"]["items"]]
+    assert len(titles) == len(set(titles))

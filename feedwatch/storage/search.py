@@ -277,6 +277,10 @@ def _asset_condition(asset: str, p: _Params, backend: _Backend) -> str:
                          "AND a.status <> 'dismissed'")
 
 
+def _story_condition(story: int, p: _Params, backend: _Backend) -> str:
+    return f"COALESCE(items.story_id, items.id) = {p.add(story)}"
+
+
 def _flag_condition(flag: str, person: str, p: _Params, backend: _Backend) -> str:
     """is:unread / read / starred / hidden: the person's own triage rows (no row = unread)."""
     column = "read" if flag in ("read", "unread") else flag
@@ -299,7 +303,9 @@ def _where(q: Query, backend: _Backend, person: str = "") -> tuple[list[str], di
                                       (q.sources, _source_condition, False),
                                       (q.exclude_sources, _source_condition, True),
                                       (q.assets, _asset_condition, False),
-                                      (q.exclude_assets, _asset_condition, True)):
+                                      (q.exclude_assets, _asset_condition, True),
+                                      (q.stories, _story_condition, False),
+                                      (q.exclude_stories, _story_condition, True)):
         for value in dict.fromkeys(values):
             sql = condition(value, p, backend)
             where.append(f"NOT ({sql})" if negate else sql)

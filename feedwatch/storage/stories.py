@@ -144,3 +144,15 @@ def merge(db: Database, item_id: int, into_item: int) -> None:
         c.execute("UPDATE items SET story_pinned = 1 WHERE id = :i", {"i": item_id})
         c.execute("UPDATE story_keys SET story_id = :t WHERE story_id = :s", {"t": target, "s": source})
         _relead(c, target)
+
+
+def leads_of(db: Database, item_ids: list[int]) -> list[int]:
+    """The lead items of these items' stories, in the order the items came, each story once (a
+    search lists stories, not every report of one)."""
+    lead: dict[int, int] = {}
+    for start in range(0, len(item_ids), 500):
+        inside, params = _in("i", item_ids[start:start + 500])
+        for r in db.query("SELECT i.id, COALESCE(l.id, i.id) AS lead FROM items i LEFT JOIN items l "
+                          f"ON l.story_id = i.story_id AND l.story_lead = 1 WHERE i.id IN ({inside})", params):
+            lead[r["id"]] = r["lead"]
+    return list(dict.fromkeys(lead.get(i, i) for i in item_ids))

@@ -26,6 +26,7 @@ from .background import BackgroundWork, FetchProgressed
 from .empty_state import EmptyList, EmptyState
 from .failures import WorkerFailures
 from .item_actions import ItemActions
+from .story_actions import StoryActions
 from .layout import ResponsiveLayout
 from .screens import HelpScreen
 from .watch import ChangeWatcher
@@ -60,7 +61,7 @@ ModalScreen { align: center middle; }
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
-class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, EmptyState,
+class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, EmptyState,
                    ResponsiveLayout, App):
     TITLE = "feedwatch"
     CSS = CSS
@@ -82,6 +83,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
         Binding("A", "assets", "Asset evidence", show=False),
         Binding("o", "open_browser", "Browser"),
         Binding("y", "copy_link", "Copy link", show=False),
+        Binding("S", "story", "Split/merge story", show=False),
         Binding("slash", "search", "Search"),
         Binding("escape", "escape", "Back", show=False),
         Binding("r", "refresh", "Refresh"),
@@ -232,7 +234,8 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
             return
         db = Database(self.db.url)   # a connection of this worker's own
         try:
-            ids = search_items(db, text, person=self.person, limit=SEARCH_LIMIT)
+            from ..storage.stories import leads_of
+            ids = leads_of(db, search_items(db, text, person=self.person, limit=SEARCH_LIMIT))
         except QueryError as exc:
             self.call_from_thread(self.status.say, str(exc), "red")
             return
