@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import BigInteger, Column, Float, ForeignKey, Index, Integer, Text
+from sqlalchemy import BigInteger, Column, Float, ForeignKey, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -40,6 +40,8 @@ class ItemRow(SQLModel, table=True):
         Index("ix_items_canonical_url", "canonical_url"),
         Index("ix_items_story_id", "story_id"),
         Index("ix_items_story_sig", "story_sig"),
+        Index("ix_items_story_follower", "id", sqlite_where=text("story_lead = 0"),
+              postgresql_where=text("story_lead = 0")),
     )
     id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     source: str = Field(sa_column=Column(Text, nullable=False))

@@ -44,8 +44,8 @@ class View:
         elif k == "starred":
             conditions.append(_mine("t.starred = 1"))
         elif k == "affects":   # confirmed links, and suggestions stronger than a shared topic
-            conditions.append(f"EXISTS (SELECT 1 FROM asset_links l WHERE {IN_STORY} AND "
-                              "(l.status = 'confirmed' OR (l.status = 'suggested' AND l.score >= :min_score)))")
+            conditions.append(_story_linked("(l.status = 'confirmed' OR (l.status = 'suggested' AND "
+                                            "l.score >= :min_score))"))
             params["min_score"] = AFFECTS_MIN_SCORE
         elif k == "needs-experiment":
             conditions.append("items.user_tags LIKE :ne")
@@ -59,16 +59,24 @@ class View:
             conditions.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :src)")
             params["src"] = v
         elif k == "asset":
-            conditions.append(f"EXISTS (SELECT 1 FROM asset_links l WHERE {IN_STORY} AND l.asset = :asset "
-                              "AND l.status <> 'dismissed')")
+            conditions.append(_story_linked("l.asset = :asset AND l.status <> 'dismissed'"))
             params["asset"] = v
         return " AND ".join(conditions), params
 
 
-LEAD = "items.story_lead = 1"
-# a link of any item of the row's story (a lone or not yet grouped item: its own)
-IN_STORY = ("(l.item_id = items.id OR (items.story_id IS NOT NULL AND l.item_id IN "
-            "(SELECT m.id FROM items m WHERE m.story_id = items.story_id)))")
+# not one of a story's other reports: a NOT IN over the few of those (partial index, migration 0010),
+# which list and count queries can test without reading each row
+FOLLOWERS = "SELECT f.id FROM items f WHERE f.story_lead = 0"
+LEAD = f"items.id NOT IN ({FOLLOWERS})"
+
+
+def _story_linked(condition: str) -> str:
+    """The row's story has a link (on alias l) that satisfies `condition`. The matching items (those
+    linked, and every item of their stories) are worked out once, as a set of ids: asset links are
+    few, and a list walking its recency index then tests each row by its id alone."""
+    return (f"items.id IN (SELECT l.item_id FROM asset_links l WHERE {condition} UNION "
+            "SELECT x.id FROM items x WHERE x.story_id IN (SELECT m.story_id FROM asset_links l "
+            f"JOIN items m ON m.id = l.item_id WHERE {condition}))")
 
 
 def _mine(condition: str) -> str:
@@ -157,12 +165,15 @@ def counts(db: Database, person: str) -> dict[str, int]:
     p = {"person": person}
     gone = "SELECT item_id FROM item_triage WHERE person = :person AND (read = 1 OR hidden = 1)"
     hidden = "SELECT item_id FROM item_triage WHERE person = :person AND hidden = 1"
-    lead = "SELECT id FROM items WHERE story_lead = 1"     # stories are counted, by their lead item
-    total = db.query(f"SELECT COUNT(*) AS n FROM items WHERE {LEAD}")[0]["n"]
-    out = {"inbox": total - db.query(f"SELECT COUNT(*) AS n FROM ({gone}) g WHERE g.item_id IN ({lead})", p)[0]["n"],
+    # stories are counted, by their lead item: all items less a story's other reports (few, indexed)
+    total = (db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
+             - db.query(f"SELECT COUNT(*) AS n FROM ({FOLLOWERS}) x")[0]["n"])
+    out = {"inbox": total - db.query(f"SELECT COUNT(*) AS n FROM ({gone}) g WHERE g.item_id NOT IN ({FOLLOWERS})",
+                                     p)[0]["n"],
            "starred": db.query("SELECT COUNT(*) AS n FROM item_triage WHERE person = :person AND starred = 1 "
-                               f"AND hidden = 0 AND item_id IN ({lead})", p)[0]["n"],
-           "hidden": db.query(f"SELECT COUNT(*) AS n FROM ({hidden}) h WHERE h.item_id IN ({lead})", p)[0]["n"],
+                               f"AND hidden = 0 AND item_id NOT IN ({FOLLOWERS})", p)[0]["n"],
+           "hidden": db.query(f"SELECT COUNT(*) AS n FROM ({hidden}) h WHERE h.item_id NOT IN ({FOLLOWERS})",
+                              p)[0]["n"],
            "affects": count(db, View("affects"), person),
            "needs-experiment": count(db, View("needs-experiment"), person)}
     for r in db.query(f"SELECT s.source AS name, COUNT(*) AS n FROM item_sources s WHERE s.item_id NOT IN ({gone}) "

@@ -250,6 +250,7 @@ CREATE INDEX ix_catalog_models_key ON catalog_models (model_key);
 CREATE INDEX ix_notifications_state ON notifications (target, state);
 CREATE INDEX ix_items_story_id ON items (story_id);
 CREATE INDEX ix_items_story_sig ON items (story_sig);
+CREATE INDEX ix_items_story_follower ON items (id) WHERE story_lead = 0;
 CREATE INDEX ix_story_keys_story_id ON story_keys (story_id);
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;

@@ -30,6 +30,9 @@ def upgrade() -> None:
     op.execute("UPDATE items SET story_id = id")
     op.create_index("ix_items_story_id", "items", ["story_id"])
     op.create_index("ix_items_story_sig", "items", ["story_sig"])
+    # the few items a list does not show (a story's other reports): lists exclude them cheaply
+    op.create_index("ix_items_story_follower", "items", ["id"], sqlite_where=sa.text("story_lead = 0"),
+                    postgresql_where=sa.text("story_lead = 0"))
     op.create_table(
         "story_keys",
         sa.Column("key", sa.Text, primary_key=True),
@@ -41,6 +44,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_story_keys_story_id", table_name="story_keys")
     op.drop_table("story_keys")
+    op.drop_index("ix_items_story_follower", table_name="items")
     op.drop_index("ix_items_story_sig", table_name="items")
     op.drop_index("ix_items_story_id", table_name="items")
     with op.batch_alter_table("items") as batch:
