@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db  # noqa: F401
+from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db
 from .config import ConfigError
 
 
@@ -62,8 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="open the app on a bundled demo dataset (temporary database, no network)")
     d.add_argument("--keep", type=Path, metavar="PATH", help="build the demo database at PATH (a new file) and "
                    "keep it, e.g. to inspect it later with `feedwatch --db PATH items`")
-    from .cli_data import _add_digest_parser, _add_transfer_parsers
     from .cli_assets import _add_assets_parser
+    from .cli_data import _add_digest_parser, _add_transfer_parsers
     from .cli_experiments import _add_experiments_parser
     from .cli_lifecycle import _add_lifecycle_parsers
     from .cli_notify import _add_notify_parser
@@ -79,8 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_fetch(args) -> int:
     import asyncio
 
-    from .ingest.run import FetchRun, select_sources
     from .ingest.report import FetchReporter
+    from .ingest.run import FetchRun, select_sources
 
     config = _load_config(args)
     try:
@@ -134,7 +134,8 @@ def _run_enrich(config, db, *, source, limit, redo, now=False) -> None:
             f"{s.calls} calls, {s.prompt_tokens + s.completion_tokens} tokens "
             f"({s.prompt_tokens} prompt, {s.completion_tokens} completion), ${s.cost_usd:.4f}")
     if s.dropped:
-        line += "; dropped from answers: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(s.dropped.items()))
+        line += "; dropped from answers: " + ", ".join(
+            f"{v} {k.replace('_', ' ')}" for k, v in sorted(s.dropped.items()))
     print(line)
     for err in s.errors:
         print(f"  error: {clean_line(err, 300)}")

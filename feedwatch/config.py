@@ -15,10 +15,17 @@ from pathlib import Path
 
 from .config_catalogs import CATALOG_KINDS, Catalog, LifecycleSettings, parse_catalog, parse_lifecycle  # noqa: F401
 from .config_checks import (
-    ConfigError, Where, check_keys, http_url, interval_seconds, positive, str_list, typed,
+    ConfigError,
+    Where,
+    check_keys,
+    http_url,
+    interval_seconds,
+    positive,
+    str_list,
+    typed,
 )
 from .config_notify import parse_notify
-from .config_repos import Repo, parse_repo  # noqa: F401  (Repo is part of the schema's public names)
+from .config_repos import Repo, parse_repo
 
 SOURCE_KINDS = ("feed", "arxiv", "github", "huggingface")
 ASSET_KINDS = ("prompt", "pipeline")

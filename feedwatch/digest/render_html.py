@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from html import escape
 
-from . import (SECTIONS, TITLE, asset_meta, change_line, experiment_meta, failure_meta, item_meta, link_label, more,
-               overview, tag_meta)
+from . import (
+    SECTIONS,
+    TITLE,
+    asset_meta,
+    change_line,
+    experiment_meta,
+    failure_meta,
+    item_meta,
+    link_label,
+    more,
+    overview,
+    tag_meta,
+)
 from .build import Digest, Item
 from .retirements import retirement_meta
 

@@ -12,8 +12,19 @@ from __future__ import annotations
 
 import re
 
-from . import (SECTIONS, TITLE, asset_meta, change_line, experiment_meta, failure_meta, item_meta, link_label, more,
-               overview, tag_meta)
+from . import (
+    SECTIONS,
+    TITLE,
+    asset_meta,
+    change_line,
+    experiment_meta,
+    failure_meta,
+    item_meta,
+    link_label,
+    more,
+    overview,
+    tag_meta,
+)
 from .build import Digest, Item
 from .retirements import retirement_meta
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from ..dates import format_iso
 
@@ -44,7 +44,7 @@ class Period:
 
 
 def _parse_iso(stamp: str) -> datetime:
-    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def _midnight(d: date) -> str:
@@ -105,7 +105,7 @@ def parse_bound(text: str, *, end: bool) -> str:
         raise PeriodError(f"{option}: not a date: {text!r} (use YYYY-MM-DD or an ISO time such as "
                           f"2026-11-23T09:00Z)") from None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return format_iso(dt)
 
 

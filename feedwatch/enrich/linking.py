@@ -99,7 +99,7 @@ class Linker:
             else None
         moves_text = bool(mentions) and event != "deprecation" and _ALIAS_MOVE_RE.search(
             item.title + "\n" + text[:1500]) is not None
-        for m, topic_keys in zip(self.matchers, self._topic_keys):
+        for m, topic_keys in zip(self.matchers, self._topic_keys, strict=True):
             best: LinkSuggestion | None = None
             for model in m.asset.models:
                 if move is not None and catalog_key(model) == catalog_key(move["alias"]):

@@ -83,7 +83,8 @@ from .model_ids import ROUTING as _ROUTING
 from .model_ids import platform_hint
 from .model_names import canonical, in_context, lower_same_length
 
-__all__ = ["Mention", "catalog_key", "model_facts", "platform_hint", "find_mentions", "normalize_model", "same_model", "split_model"]
+__all__ = ["Mention", "catalog_key", "model_facts", "platform_hint", "find_mentions", "normalize_model", "same_model",
+           "split_model"]
 
 
 @dataclass(frozen=True, slots=True)

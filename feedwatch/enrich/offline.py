@@ -17,7 +17,8 @@ from .phrases import alternation
 SUMMARY_MAX = 300
 _PREFIX = 1200           # characters of the text where the summary's sentences are looked for first
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(\[])")
-_BOILERPLATE = re.compile(r"^(arXiv:\S+|Announce Type:|Abstract:|The post .* appeared first on|Read more|Continue reading)",
+_BOILERPLATE = re.compile(r"^(arXiv:\S+|Announce Type:|Abstract:|The post .* appeared first on"
+                          r"|Read more|Continue reading)",
                           re.IGNORECASE)
 
 

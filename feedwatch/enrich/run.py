@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..config import Config
 from ..storage import enrichment as store
@@ -99,7 +99,8 @@ async def enrich(config: Config, db: Database, *, source: str | None = None, lim
     finally:
         if llm is not None:
             s = llm.stats
-            summary.calls, summary.prompt_tokens, summary.completion_tokens = s.calls, s.prompt_tokens, s.completion_tokens
+            summary.calls, summary.prompt_tokens = s.calls, s.prompt_tokens
+            summary.completion_tokens = s.completion_tokens
             summary.cost_usd, summary.item_tokens, summary.dropped = s.cost_usd, s.item_tokens, dict(s.dropped)
             await llm.close()
     if llm is not None:

@@ -16,8 +16,8 @@ import sys
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from time import monotonic, time
 from urllib.parse import urlsplit
 

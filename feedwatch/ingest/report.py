@@ -10,7 +10,7 @@ from .run import RunSummary, SourceResult
 def describe(r: SourceResult) -> str:
     """One line for one source's result."""
     if r.outcome == "error":
-        from ..text import clean_line   # here: lxml is not needed to report a 304-only run (~12 ms)
+        from ..text import clean_line  # here: lxml is not needed to report a 304-only run (~12 ms)
         status = f" (HTTP {r.status})" if r.status else ""
         return f"{r.name}: error{status}: {clean_line(r.error or '', 300)}"
     if r.outcome == "skipped":

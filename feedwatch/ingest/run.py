@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 
 from ..config import Config, Source
 from ..dates import format_iso, utc_now_iso
@@ -21,8 +21,17 @@ from ..entry import ParsedFeed
 from ..storage.db import Database, StorageError
 from ..storage.ingest import SourceState, load_source_states, record_fetch
 from .http import FetchError, HttpFetcher
-from .worker import (ParseFailure, Stored, default_executor, filter_entries, parse_and_store_batch, parse_body,
-                     pool_size, store_source, uses_process_pool)
+from .worker import (
+    ParseFailure,
+    Stored,
+    default_executor,
+    filter_entries,
+    parse_and_store_batch,
+    parse_body,
+    pool_size,
+    store_source,
+    uses_process_pool,
+)
 
 ERROR_BACKOFF_BASE = 15 * 60
 ERROR_BACKOFF_MAX = 24 * 3600
@@ -109,7 +118,7 @@ class FetchRun:
                                             else None)
         self._executor = executor
         fetcher = self._fetcher or self._make_fetcher()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         if self._store_in_workers and any(self._expects_body(s, states.get(s.name), now, due_only, force)
                                           for s in sources):
             # a source with no validators (a first fetch) answers with a body: fork the workers now,
@@ -266,7 +275,7 @@ class FetchRun:
                 if not done.done():
                     done.set_exception(task.exception())
         else:
-            for (_, done), result in zip(batch, task.result()):
+            for (_, done), result in zip(batch, task.result(), strict=False):
                 if not done.done():
                     done.set_result(result)
         self._dispatch()
@@ -299,6 +308,7 @@ class FetchRun:
         # what every worker needs to parse and store, imported once here rather than after the fork
         # in each worker (~30 ms apiece); only a run with a body to parse gets this far
         from multiprocessing import util  # noqa: F401
+
         from ..sources import jsonfeed, parse, xmlfeed  # noqa: F401
         self.db.close()
         executor = default_executor("process")
@@ -366,7 +376,7 @@ def _skip_reason(state: SourceState | None, now: datetime, due_only: bool) -> st
     if state is None or not state.next_due:
         return None
     # fromisoformat, not strptime: strptime's first call imports _strptime and builds its regexes
-    due = datetime.fromisoformat(state.next_due).astimezone(timezone.utc)
+    due = datetime.fromisoformat(state.next_due).astimezone(UTC)
     if due <= now:
         return None
     if due_only:

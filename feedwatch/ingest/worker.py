@@ -27,7 +27,7 @@ def default_executor(kind: str | None = None) -> Executor:
     cpus = os.cpu_count() or 1
     if kind == "process" and cpus > 1:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor   # here: a 304-only run never needs it (~6 ms)
+        from concurrent.futures import ProcessPoolExecutor  # here: a 304-only run never needs it (~6 ms)
         ctx = multiprocessing.get_context("fork")
         return ProcessPoolExecutor(max_workers=pool_size(), mp_context=ctx, initializer=_init_worker,
                                    initargs=(ctx.Lock(), os.getpid()))

@@ -16,7 +16,8 @@ and counted, so one bad row never costs the rest.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .entries import CatalogEntry, Tally, clean_date, clean_id, clean_text, clean_url, make_entry
 

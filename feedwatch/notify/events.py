@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..config_notify import NotifyTarget
 from ..storage import notifications as ledger
 from ..storage.db import Database
 from . import render
-from ..config_notify import NotifyTarget
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ def retirements(db: Database, config, target: NotifyTarget, now: datetime) -> li
 
 def digests(db: Database, target: NotifyTarget, now: datetime, period=None) -> list[Candidate]:
     """The last complete week's digest, and any earlier one still pending; or just `period`."""
-    from ..digest.week import last_complete_week, parse_week, PeriodError
+    from ..digest.week import PeriodError, last_complete_week, parse_week
     if period is not None:
         return [Candidate(f"digest:{period.label}", "digest", period)]
     sent = ledger.sent_events(db, target.name, "digest")
@@ -106,7 +106,8 @@ def messages(db: Database, config, kind: str, chosen: list[Candidate]) -> list[r
         return [render.affects_message([c.data for c in chosen])]
     if kind == "retirement":
         return [render.retirement_message([(c.key, c.data) for c in chosen])]
-    from ..digest import build_digest, render as render_digest
+    from ..digest import build_digest
+    from ..digest import render as render_digest
     out = []
     for c in chosen:
         d = build_digest(db, config, c.data.since, c.data.until)

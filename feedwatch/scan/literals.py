@@ -73,10 +73,8 @@ def _key_before(line: str, col: int) -> str:
     m = _KEY.search(prefix)
     if m is None:
         # A value further along an argument list or array keeps the key the list started with.
-        last = None
-        for last in _KEY_ANYWHERE.finditer(prefix):
-            pass
-        m = last
+        matches = list(_KEY_ANYWHERE.finditer(prefix))
+        m = matches[-1] if matches else None
     if m is None:
         return ""
     return (m.group(1) or m.group(2) or "").lower()

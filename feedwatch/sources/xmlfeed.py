@@ -30,9 +30,29 @@ from ..text import clean_body, clean_line, html_to_text, safe_url
 from .entry_rules import CONTENT_MAX, SUMMARY_MAX, arxiv_listing, display_title, fallback_guid, split_authors
 from .text_repairs import expand_entities, looks_like_html, repair, repair_is_identity
 from .xml_fields import (
-    ATOM03, ATOM10, ATOM_MAPS, F_ANNOUNCE, F_ATOM_AUTHOR, F_ATOMLINK, F_AUTHOR, F_CATEGORY, F_CONTENT, F_DESC,
-    F_ENCODED, F_GUID, F_ID, F_LINK, F_PUBLISHED, F_SUMMARY, F_TITLE, F_UPDATED, HTML_TYPES, ITEM_TAGS, RDF_ABOUT,
-    RSS_MAP, rss_fields,
+    ATOM03,
+    ATOM10,
+    ATOM_MAPS,
+    F_ANNOUNCE,
+    F_ATOM_AUTHOR,
+    F_ATOMLINK,
+    F_AUTHOR,
+    F_CATEGORY,
+    F_CONTENT,
+    F_DESC,
+    F_ENCODED,
+    F_GUID,
+    F_ID,
+    F_LINK,
+    F_PUBLISHED,
+    F_SUMMARY,
+    F_TITLE,
+    F_UPDATED,
+    HTML_TYPES,
+    ITEM_TAGS,
+    RDF_ABOUT,
+    RSS_MAP,
+    rss_fields,
 )
 
 _local_state = threading.local()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Protocol
 
 
 class StorageError(Exception):

@@ -9,7 +9,7 @@ also when it was enriched by another enricher, model or prompt version. `enriche
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ..enrich.base import EnrichFailure, Enrichment, ItemText
 from .db import Conn, Database
@@ -19,7 +19,7 @@ RETRY_MAX = 24 * 3600
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(dt: datetime) -> str:
@@ -274,5 +274,6 @@ def add_spend(db: Database, cost: float, calls: int, prompt_tokens: int, complet
         c.execute("INSERT INTO llm_spend (day, cost_usd, calls, prompt_tokens, completion_tokens) "
                   "VALUES (:day, :cost, :calls, :pt, :ct) ON CONFLICT (day) DO UPDATE SET "
                   "cost_usd = llm_spend.cost_usd + :cost, calls = llm_spend.calls + :calls, "
-                  "prompt_tokens = llm_spend.prompt_tokens + :pt, completion_tokens = llm_spend.completion_tokens + :ct",
+                  "prompt_tokens = llm_spend.prompt_tokens + :pt, "
+                  "completion_tokens = llm_spend.completion_tokens + :ct",
                   {"day": day, "cost": cost, "calls": calls, "pt": prompt_tokens, "ct": completion_tokens})

@@ -6,7 +6,7 @@ Split from experiments.py, which re-exports these names and keeps what reads and
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..text import clean_body, clean_line, safe_url

@@ -16,16 +16,38 @@ All errors a user can cause are `ExperimentError` (a ValueError) with a one-line
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
 
 from ..dates import utc_now_iso
 from ..text import clean_line
 from .db import Conn, Database
 from .experiment_rules import (  # noqa: F401  (re-exported: callers use experiments.X)
-    FINAL, LABEL_MAX, NAME_MAX, OUTCOMES, STATUSES, TEXT_MAX, TITLE_MAX, TRANSITIONS, WHAT_MAX, ConflictError,
-    ExperimentError, NotFoundError, TransitionError, check_transition, clean_assets, clean_text, clean_title,
-    clean_url, clean_who, guess_label, is_overdue, parse_due, parse_id, parse_outcome, parse_status,
+    FINAL,
+    LABEL_MAX,
+    NAME_MAX,
+    OUTCOMES,
+    STATUSES,
+    TEXT_MAX,
+    TITLE_MAX,
+    TRANSITIONS,
+    WHAT_MAX,
+    ConflictError,
+    ExperimentError,
+    NotFoundError,
+    TransitionError,
+    check_transition,
+    clean_assets,
+    clean_text,
+    clean_title,
+    clean_url,
+    clean_who,
+    guess_label,
+    is_overdue,
+    parse_due,
+    parse_id,
+    parse_outcome,
+    parse_status,
 )
 
 _COLUMNS = ("id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, "

@@ -9,8 +9,8 @@ lock (a file lock for SQLite, an advisory lock for PostgreSQL) so two processes 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Callable
 from pathlib import Path
 
 from .db import Database, StorageError

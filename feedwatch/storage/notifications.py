@@ -11,7 +11,7 @@ leaves a lease that lapses after `LEASE`, and the event is retried then.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from .db import Database
 
@@ -22,7 +22,7 @@ BACKOFF_MAX = timedelta(hours=1)
 
 
 def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -73,7 +73,8 @@ def _claimable(row: dict, stamp: str) -> bool:
 
 
 _CLAIM = ("UPDATE notifications SET state = 'sending', claim_until = :lease, attempts = attempts + 1 "
-          "WHERE target = :t AND event = :e AND ((state = 'pending' AND (next_attempt IS NULL OR next_attempt <= :now)) "
+          "WHERE target = :t AND event = :e "
+          "AND ((state = 'pending' AND (next_attempt IS NULL OR next_attempt <= :now)) "
           "OR (state = 'sending' AND claim_until < :now)) RETURNING event")
 
 
@@ -106,7 +107,8 @@ def finish(db: Database, target: str, events: list[str], now: datetime, error: s
                       "WHERE name = :t", {"t": target, "now": stamp})
             return
         for e in events:
-            rows = c.execute("SELECT attempts FROM notifications WHERE target = :t AND event = :e", {"t": target, "e": e})
+            rows = c.execute("SELECT attempts FROM notifications WHERE target = :t AND event = :e",
+                             {"t": target, "e": e})
             attempts = rows[0]["attempts"] if rows else 1
             c.execute("UPDATE notifications SET state = 'pending', claim_until = NULL, next_attempt = :next, "
                       "last_error = :err WHERE target = :t AND event = :e",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from .db import Database
 
@@ -22,7 +22,7 @@ class QueryError(ValueError):
 
 def parse_since(value: str, now: datetime | None = None) -> str:
     """'2026-11-01', '2026-11-01T12:00', '7d', '12h', '2w' -> ISO 8601 UTC string."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     value = value.strip()
     m = _RELATIVE.match(value)
     if m:
@@ -34,8 +34,8 @@ def parse_since(value: str, now: datetime | None = None) -> str:
     except ValueError:
         raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD, an ISO time, or 7d / 12h / 2w)") from None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def merged_tags(row: dict) -> list[str]:

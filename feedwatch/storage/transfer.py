@@ -26,8 +26,9 @@ line leaves the target database exactly as it was.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 from .db import Conn, Database, StorageError
 

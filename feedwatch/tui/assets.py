@@ -143,7 +143,8 @@ class AssetsScreen(Screen):
         self.scanned = scanned
         self.changes = [*errors, *changes]
         found = sum(len(r.findings) for r in results)
-        what = f"{len(changes)} change(s) since the last recorded scan" if changes else "no changes since the last recorded scan"
+        what = (f"{len(changes)} change(s) since the last recorded scan" if changes
+                else "no changes since the last recorded scan")
         self.scan_note = f"re-scan: {len(results)} repo(s), {found} findings, {what}" + (
             "; record with `feedwatch assets scan --write`" if changes else "")
         self._show()

@@ -7,7 +7,7 @@ locked database, ...) says so in place of the preview.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from textual import work
@@ -41,7 +41,7 @@ class DigestScreen(Screen):
         super().__init__()
         self.config = config
         self.db_url = db_url
-        self.period = last_complete_week(today or datetime.now(timezone.utc).date())
+        self.period = last_complete_week(today or datetime.now(UTC).date())
         self.out_dir = out_dir or Path.cwd()
         self.digest = None
 

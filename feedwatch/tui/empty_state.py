@@ -38,7 +38,8 @@ def why_empty(*, sources: int, total: int, fetched: int, failed: int, refreshing
         return ("Nothing to watch yet: no sources are configured. Add feeds to feeds.toml (or "
                 "`feedwatch opml import FILE`), then press r to fetch them. " + DEMO)
     if refreshing:
-        return f"No items yet: fetching your {sources} source{'s' if sources != 1 else ''}… they appear here as they arrive."
+        return (f"No items yet: fetching your {sources} source{'s' if sources != 1 else ''}… "
+                "they appear here as they arrive.")
     if failed and failed >= fetched:
         return (f"No items yet: all {failed} source{'s' if failed != 1 else ''} failed to fetch. Is this machine "
                 "offline? Press r to try again; the Sources list on the left marks failing ones with !, and "

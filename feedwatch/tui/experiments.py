@@ -48,7 +48,8 @@ class ExperimentForm(ModalScreen[dict | None]):
             self.notify("an experiment needs a title", severity="warning")
             return
         self.dismiss({"title": title, "hypothesis": self.query_one("#exp-hypothesis", TextArea).text,
-                      "assets": [a.strip() for a in self.query_one("#exp-assets", Input).value.split(",") if a.strip()]})
+                      "assets": [a.strip() for a in self.query_one("#exp-assets", Input).value.split(",")
+                                 if a.strip()]})
 
     def action_cancel(self) -> None:
         self.dismiss(None)

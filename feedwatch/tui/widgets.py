@@ -205,7 +205,7 @@ class ItemTable(DataTable):
         if r is None:
             return
         r.update(changes)
-        for key, cell in zip(("mark", "date", "source", "title", "tags", "assets"), self._cells(r)):
+        for key, cell in zip(("mark", "date", "source", "title", "tags", "assets"), self._cells(r), strict=False):
             self.update_cell(str(item_id), key, cell)
 
     @property

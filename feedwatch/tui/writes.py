@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 from textual import work
 
 from ..storage import triage
 from ..storage.db import Database, is_busy
 from .failures import describe_failure
-
 
 FORM_WAIT = 1.0   # s a form's save (an experiment) may wait for the write lock before saying "not saved"
 
