@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from . import (
+from .build import Digest, Item
+from .retirements import retirement_meta
+from .words import (
     SECTIONS,
     TITLE,
     asset_meta,
@@ -22,8 +24,6 @@ from . import (
     overview,
     tag_meta,
 )
-from .build import Digest, Item
-from .retirements import retirement_meta
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'"
 SEP = " · "

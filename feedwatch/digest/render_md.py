@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-from . import (
+from .build import Digest, Item
+from .retirements import retirement_meta
+from .words import (
     SECTIONS,
     TITLE,
     asset_meta,
@@ -25,8 +27,6 @@ from . import (
     overview,
     tag_meta,
 )
-from .build import Digest, Item
-from .retirements import retirement_meta
 
 _SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~$@])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")

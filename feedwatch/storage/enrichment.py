@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from ..enrich.base import EnrichFailure, Enrichment, ItemText
+from ..enrichment import EnrichFailure, Enrichment, ItemText
 from .db import Conn, Database
 
 RETRY_BASE = 5 * 60

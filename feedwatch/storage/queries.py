@@ -7,41 +7,13 @@ dicts with JSON columns decoded.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from .db import Database
+from .rows import QueryError, merged_tags, parse_since
 
-_RELATIVE = re.compile(r"^(\d+)([hdw])$")
-
-
-class QueryError(ValueError):
-    """Bad user input to a query (a date that is not a date, ...)."""
-
-
-def parse_since(value: str, now: datetime | None = None) -> str:
-    """'2026-11-01', '2026-11-01T12:00', '7d', '12h', '2w' -> ISO 8601 UTC string."""
-    now = now or datetime.now(UTC)
-    value = value.strip()
-    m = _RELATIVE.match(value)
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
-        return (now - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD, an ISO time, or 7d / 12h / 2w)") from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def merged_tags(row: dict) -> list[str]:
-    """What an item is tagged with: the source's, the enricher's and the user's tags (decoded lists)."""
-    return sorted(set(row["tags"]) | set(row["enrich_tags"]) | set(row["user_tags"]))
-
+__all__ = ["QueryError", "SourceHealth", "count_items", "list_items", "merged_tags", "parse_since",
+           "source_health"]
 
 def _decode(row: dict) -> dict:
     for key in ("authors", "categories", "tags", "user_tags", "enrich_tags"):

@@ -11,7 +11,7 @@ import json
 import re
 
 from .db import Conn, Database
-from .queries import QueryError
+from .rows import QueryError
 from .search_query import Query, Term, parse_query
 
 __all__ = ["Query", "QueryError", "Term", "count_items", "parse_query", "search_items", "sync_index", "tag_condition",

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .queries import QueryError, parse_since
+from .rows import QueryError, parse_since
 
 __all__ = ["FLAGS", "KEYS", "Query", "QueryError", "Term", "parse_query"]
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from .db import Database
-from .queries import merged_tags
+from .rows import merged_tags
 
 NEEDS_EXPERIMENT = "needs-experiment"   # the user tag behind the "Needs experiment" view
 AFFECTS_MIN_SCORE = 0.5                 # topic-only links (0.4) show under their asset, not in "Affects our stack"
