@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -31,6 +32,7 @@ def _open_db(args, config=None, person: str | None = None):
     Who that is gets worked out only if an upgrade runs, so opening loads no config."""
     from .identity import current_user
     from .storage.db import open_database
+    who: str | Callable[[], str]
     if person is not None:
         who = person
     elif config is not None:

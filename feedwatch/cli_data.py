@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import UTC
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from .cli_common import EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db
 
@@ -112,7 +113,7 @@ def cmd_export(args) -> int:
     db = _open_db(args)
     try:
         if args.output is None:
-            out = getattr(sys.stdout, "buffer", None) or _TextOut(sys.stdout)
+            out = cast("BinaryIO", getattr(sys.stdout, "buffer", None) or _TextOut(sys.stdout))
             sys.stdout.flush()
             export_database(db, out)
             out.flush()

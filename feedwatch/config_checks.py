@@ -25,7 +25,7 @@ class Where:
         return ConfigError(f"{self.file}: {where}: {message}" if where else f"{self.file}: {message}")
 
 
-def check_keys(w: Where, where: str, table: dict, allowed: set[str], required: set[str] = frozenset()):
+def check_keys(w: Where, where: str, table: dict, allowed: set[str], required: frozenset[str] | set[str] = frozenset()):
     for key in table:
         if key not in allowed:
             hint = ""

@@ -91,7 +91,7 @@ def _parse_fallback(value: str) -> str | None:
 
     st = _parse_date(value)  # struct_time in UTC, or None
     if st is not None:
-        return _checked(datetime(*st[:5], min(st[5], 59)))
+        return _checked(datetime(st[0], st[1], st[2], st[3], st[4], min(st[5], 59)))
     m = _MONTH_DAY_YEAR_RE.match(value)
     if m and m.group(1).lower() in _MONTHS:
         return _checked(datetime(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from feedwatch.config import ConfigError, bundled_config_path, load_config
+from feedwatch.config import ConfigError, bundled_config_path, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,3 +117,10 @@ def test_bundled_and_repository_defaults_validate():
     assert kinds == {"feed", "arxiv", "github", "huggingface"}
     assert repo.tags and repo.assets
     assert not repo.llm.enabled
+
+
+def test_an_empty_lifecycle_table_keeps_the_default_proposal_window():
+    """A slots dataclass's class attribute is a slot descriptor, not the default (mypy found this)."""
+    from feedwatch.config_catalogs import LifecycleSettings
+    assert parse_config({"lifecycle": {}}).lifecycle == LifecycleSettings()
+    assert parse_config({"lifecycle": {}}).lifecycle.propose_within == 90 * 86400

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from feedwatch.dates import format_iso, parse_date, utc_now_iso
 

@@ -6,8 +6,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from feedwatch.config import parse_config
 from feedwatch.ingest.http import HttpFetcher

@@ -87,7 +87,7 @@ def _store(db, config: Config, fetches: list[Fetch], tl: Timeline) -> None:
     with db.transaction() as c:
         for f in fetches:
             source = config.source(f.source)
-            write_entries(c, f.source, f.entries, list(source.tags), iso(f.when))
+            write_entries(c, f.source, f.entries, list(source.tags) if source else [], iso(f.when))
             last_fetch[f.source] = f.when
         for n, source in enumerate(config.sources):
             url = source.fetch_url(config.endpoints)

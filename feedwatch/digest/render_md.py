@@ -95,11 +95,11 @@ def render_md(d: Digest) -> str:
 
     if d.tags:
         out += ["", f"## {SECTIONS['tags']}"]
-        for section in d.tags:
-            out += ["", f"### {md_escape(section.tag)}{SEP}{md_escape(tag_meta(section))}", ""]
-            out += [f"- {_link(item)}{SEP}{_meta(item_meta(item, relevance=False))}" for item in section.items]
-            if section.more:
-                out.append(f"- {more(section.more)}")
+        for tag_section in d.tags:
+            out += ["", f"### {md_escape(tag_section.tag)}{SEP}{md_escape(tag_meta(tag_section))}", ""]
+            out += [f"- {_link(item)}{SEP}{_meta(item_meta(item, relevance=False))}" for item in tag_section.items]
+            if tag_section.more:
+                out.append(f"- {more(tag_section.more)}")
         if d.tags_more:
             out += ["", md_escape(more(d.tags_more, "tag"))]
 

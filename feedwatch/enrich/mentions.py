@@ -78,9 +78,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .mention_grammar import NAME_RX, ORG_CASE
-from .model_ids import BEDROCK as _BEDROCK
-from .model_ids import ROUTING as _ROUTING
-from .model_ids import platform_hint
+from .model_ids import BEDROCK as _BEDROCK, ROUTING as _ROUTING, platform_hint
 from .model_names import canonical, in_context, lower_same_length
 
 __all__ = ["Mention", "catalog_key", "model_facts", "platform_hint", "find_mentions", "normalize_model", "same_model",

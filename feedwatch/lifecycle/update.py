@@ -102,8 +102,8 @@ async def _one(config: Config, db: Database, catalog: Catalog, state: store.Cata
     if due_only and not force and state and state.next_due and state.next_due > format_iso(now):
         return CatalogResult(catalog.name, "skipped", kept, f"not due until {state.next_due}")
     same_url = state is not None and state.url == catalog.url
-    etag = state.etag if same_url and not force and kept else None
-    last_modified = state.last_modified if same_url and not force and kept else None
+    etag = state.etag if state is not None and same_url and not force and kept else None
+    last_modified = state.last_modified if state is not None and same_url and not force and kept else None
     cap = int(catalog.max_mb * 1024 * 1024)
     try:
         response = await fetcher.get(catalog.url, etag=etag, last_modified=last_modified)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..config_notify import NotifyTarget
 from ..storage import notifications as ledger
@@ -23,7 +24,7 @@ from . import render
 class Candidate:
     key: str
     kind: str
-    data: object          # a link row, a StackRow, or a digest Period
+    data: Any             # a link row, a StackRow, or a digest Period
 
 
 def affects(db: Database, config, target: NotifyTarget, now: datetime, *, record: bool) -> list[Candidate]:
@@ -106,8 +107,7 @@ def messages(db: Database, config, kind: str, chosen: list[Candidate]) -> list[r
         return [render.affects_message([c.data for c in chosen])]
     if kind == "retirement":
         return [render.retirement_message([(c.key, c.data) for c in chosen])]
-    from ..digest import build_digest
-    from ..digest import render as render_digest
+    from ..digest import build_digest, render as render_digest
     out = []
     for c in chosen:
         d = build_digest(db, config, c.data.since, c.data.until)

@@ -74,7 +74,7 @@ def notify_target(db: Database, config, target: NotifyTarget, now: datetime, *, 
             report.preview += events.messages(db, config, kind, chosen)
         return report
     try:
-        url = target.resolve_url() if found else None
+        url = target.resolve_url() if found else ""    # used only when something was found
     except TargetUnusable as exc:
         report.failed.append(str(exc))
         return report
