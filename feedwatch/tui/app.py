@@ -9,6 +9,7 @@ and other processes' changes (the database's change counter) and shows them with
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -56,6 +57,9 @@ ModalScreen { align: center middle; }
 .hint { color: $text-muted; }
 """
 
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
 
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
@@ -96,16 +100,27 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
         super().__init__()
         self.config = config
         self.db_url = db_url
-        self.db: Database | None = None
+        self._db: Database | None = None   # opened on mount
         self.view = View("inbox")
         self.search_text = ""
         self.parse_executor_factory = parse_executor_factory
-        self._preview_timer = None
-        self._landed_timer = None
+        self._preview_timer: Timer | None = None
+        self._landed_timer: Timer | None = None
         self.person = current_user(config)
         self._sidebar_data: tuple | None = None   # the (counts, health) the sidebar shows
         self.init_watcher()
         self.init_writes()
+
+    @property
+    def db(self) -> Database:
+        """The app's database; it is opened in `on_mount`, before any handler can run."""
+        if self._db is None:
+            raise RuntimeError("the database is opened when the app is mounted")
+        return self._db
+
+    @db.setter
+    def db(self, value: Database) -> None:
+        self._db = value
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -136,7 +151,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
         self.set_interval(self.WATCH_INTERVAL, self._watch_tick)
 
     def on_unmount(self) -> None:
-        if self.db is not None:
+        if self._db is not None:
             self.db.close()
         self.close_watcher()
 

@@ -7,10 +7,15 @@ lands). A worker that fails ends in one notification (`failures.WorkerFailures`)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.message import Message
 
 from ..storage.db import Database
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 
 class FetchProgressed(Message):
@@ -23,6 +28,8 @@ class FetchProgressed(Message):
 
 class BackgroundWork:
     """Mixed into the app: needs `config`, `db`, `db_url`, `view`, `table`, `status`, `refresh_sidebar`."""
+
+    _landed_timer: Timer | None
 
     LANDED_RELOAD = 1.0   # s: at most this often the list is reloaded while a refresh stores items
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,6 +24,7 @@ from ..digest import build_digest, render
 from ..digest.week import last_complete_week, week_period
 from ..storage.db import Database
 from .digest_markdown import DigestMarkdown
+from .failures import WorkerFailures
 
 EXTENSIONS = {"md": "md", "html": "html", "json": "json"}
 
@@ -61,7 +63,7 @@ class DigestScreen(Screen):
             digest = build_digest(db, self.config, self.period.since, self.period.until)
         finally:
             db.close()
-        self.app.call_from_thread(self._show, digest)
+        self.app.call_from_thread(self._show, digest)   # type: ignore[arg-type]  # textual: async callback
 
     async def _show(self, digest) -> None:
         self.digest = digest
@@ -72,7 +74,7 @@ class DigestScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self._say(f"could not build the digest for {self.period.label}; see the notification")
-        self.app.handle_worker_error(event)   # the app's one handler: a one-line notification
+        cast(WorkerFailures, self.app).handle_worker_error(event)   # the app's one handler: a one-line notification
 
     def _say(self, text: str) -> None:
         note = self.query_one("#digest-note", Static)

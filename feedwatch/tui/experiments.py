@@ -152,7 +152,7 @@ class ExperimentsScreen(Screen):
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.by_row.get(key)
+        return self.by_row.get(key) if key is not None else None
 
     def on_data_table_row_highlighted(self, event) -> None:
         self.show_current()

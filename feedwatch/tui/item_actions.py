@@ -56,6 +56,8 @@ class ItemActions:
         if row is None:
             return
         detail = triage.item_detail(self.db, row["id"], self.person)
+        if detail is None:   # deleted since the list was drawn
+            return
         vocab = [t.name for t in self.config.tags]
         self.push_screen(TagScreen(row["title"], detail["user_tags"], vocab),
                          partial(self._tags_done, row["id"], list(detail["user_tags"])))
@@ -109,7 +111,8 @@ class ItemActions:
             from .failures import describe_failure
             self.notify(f"experiment not saved: {describe_failure(exc)}", severity="error", markup=False)
             return
-        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id, self.person)["user_tags"]:   # it has one now
+        detail = triage.item_detail(self.db, item_id, self.person)
+        if detail is not None and NEEDS_EXPERIMENT in detail["user_tags"]:   # it has one now
             self.write("tags", item_id, triage.toggle_user_tag, item_id, NEEDS_EXPERIMENT,
                        then=partial(self._show_saved, item_id))
         self.notify(f"experiment {e.id} proposed; X lists experiments", markup=False)
@@ -122,6 +125,8 @@ class ItemActions:
             self.notify("no [[assets]] in feeds.toml to link to", severity="warning")
             return
         detail = triage.item_detail(self.db, row["id"], self.person)
+        if detail is None:   # deleted since the list was drawn
+            return
         self.push_screen(LinkScreen(row["title"], [a.name for a in self.config.assets], detail["links"]),
                          partial(self._link_done, row["id"]))
 
