@@ -37,7 +37,7 @@ TOPIC_SCORE = 0.4
 @dataclass(slots=True)
 class _AssetMatcher:
     asset: Asset
-    topics: list[tuple[str, re.Pattern]]
+    topics: list[tuple[str, re.Pattern[str] | None]]
 
 
 def detect_event(item: ItemText, text: str) -> str:

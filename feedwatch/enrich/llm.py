@@ -14,6 +14,7 @@ import ipaddress
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Asset, LLMSettings, Tag
@@ -62,7 +63,7 @@ class BatchStats:
     completion_tokens: int = 0
     cost_usd: float = 0.0
     item_tokens: int = 0           # tokens of the items' own text, estimated offline (for the ratio)
-    dropped: dict = field(default_factory=dict)
+    dropped: dict[str, Any] = field(default_factory=dict)
 
 
 def estimate_tokens(text: str) -> int:
@@ -185,7 +186,7 @@ class LLMEnricher:
         if not isinstance(rows, list):
             raise _Unusable("no 'items' list in the answer")
         wanted = {i.id: i for i in items}
-        by_id: dict[int, dict] = {}
+        by_id: dict[int, dict[str, Any]] = {}
         for row in rows:
             if isinstance(row, dict) and isinstance(row.get("id"), int) and row["id"] in wanted:
                 by_id.setdefault(row["id"], row)
@@ -200,8 +201,8 @@ class LLMEnricher:
         out = []
         for item in items:
             row = by_id[item.id]
-            dropped: dict = {}
-            summary = row.get("summary") if isinstance(row.get("summary"), str) else ""
+            dropped: dict[str, Any] = {}
+            summary = s if isinstance(s := row.get("summary"), str) else ""
             if len(summary) > SUMMARY_MAX:
                 dropped["too_long"] = 1
             summary = clean_line(summary, SUMMARY_MAX)

@@ -40,8 +40,8 @@ def extractive_summary(text: str, title: str, limit: int = SUMMARY_MAX) -> str:
     if len(sentences) > 1 and len(summary) + 1 + len(sentences[1]) <= limit:
         summary += " " + sentences[1]
     if len(summary) > limit:
-        cut = summary[: limit - 1].rsplit(" ", 1)[0]
-        summary = cut.rstrip(",;:") + "…"
+        clipped = summary[: limit - 1].rsplit(" ", 1)[0]
+        summary = clipped.rstrip(",;:") + "…"
     return summary
 
 

@@ -17,6 +17,7 @@ as longest-first order does (the end of a phrase is the last alternative of its 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 SEPARATOR = r"[\s-]+"
 _SEP = object()      # a run of spaces or hyphens between two words of a phrase
@@ -26,7 +27,7 @@ _END = object()      # a phrase ends here
 def alternation(phrases) -> str:
     """Regex source (no boundaries, no group) matching any of `phrases` (normalised: lower case, words split
     by single spaces, no hyphens), with the same preference as an alternation sorted longest first."""
-    root: dict = {}
+    root: dict[object, Any] = {}   # keys: characters, and the _SEP / _END markers
     for p in phrases:
         node = root
         for i, word in enumerate(p.split()):
@@ -42,7 +43,7 @@ def _unit(key) -> str:
     return SEPARATOR if key is _SEP else re.escape(key)
 
 
-def _render(node: dict) -> str:
+def _render(node: dict[str, Any]) -> str:
     alts = []
     for key, child in node.items():
         if key is _END:

@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..config import Config
 from ..storage import enrichment as store
@@ -34,7 +35,7 @@ class EnrichSummary:
     completion_tokens: int = 0
     item_tokens: int = 0
     cost_usd: float = 0.0
-    dropped: dict = field(default_factory=dict)
+    dropped: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     waiting: int = 0               # items showing their offline enrichment until the LLM answers

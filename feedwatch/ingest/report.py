@@ -30,7 +30,7 @@ def describe(r: SourceResult) -> str:
 class FetchReporter:
     def __init__(self, total: int, out: TextIO):
         self.total = total
-        self.out = out
+        self.out: TextIO | None = out
         self.tty = out.isatty()
         self._progress = None
         self._task = None

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from ..config import Config, Source
 from ..dates import format_iso, utc_now_iso
@@ -23,6 +25,7 @@ from ..storage.ingest import SourceState, load_source_states, record_fetch
 from .http import FetchError, HttpFetcher
 from .worker import (
     ParseFailure,
+    ParseJob,
     Stored,
     default_executor,
     filter_entries,
@@ -95,12 +98,12 @@ class FetchRun:
         self.on_result = on_result
         self.on_start = on_start
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedwatch-db")
-        self._not_modified: list[tuple] = []
+        self._not_modified: list[tuple[Any, ...]] = []
         self._arxiv_lock = asyncio.Lock()
         self._store_in_workers = False
         self._executor: Executor | None = None
-        self._pool_start: asyncio.Future | None = None
-        self._ready: list[tuple[tuple, asyncio.Future]] = []   # bodies waiting for a worker
+        self._pool_start: asyncio.Future[Any] | None = None
+        self._ready: list[tuple[ParseJob, asyncio.Future[Any]]] = []   # bodies waiting for a worker
         self._in_flight = 0
 
     async def run(self, sources: list[Source], *, due_only: bool = False, force: bool = False) -> RunSummary:
@@ -194,8 +197,8 @@ class FetchRun:
                     loop = asyncio.get_running_loop()
                     if self._store_in_workers:
                         parsed = stored = await self._in_worker(
-                            (source, url, etag, last_modified, status, next_due, resp.body, resp.url, resp.headers,
-                             site, cap))
+                            ParseJob(source, url, etag, last_modified, status, next_due, resp.body, resp.url,
+                                     resp.headers, site, cap))
                     else:
                         parsed = await loop.run_in_executor(
                             executor, parse_body, source.kind, resp.body, resp.url, resp.headers, site, cap)
@@ -234,7 +237,7 @@ class FetchRun:
         result.seconds = time.monotonic() - started
         return result
 
-    async def _in_worker(self, job: tuple):
+    async def _in_worker(self, job: ParseJob):
         """Parse and store one source in a worker; returns its Stored or ParseFailure.
 
         Bodies that arrive while every worker is busy wait here and go to the next free worker
@@ -263,9 +266,9 @@ class FetchRun:
                         done.set_exception(exc)
                 continue
             self._in_flight += 1
-            task.add_done_callback(lambda t, batch=batch: self._batch_done(t, batch))
+            task.add_done_callback(partial(self._batch_done, batch=batch))
 
-    def _batch_done(self, task: asyncio.Future, batch: list) -> None:
+    def _batch_done(self, task: asyncio.Future[Any], batch: list[Any]) -> None:
         self._in_flight -= 1
         if task.cancelled():
             for _, done in batch:
@@ -288,11 +291,11 @@ class FetchRun:
         return (state is None or state.url != source.fetch_url(self.config.endpoints)
                 or not (state.etag or state.last_modified))
 
-    def _pool(self) -> asyncio.Future:
+    def _pool(self) -> asyncio.Future[Any]:
         """The worker pool, forked once on the writer thread (see _start_pool)."""
         return asyncio.shield(self._fork_soon())
 
-    def _fork_soon(self) -> asyncio.Future:
+    def _fork_soon(self) -> asyncio.Future[Any]:
         if self._pool_start is None:
             self._pool_start = asyncio.ensure_future(
                 asyncio.get_running_loop().run_in_executor(self._writer, self._start_pool))

@@ -25,6 +25,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import arxiv
 import requests
@@ -288,7 +289,7 @@ def result_to_entry(result: arxiv.Result) -> Entry | None:
     if found is None:
         return None  # not a paper (e.g. an error entry); the package normally drops those itself
     arxiv_id, version = found
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     if result.primary_category:
         extra["primary_category"] = clean_line(result.primary_category, 50)
     for key, limit in (("doi", 200), ("comment", 1000), ("journal_ref", 500)):

@@ -72,7 +72,7 @@ def _tame_doctype(body: bytes) -> bytes:
     many = len(_ENTITY_DECL_RE.findall(head)) > _MAX_ENTITY_DECLS
     budget = _ENTITY_BUDGET
 
-    def tame(decl: re.Match) -> bytes:
+    def tame(decl: re.Match[bytes]) -> bytes:
         nonlocal budget
         safe = _SAFE_ENTITY_RE.match(decl.group(1))
         if safe is not None:  # feedparser would keep it: check what it costs

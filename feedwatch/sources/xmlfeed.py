@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -158,14 +159,14 @@ def _rss(channel, children, url: str) -> ParsedFeed:
     return feed
 
 
-def _rss_item(el, url: str, fields: dict) -> Entry:
+def _rss_item(el, url: str, fields: dict[str, Any]) -> Entry:
     title = link = guid = description = content = atom_content = ""
     atom_link = None
     permalink = False
     authors: list[str] = []
     categories: list[str] = []
     published = updated = None
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     for c in el:
         f = fields.get(c.tag)
         if f is None:
@@ -270,14 +271,14 @@ def _atom_text(el, max_len: int) -> str:
     return clean_body(value, max_len)
 
 
-def _atom_entry(el, url: str, fields: dict) -> Entry:
+def _atom_entry(el, url: str, fields: dict[str, Any]) -> Entry:
     guid = title = ""
     html_link = other_link = None
     summary = content = ""
     authors: list[str] = []
     categories: list[str] = []
     published = updated = None
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     for c in el:
         f = fields.get(c.tag)
         if f is None:

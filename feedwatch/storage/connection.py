@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class StorageError(Exception):
@@ -27,8 +27,8 @@ def is_busy(exc: BaseException) -> bool:
 
 
 class Conn(Protocol):
-    def execute(self, sql: str, params: dict | None = None) -> list[dict]: ...
-    def executemany(self, sql: str, rows: Iterable[dict]) -> None: ...
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]: ...
+    def executemany(self, sql: str, rows: Iterable[dict[str, Any]]) -> None: ...
 
 
 def resolve_db_url(value: str | None) -> str:
@@ -47,13 +47,13 @@ class _SqliteConn:
     def __init__(self, raw: sqlite3.Connection):
         self.raw = raw
 
-    def execute(self, sql: str, params: dict | None = None) -> list[dict]:
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
         cur = self.raw.execute(sql, params or {})
         if cur.description is None:
             return []
         return [dict(r) for r in cur.fetchall()]
 
-    def executemany(self, sql: str, rows: Iterable[dict]) -> None:
+    def executemany(self, sql: str, rows: Iterable[dict[str, Any]]) -> None:
         self.raw.executemany(sql, rows)
 
 
@@ -61,14 +61,14 @@ class _SAConn:
     def __init__(self, conn):
         self.conn = conn
 
-    def execute(self, sql: str, params: dict | None = None) -> list[dict]:
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
         from sqlalchemy import text
         result = self.conn.execute(text(sql), params or {})
         if not result.returns_rows:
             return []
         return [dict(r._mapping) for r in result]
 
-    def executemany(self, sql: str, rows: Iterable[dict]) -> None:
+    def executemany(self, sql: str, rows: Iterable[dict[str, Any]]) -> None:
         from sqlalchemy import text
         rows = list(rows)
         if rows:
@@ -87,7 +87,7 @@ class Database:
         if self.dialect == "sqlite":
             self.path = _sqlite_path(url)
         else:
-            self.path = None
+            self.path = ""   # no file: a server database
 
     # -- connections --------------------------------------------------------------------------
     def _sqlite_conn(self) -> sqlite3.Connection:
@@ -199,7 +199,7 @@ class Database:
             if self._sqlite is not None:
                 self._sqlite.execute("PRAGMA busy_timeout = 30000")
 
-    def query(self, sql: str, params: dict | None = None) -> list[dict]:
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
         with self.transaction(write=False) as c:
             return c.execute(sql, params)
 

@@ -161,4 +161,6 @@ def _bad_due(text: str) -> str:
 
 def is_overdue(due: str | None, status: str, today: str) -> bool:
     """Past its due date and still open."""
-    return bool(due) and status not in FINAL and due < today
+    if not due:
+        return False
+    return status not in FINAL and due < today

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from .db import Database
 
@@ -66,7 +67,7 @@ def due_now(db: Database, target: str, events: list[str], now: datetime) -> list
     return [e for e in events if e not in held or _claimable(held[e], stamp)]
 
 
-def _claimable(row: dict, stamp: str) -> bool:
+def _claimable(row: dict[str, Any], stamp: str) -> bool:
     if row["state"] == "pending":
         return row["next_attempt"] is None or row["next_attempt"] <= stamp
     return row["state"] == "sending" and (row["claim_until"] or "") < stamp
@@ -141,7 +142,7 @@ def waiting(db: Database, target: str, now: datetime) -> Waiting:
     return Waiting(len(rows), rows[0]["next_attempt"] if rows else None, rows[0]["last_error"] if rows else None)
 
 
-def target_states(db: Database) -> dict[str, dict]:
+def target_states(db: Database) -> dict[str, dict[str, Any]]:
     """name -> last_attempt, last_sent, last_error, pending (count): for `sources` and the TUI."""
     out = {r["name"]: {**r, "pending": 0} for r in db.query(
         "SELECT name, last_attempt, last_sent, last_error FROM notify_targets")}
@@ -160,7 +161,7 @@ _AFFECTS_SQL = (
     "ORDER BY l.asset, l.status, l.score DESC, l.item_id LIMIT :limit")
 
 
-def new_links(db: Database, target: str, since: str, min_score: float, limit: int = 2000) -> list[dict]:
+def new_links(db: Database, target: str, since: str, min_score: float, limit: int = 2000) -> list[dict[str, Any]]:
     """Links that qualify for the affects event and were not sent to this target yet."""
     return db.query(_AFFECTS_SQL, {"t": target, "since": since, "min_score": min_score, "limit": limit})
 

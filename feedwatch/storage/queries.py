@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from .db import Database
 from .rows import QueryError, merged_tags, parse_since
@@ -15,7 +16,7 @@ from .rows import QueryError, merged_tags, parse_since
 __all__ = ["QueryError", "SourceHealth", "count_items", "list_items", "merged_tags", "parse_since",
            "source_health"]
 
-def _decode(row: dict) -> dict:
+def _decode(row: dict[str, Any]) -> dict:
     for key in ("authors", "categories", "tags", "user_tags", "enrich_tags"):
         if key in row and isinstance(row[key], str):
             row[key] = json.loads(row[key])
@@ -25,7 +26,7 @@ def _decode(row: dict) -> dict:
 
 
 def list_items(db: Database, *, person: str = "", source: str | None = None, since: str | None = None,
-               limit: int | None = None, query: str | None = None) -> list[dict]:
+               limit: int | None = None, query: str | None = None) -> list[dict[str, Any]]:
     """Items newest first (by published date, else first-seen), with their merged tags and the
     person's triage state (`state`, `starred`, `hidden`).
 

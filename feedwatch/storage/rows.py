@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 _RELATIVE = re.compile(r"^(\d+)([hdw])$")
 
@@ -34,6 +35,6 @@ def parse_since(value: str, now: datetime | None = None) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def merged_tags(row: dict) -> list[str]:
+def merged_tags(row: dict[str, Any]) -> list[str]:
     """What an item is tagged with: the source's, the enricher's and the user's tags (decoded lists)."""
     return sorted(set(row["tags"]) | set(row["enrich_tags"]) | set(row["user_tags"]))

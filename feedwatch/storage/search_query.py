@@ -127,7 +127,7 @@ def parse_query(text: str) -> Query:
     """The search box's text as a `Query`; raises only `QueryError`, for a bad `since:` value."""
     text = _clean(text)
     q = Query()
-    tokens = []
+    tokens: list[_Token] = []
     for tok in _tokens(text):
         if len(tokens) >= MAX_TERMS:
             break

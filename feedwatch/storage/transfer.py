@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .db import Conn, Database, StorageError
 
@@ -121,7 +121,7 @@ def export_database(db: Database, out: BinaryIO, *, page: int = PAGE) -> Transfe
     return counts
 
 
-def _dump_row(table: str, row: dict) -> bytes:
+def _dump_row(table: str, row: dict[str, Any]) -> bytes:
     try:
         return json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError, UnicodeError) as exc:
@@ -258,7 +258,7 @@ def _schema_message(name: str, schema: str, current: str | None, head: str) -> s
     return base + "; run `feedwatch db upgrade` on this database first"
 
 
-def _parse_line(raw: bytes, lineno: int, name: str) -> tuple[str, dict]:
+def _parse_line(raw: bytes, lineno: int, name: str) -> tuple[str, dict[str, Any]]:
     try:
         obj = json.loads(raw)
     except UnicodeDecodeError:
@@ -282,10 +282,10 @@ class _Loader:
     def __init__(self, c: Conn, name: str, batch: int, counts: TransferCounts):
         self.c, self.name, self.batch, self.counts = c, name, max(1, batch), counts
         self.key: tuple[str, tuple[str, ...]] | None = None
-        self.rows: list[dict] = []
+        self.rows: list[dict[str, Any]] = []
         self.first = self.last = 0
 
-    def add(self, table: str, row: dict, lineno: int) -> None:
+    def add(self, table: str, row: dict[str, Any], lineno: int) -> None:
         key = (table, tuple(sorted(row)))
         if key != self.key or len(self.rows) >= self.batch:
             self.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from .db import Database
 from .rows import merged_tags
@@ -30,7 +31,7 @@ class View:
     def key(self) -> str:
         return f"{self.kind}:{self.value}" if self.value else self.kind
 
-    def where(self, person: str, dialect: str) -> tuple[str, dict]:
+    def where(self, person: str, dialect: str) -> tuple[str, dict[str, Any]]:
         k, v = self.kind, self.value
         params = {"person": person}
         if k == "hidden":
@@ -73,7 +74,7 @@ LIST_COLUMNS = ("items.id, items.source, items.title, items.published, items.fir
 
 
 def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int = 200,
-         ids: list[int] | None = None) -> list[dict]:
+         ids: list[int] | None = None) -> list[dict[str, Any]]:
     """One page of list rows for a view (or for the given ids, in that order) with their linked assets
     and the person's state (`state` "unread" | "read", `starred`, `hidden`)."""
     where, params = view.where(person, db.dialect)
@@ -105,9 +106,9 @@ def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int =
 UNTOUCHED = {"state": "unread", "starred": 0, "hidden": 0}   # an item the person never triaged
 
 
-def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict]:
+def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The person's state of each item that has one (others are UNTOUCHED)."""
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     for i in range(0, len(item_ids), 500):
         chunk = item_ids[i:i + 500]
         p = {f"i{n}": v for n, v in enumerate(chunk)}
@@ -117,7 +118,7 @@ def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def _state_of(row: dict) -> dict:
+def _state_of(row: dict[str, Any]) -> dict:
     """An item_triage row as the list and preview use it."""
     return {"state": "read" if row["read"] else "unread", "starred": row["starred"], "hidden": row["hidden"]}
 
@@ -153,7 +154,7 @@ def any_fetch_recorded(db: Database) -> bool:
     return bool(db.query("SELECT name FROM sources LIMIT 1"))
 
 
-def item_detail(db: Database, item_id: int, person: str) -> dict | None:
+def item_detail(db: Database, item_id: int, person: str) -> dict[str, Any] | None:
     """Everything the preview shows: the item, its sources and links, the person's state, and who starred it."""
     rows = db.query("SELECT id, source, guid, url, arxiv_id, title, summary, ai_summary, content, authors, "
                     "categories, published, first_seen, changed_at, change_note, tags, enrich_tags, user_tags, "
