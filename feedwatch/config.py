@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class Source:
                             "sortOrder": "descending", "start": 0, "max_results": self.max_results})
         return f"{endpoints.arxiv_api}?{params}"
 
-    def title_filter(self):
+    def title_filter(self) -> Callable[[str], bool] | None:
         """A predicate on item titles built from include/exclude, or None when there are none."""
         if not self.include and not self.exclude:
             return None

@@ -13,6 +13,7 @@ import asyncio
 import ipaddress
 import json
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,7 +42,7 @@ class _BudgetReached(Exception):
     pass
 
 
-def api_key_for(settings: LLMSettings, environ) -> str:
+def api_key_for(settings: LLMSettings, environ: Mapping[str, str]) -> str:
     """The key from the configured environment variable; local servers need none."""
     key = environ.get(settings.api_key_env, "").strip()
     if key:
@@ -75,7 +76,8 @@ class LLMEnricher:
     name = "llm"
 
     def __init__(self, settings: LLMSettings, tags: tuple[Tag, ...], assets: tuple[Asset, ...], api_key: str,
-                 *, budget_left: float | None = None, max_retries: int = 2, on_spend=None):
+                 *, budget_left: float | None = None, max_retries: int = 2,
+                 on_spend: Callable[..., Any] | None = None) -> None:
         from openai import AsyncOpenAI
 
         self.settings = settings
@@ -159,7 +161,7 @@ class LLMEnricher:
             raise _Unusable("answer truncated (finish_reason=length)")
         return self._validate(choice.message.content or "", items, pt, ct, spent, latency)
 
-    async def _create(self, messages, max_tokens):
+    async def _create(self, messages: Any, max_tokens: int) -> Any:
         from openai import BadRequestError
 
         if self.use_schema:

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..storage import enrichment as store
 from ..storage.db import Database
 from .base import EnrichFailure, Enrichment, ItemText, LinkSuggestion
 from .offline import OfflineEnricher
+
+if TYPE_CHECKING:
+    from .llm import LLMEnricher
 
 CHUNK = 500
 
@@ -51,7 +54,8 @@ def cache_key(prefix: str, content_hash: str) -> str:
 
 
 async def enrich(config: Config, db: Database, *, source: str | None = None, limit: int | None = None,
-                 redo: bool = False, environ=None, progress: Callable[[int, int], None] | None = None,
+                 redo: bool = False, environ: Mapping[str, str] | None = None,
+                 progress: Callable[[int, int], None] | None = None,
                  max_retries: int = 2, now: bool = False) -> EnrichSummary:
     environ = os.environ if environ is None else environ
     offline = OfflineEnricher(config.tags, config.assets)
@@ -109,7 +113,7 @@ async def enrich(config: Config, db: Database, *, source: str | None = None, lim
     return summary
 
 
-async def _with_llm(llm, offline: OfflineEnricher, chunk: list[ItemText], prefix: str, db: Database,
+async def _with_llm(llm: LLMEnricher, offline: OfflineEnricher, chunk: list[ItemText], prefix: str, db: Database,
                     summary: EnrichSummary) -> tuple[list[Enrichment], list[EnrichFailure]]:
     """Cached answers first, then the LLM; rule-based links are always added (they cost nothing)."""
     keys = {i.id: cache_key(prefix, i.content_hash) for i in chunk}

@@ -180,6 +180,7 @@ class FetchRun:
         interval = source.interval or self.config.fetch.interval
         next_due = format_iso(now + timedelta(seconds=interval))
         stored: Stored | None = None
+        parsed: ParsedFeed | ParseFailure | None
         try:
             if source.kind == "arxiv":
                 parsed, status = await self._arxiv(source), 200
@@ -237,7 +238,7 @@ class FetchRun:
         result.seconds = time.monotonic() - started
         return result
 
-    async def _in_worker(self, job: ParseJob):
+    async def _in_worker(self, job: ParseJob) -> Any:
         """Parse and store one source in a worker; returns its Stored or ParseFailure.
 
         Bodies that arrive while every worker is busy wait here and go to the next free worker
@@ -342,7 +343,7 @@ class FetchRun:
         keep_etag = state.etag if state and state.url == url else None
         keep_lm = state.last_modified if state and state.url == url else None
 
-        def store():
+        def store() -> None:
             from ..storage.health import record_fetch_failure
             attempt = utc_now_iso()
             with self.db.transaction() as c:
@@ -390,11 +391,11 @@ def _skip_reason(state: SourceState | None, now: datetime, due_only: bool) -> st
 
 
 class _nullcontext:
-    def __init__(self, value):
+    def __init__(self, value: HttpFetcher) -> None:
         self.value = value
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> HttpFetcher:
         return self.value
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         return None

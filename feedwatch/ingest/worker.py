@@ -13,13 +13,18 @@ import os
 import sys
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import Source
 from ..dates import utc_now_iso
 from ..entry import Entry
 from ..storage.db import Database, StorageError
 from ..storage.ingest import lock_for_ingest, record_fetch, write_entries
+
+if TYPE_CHECKING:
+    from ..entry import ParsedFeed
+    from ..storage.db import Conn
+    from ..storage.ingest import WriteCounts
 
 
 def default_executor(kind: str | None = None) -> Executor:
@@ -94,16 +99,16 @@ def filter_entries(source: Source, entries: list[Entry]) -> tuple[list[Entry], i
     return kept, len(entries) - len(kept)
 
 
-def store_source(db: Database, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified,
-                 status, next_due):
+def store_source(db: Database, source: Source, url: str, title: str, entries: list[Entry], etag: str | None,
+                 last_modified: str | None, status: int, next_due: str) -> WriteCounts:
     """One source's entries and fetch state, in one transaction."""
     with db.transaction() as c:
         lock_for_ingest(c, db.dialect)
         return _write_source(c, source, url, title, entries, etag, last_modified, status, next_due, utc_now_iso())
 
 
-def _write_source(c, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified, status,
-                  next_due, now: str):
+def _write_source(c: Conn, source: Source, url: str, title: str, entries: list[Entry], etag: str | None,
+                  last_modified: str | None, status: int, next_due: str, now: str) -> WriteCounts:
     """A source's entries and its successful fetch, inside the caller's transaction."""
     counts = write_entries(c, source.name, entries, list(source.tags), now)
     record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
@@ -116,7 +121,7 @@ _worker_db: Database | None = None
 _worker_write_lock: Any = None   # a multiprocessing Lock, given to the pool's initializer
 
 
-def _init_worker(write_lock=None, parent: int | None = None) -> None:
+def _init_worker(write_lock: Any = None, parent: int | None = None) -> None:
     """In each forked worker: no database yet (it opens its own connection on first use).
 
     `write_lock` is shared by the pool's workers: they queue on it (a semaphore, woken at once)
@@ -222,11 +227,12 @@ def _store_batch(db: Database, parsed_jobs: list[tuple[int, SourceWrite]], resul
             results[i].error = f"internal error: {type(exc).__name__}: {exc}"
 
 
-def _count(stored: Stored, counts) -> None:
+def _count(stored: Stored, counts: WriteCounts) -> None:
     stored.new, stored.updated, stored.unchanged = counts.new, counts.updated, counts.unchanged
 
 
-def parse_body(kind: str, body: bytes, url: str, headers: dict[str, Any], site: str, encoded_cap: int | None):
+def parse_body(kind: str, body: bytes, url: str, headers: dict[str, str], site: str,
+               encoded_cap: int | None) -> ParsedFeed | ParseFailure:
     """Runs in a worker: returns a ParsedFeed or a ParseFailure (exceptions cross processes badly).
 
     When `encoded_cap` is set the body is still gzip/deflate-encoded: decompressing here, with the

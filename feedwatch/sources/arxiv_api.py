@@ -105,7 +105,7 @@ class _BoundedSession(requests.Session):
         self._delay = delay
         self.headers["User-Agent"] = user_agent
 
-    def request(self, method, url, **kwargs):  # type: ignore[override]
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:  # type: ignore[override]
         headers = {
             k: v for k, v in (kwargs.pop("headers", None) or {}).items() if k.lower() != "user-agent"
         }

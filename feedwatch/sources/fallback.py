@@ -8,6 +8,7 @@ because we turn HTML into plain text and resolve links ourselves.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..dates import parse_date
 from ..entry import Entry, ParsedFeed
@@ -88,7 +89,7 @@ def _tame_doctype(body: bytes) -> bytes:
     return head + rest
 
 
-def _reason(exc) -> str:
+def _reason(exc: object) -> str:
     text = clean_line(str(exc) if exc else "", 160)
     return text or "unknown error"
 
@@ -102,7 +103,7 @@ def _text_of(detail_value: str, kind: str, max_len: int) -> str:
     return clean_body(detail_value, max_len)
 
 
-def _entry(e, url: str) -> Entry:
+def _entry(e: Any, url: str) -> Entry:
     link = safe_url(e.get("link"), url)
     title_detail = e.get("title_detail") or {}
     raw_title = e.get("title", "") or ""

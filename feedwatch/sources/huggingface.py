@@ -147,9 +147,9 @@ def _entry(rec: dict[str, Any], base: str) -> Entry | None:
         elif low not in (pipeline, library) and tag not in tags and len(tags) < _MAX_TAGS:
             tags.append(tag)
 
-    for key, value in (("base_models", base_models), ("arxiv_ids", arxiv_ids), ("datasets", datasets[:10])):
-        if value:
-            extra[key] = value
+    for key, listed in (("base_models", base_models), ("arxiv_ids", arxiv_ids), ("datasets", datasets[:10])):
+        if listed:
+            extra[key] = listed
     if base_models and relation:
         extra["base_model_relation"] = relation
     for key in ("downloads", "likes"):

@@ -55,7 +55,7 @@ ATOM_EXT = {
 }
 
 
-def field_map(core: dict[str, Any], ext: dict, core_ns: tuple[str, ...]) -> dict:
+def field_map(core: dict[str, Any], ext: dict[str, Any], core_ns: tuple[str, ...]) -> dict[str, Any]:
     m = dict(ext)
     for ns in core_ns:
         for name, code in core.items():

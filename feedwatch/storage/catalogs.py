@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .db import Conn, Database
+
+if TYPE_CHECKING:
+    from ..entry import Entry
 
 COLUMNS = ("catalog", "provider", "model_id", "model_key", "status", "deprecation_date", "shutdown_date",
            "earliest_shutdown", "replacement", "release_date", "source_url", "aliases", "alias_of", "family",
@@ -132,7 +135,7 @@ def load_models(db: Database, catalogs: list[str] | None = None, keys: set[str] 
     return rows
 
 
-def _rows_for(c: Conn, sql: str, where: list[str], params: dict[str, Any], keys: set[str]) -> list[dict]:
+def _rows_for(c: Conn, sql: str, where: list[str], params: dict[str, Any], keys: set[str]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     pending, done = set(keys), set()
@@ -159,7 +162,7 @@ def _rows_for(c: Conn, sql: str, where: list[str], params: dict[str, Any], keys:
     return rows
 
 
-def record_catalog_item(db: Database, source: str, entry, links: list[tuple[str, str, float]], now: str) -> int:
+def record_catalog_item(db: Database, source: str, entry: Entry, links: list[tuple[str, str, float]], now: str) -> int:
     """Store an item a catalogue change produced (`entry`, an `Entry`) with its asset links
     (asset, reason, score), in one transaction; returns the item id. A link a user already decided
     on is left as it is."""

@@ -13,7 +13,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class StorageError(Exception):
@@ -27,7 +30,7 @@ def is_busy(exc: BaseException) -> bool:
 
 
 class Conn(Protocol):
-    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]: ...
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
     def executemany(self, sql: str, rows: Iterable[dict[str, Any]]) -> None: ...
 
 
@@ -47,7 +50,7 @@ class _SqliteConn:
     def __init__(self, raw: sqlite3.Connection):
         self.raw = raw
 
-    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cur = self.raw.execute(sql, params or {})
         if cur.description is None:
             return []
@@ -58,10 +61,10 @@ class _SqliteConn:
 
 
 class _SAConn:
-    def __init__(self, conn):
+    def __init__(self, conn: Any) -> None:
         self.conn = conn
 
-    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         from sqlalchemy import text
         result = self.conn.execute(text(sql), params or {})
         if not result.returns_rows:
@@ -82,7 +85,7 @@ class Database:
         self.url = url
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
         self._sqlite: sqlite3.Connection | None = None
-        self._engine = None
+        self._engine: Engine | None = None
         self._counter_exists = False
         if self.dialect == "sqlite":
             self.path = _sqlite_path(url)
@@ -106,7 +109,7 @@ class Database:
             self._sqlite = raw
         return self._sqlite
 
-    def engine(self):
+    def engine(self) -> Engine:
         """The SQLAlchemy engine (PostgreSQL always; SQLite only for migrations and ORM use)."""
         if self._engine is None:
             from sqlalchemy import create_engine
@@ -146,13 +149,13 @@ class Database:
         else:
             try:
                 cm = self.engine().begin()
-                conn = cm.__enter__()
+                sa_conn = cm.__enter__()
             except StorageError:
                 raise
             except Exception as exc:  # driver errors vary; all mean "cannot reach the database"
                 raise StorageError(f"cannot connect to {_redact(self.url)}: {_first_line(exc)}") from None
             try:
-                wrapped = _SAConn(conn)
+                wrapped = _SAConn(sa_conn)
                 yield wrapped
                 if write:
                     self._count_change(wrapped)
@@ -199,7 +202,7 @@ class Database:
             if self._sqlite is not None:
                 self._sqlite.execute("PRAGMA busy_timeout = 30000")
 
-    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with self.transaction(write=False) as c:
             return c.execute(sql, params)
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..enrichment import EnrichFailure, Enrichment, ItemText
 from .db import Conn, Database
+
+if TYPE_CHECKING:
+    from ..enrichment import LinkSuggestion
 
 RETRY_BASE = 5 * 60
 RETRY_MAX = 24 * 3600
@@ -157,7 +160,7 @@ def waiting_for_llm(db: Database) -> tuple[int, str | None]:
     return (int(rows[0]["n"]), rows[0]["until"]) if rows else (0, None)
 
 
-def _link_dict(link) -> dict[str, Any]:
+def _link_dict(link: LinkSuggestion) -> dict[str, Any]:
     return {"asset": link.asset, "reason": link.reason, "score": link.score, "origin": link.origin}
 
 
@@ -197,7 +200,7 @@ class _LinkPlan:
         self.inserts: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
 
-    def add(self, item_id: int, links, current: dict[str, dict[str, Any]]) -> None:
+    def add(self, item_id: int, links: list[LinkSuggestion], current: dict[str, dict[str, Any]]) -> None:
         if not current and not links:
             return
         if current:
@@ -220,7 +223,7 @@ class _LinkPlan:
                 c.executemany(sql, rows)
 
 
-def replace_suggestions(c: Conn, item_id: int, links, stamp: str,
+def replace_suggestions(c: Conn, item_id: int, links: list[LinkSuggestion], stamp: str,
                         current: dict[str, dict[str, Any]] | None = None) -> None:
     """New suggestions replace old ones; a user's confirm, dismiss or own link is never touched."""
     if current is None:

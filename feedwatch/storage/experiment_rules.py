@@ -92,7 +92,7 @@ def parse_outcome(outcome: str) -> str:
     return o
 
 
-def parse_id(value) -> int:
+def parse_id(value: str | int) -> int:
     """An experiment id from user text ("3" or "#3"); ExperimentError otherwise."""
     try:
         value = value.strip().lstrip("#") if isinstance(value, str) else value

@@ -190,13 +190,14 @@ def insert(c: Conn, title: str, hypothesis: str = "", items: Iterable[int] = (),
            due: str | None = None) -> int:
     """`create` inside a caller's transaction (a migration proposal is created with its ledger row)."""
     owner = clean_line(owner or "", NAME_MAX) or None
-    values = {"title": clean_title(title), "hypothesis": clean_text(hypothesis), "owner": owner,
-              "now": now or utc_now_iso(), "due": parse_due(due) or None}
+    values: dict[str, Any] = {"title": clean_title(title), "hypothesis": clean_text(hypothesis), "owner": owner,
+                              "now": now or utc_now_iso(), "due": parse_due(due) or None}
     who, asset_names, item_ids = clean_who(who if who is not None else owner), clean_assets(assets), _items(c, items)
     [row] = c.execute("INSERT INTO experiments (title, hypothesis, status, owner, notes, results, created_at, "
                       "updated_at, version, due) VALUES (:title, :hypothesis, 'proposed', :owner, '', '', :now, "
                       ":now, 1, :due) RETURNING id", values)
-    eid, now, due = row["id"], values["now"], values["due"]
+    eid: int = row["id"]
+    now, due = values["now"], values["due"]
     c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
                   [{"e": eid, "i": i} for i in item_ids])
     c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",
@@ -341,7 +342,7 @@ def _lock(c: Conn, dialect: str, eid: int, expected_version: int | None) -> dict
     return row
 
 
-def _save(c: Conn, row: dict[str, Any], sets: dict, now: str) -> None:
+def _save(c: Conn, row: dict[str, Any], sets: dict[str, Any], now: str) -> None:
     """The optimistic write: only if the row is still at the version read."""
     assignments = "".join(f"{k} = :v_{k}, " for k in sets)
     params = {f"v_{k}": v for k, v in sets.items()}

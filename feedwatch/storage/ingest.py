@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -135,7 +136,7 @@ def _json_list(values: list[str]) -> str:
     return _JSON(values) if values else "[]"
 
 
-def _chunks(values: list[Any], size: int = 500):
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
 

@@ -9,7 +9,7 @@ lock (a file lock for SQLite, an advisory lock for PostgreSQL) so two processes 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -134,7 +134,7 @@ def _known_revisions() -> set[str]:
 
 
 @contextmanager
-def _migration_lock(db: Database):
+def _migration_lock(db: Database) -> Iterator[None]:
     if db.dialect == "sqlite":
         if db.path == ":memory:":
             yield

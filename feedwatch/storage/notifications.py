@@ -28,7 +28,7 @@ def iso(dt: datetime) -> str:
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, ... minutes after the n-th failed attempt, at most an hour."""
-    return min(BACKOFF_FIRST * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
+    return min(BACKOFF_FIRST * (1 << max(0, attempts - 1)), BACKOFF_MAX)
 
 
 def target_since(db: Database, name: str, now: datetime, *, record: bool = True) -> str:
@@ -36,13 +36,13 @@ def target_since(db: Database, name: str, now: datetime, *, record: bool = True)
     remembers it (a dry run does not)."""
     rows = db.query("SELECT since FROM notify_targets WHERE name = :n", {"n": name})
     if rows:
-        return rows[0]["since"]
+        return str(rows[0]["since"])
     since = iso(now - LOOKBACK)
     if record:
         with db.transaction() as c:
             c.execute("INSERT INTO notify_targets (name, since) VALUES (:n, :s) ON CONFLICT (name) DO NOTHING",
                       {"n": name, "s": since})
-        return db.query("SELECT since FROM notify_targets WHERE name = :n", {"n": name})[0]["since"]
+        return str(db.query("SELECT since FROM notify_targets WHERE name = :n", {"n": name})[0]["since"])
     return since
 
 

@@ -16,7 +16,7 @@ from .rows import QueryError, merged_tags, parse_since
 __all__ = ["QueryError", "SourceHealth", "count_items", "list_items", "merged_tags", "parse_since",
            "source_health"]
 
-def _decode(row: dict[str, Any]) -> dict:
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("authors", "categories", "tags", "user_tags", "enrich_tags"):
         if key in row and isinstance(row[key], str):
             row[key] = json.loads(row[key])
@@ -88,4 +88,5 @@ def source_health(db: Database) -> dict[str, SourceHealth]:
 
 
 def count_items(db: Database) -> int:
-    return db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
+    n: int = db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
+    return n

@@ -21,6 +21,7 @@ quoted (FTS5) or goes through phraseto_tsquery as a bound parameter (PostgreSQL)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .rows import QueryError, parse_since
@@ -89,7 +90,7 @@ def _quoted(text: str, start: int) -> tuple[str, int, bool]:
     return text[start + 1:end], end + 1, True
 
 
-def _tokens(text: str):
+def _tokens(text: str) -> Iterator[_Token]:
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():

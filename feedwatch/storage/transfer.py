@@ -26,7 +26,7 @@ line leaves the target database exactly as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -128,7 +128,7 @@ def _dump_row(table: str, row: dict[str, Any]) -> bytes:
         raise TransferError(f"cannot export a row of {table}: {exc}") from None
 
 
-def _pages(c: Conn, dialect: str, table: Table, columns: list[str], page: int):
+def _pages(c: Conn, dialect: str, table: Table, columns: list[str], page: int) -> Iterator[dict[str, Any]]:
     """Every row of `table`, in primary-key order, read `page` rows at a time (keyset pagination)."""
     def col(name: str) -> str:
         # PostgreSQL sorts text by the database's locale unless told otherwise; "C" is code point

@@ -33,7 +33,7 @@ class View:
 
     def where(self, person: str, dialect: str) -> tuple[str, dict[str, Any]]:
         k, v = self.kind, self.value
-        params = {"person": person}
+        params: dict[str, Any] = {"person": person}
         if k == "hidden":
             return _mine("t.hidden = 1"), params
         conditions = [f"NOT ({_mine('t.hidden = 1')})"]
@@ -118,14 +118,15 @@ def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict[str
     return out
 
 
-def _state_of(row: dict[str, Any]) -> dict:
+def _state_of(row: dict[str, Any]) -> dict[str, Any]:
     """An item_triage row as the list and preview use it."""
     return {"state": "read" if row["read"] else "unread", "starred": row["starred"], "hidden": row["hidden"]}
 
 
 def count(db: Database, view: View, person: str) -> int:
     where, params = view.where(person, db.dialect)
-    return db.query(f"SELECT COUNT(*) AS n FROM items WHERE {where}", params)[0]["n"]
+    n: int = db.query(f"SELECT COUNT(*) AS n FROM items WHERE {where}", params)[0]["n"]
+    return n
 
 
 def counts(db: Database, person: str) -> dict[str, int]:

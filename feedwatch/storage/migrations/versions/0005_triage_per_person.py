@@ -36,7 +36,7 @@ RECENCY_SQLITE_0003 = ("CREATE INDEX ix_items_recency ON items (COALESCE(publish
 def _person() -> str:
     person = context.config.attributes.get("person") if context.config is not None else None
     if person:
-        return person
+        return str(person)
     from feedwatch.identity import login_name
     return login_name()
 
