@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .errors import ConfigError as ConfigError  # defined with the family; named here as before
+
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-class ConfigError(Exception):
-    """A problem in feeds.toml; str() is the one-line message shown to the user."""
 
 
 class Where:

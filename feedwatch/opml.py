@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 import tomlkit
 from lxml import etree
 
+from .errors import FeedwatchError
+
 __all__ = ["ImportReport", "OpmlError", "export_opml", "import_opml", "normalise_url", "slugify"]
 
 MAX_OPML_BYTES = 20 * 1024 * 1024
@@ -40,7 +42,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uff
 _ENTITY_MARKERS = (b"<!ENTITY", "<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
 
 
-class OpmlError(Exception):
+class OpmlError(FeedwatchError):
     """Unreadable or non-OPML input; str() is a one-line message naming the file."""
 
 

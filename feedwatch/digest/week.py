@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ..dates import format_iso
+from ..errors import UserInputError
 
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class PeriodError(ValueError):
+class PeriodError(UserInputError):
     """A week or date the user typed that is not one; str() is the one-line message."""
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Asset, LLMSettings, Tag
+from ..errors import FeedwatchError
 from ..text import clean_line
 from .base import EnrichFailure, Enrichment, ItemText, LinkSuggestion
 from .pricing import cost
@@ -30,7 +31,7 @@ LLM_LINK_SCORE = 0.7
 MAX_COMPLETION_TOKENS_PER_ITEM = 220
 
 
-class LLMUnavailable(Exception):
+class LLMUnavailable(FeedwatchError):
     """The LLM cannot be used at all (no key, ...): one line for the user, offline takes over."""
 
 

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .. import __version__
+from ..errors import FetchError as FetchError  # defined with the family; named here as before
 
 USER_AGENT = f"feedwatch/{__version__} (feed reader for LLM teams; +python-httpx)"
 ACCEPT = ("application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml, "
@@ -33,14 +34,6 @@ ACCEPT = ("application/atom+xml, application/rss+xml, application/feed+json, app
 POLITE_HOSTS = {"export.arxiv.org": 3.0, "rss.arxiv.org": 3.0, "arxiv.org": 3.0}
 TRANSIENT = {500, 502, 503, 504, 408}
 
-
-class FetchError(Exception):
-    """A failed fetch; str() is a one-line reason. retry_after is in seconds when the server said."""
-
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import FeedwatchError
 from .entries import CatalogEntry, Tally, clean_date, clean_id, clean_text, clean_url, make_entry
 
 __all__ = ["CatalogFormatError", "parse_catalog", "PARSERS"]
@@ -26,7 +27,7 @@ __all__ = ["CatalogFormatError", "parse_catalog", "PARSERS"]
 MAX_ENTRIES = 200_000     # far above any real catalogue (LiteLLM: ~5,000); a bigger one is refused
 
 
-class CatalogFormatError(ValueError):
+class CatalogFormatError(FeedwatchError, ValueError):
     """The document is not the catalogue format it was configured as; str() is one line."""
 
 

@@ -34,6 +34,7 @@ from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from feedwatch.dates import format_iso
 from feedwatch.entry import Entry, ParsedFeed
+from feedwatch.errors import FeedwatchError
 from feedwatch.sources.arxiv_ids import split_arxiv_id
 from feedwatch.text import clean_body, clean_line
 
@@ -44,7 +45,7 @@ _MAX_BODY = 32 * 1024 * 1024  # a 2000-result page is ~5 MB
 _SUMMARY_MAX = 4000  # arXiv abstracts are limited to 1920 characters
 
 
-class ArxivError(Exception):
+class ArxivError(FeedwatchError):
     """A failed arXiv API query; `str(exc)` is one line fit for the status bar.
 
     status:      HTTP status when the server answered with an error, else None.

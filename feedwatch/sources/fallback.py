@@ -12,11 +12,12 @@ from typing import Any
 
 from ..dates import parse_date
 from ..entry import Entry, ParsedFeed
+from ..errors import FeedwatchError
 from ..text import clean_body, clean_line, html_to_text, safe_url
 from .entry_rules import CONTENT_MAX, SUMMARY_MAX, arxiv_listing, display_title, fallback_guid, split_authors
 
 
-class NotAFeed(ValueError):
+class NotAFeed(FeedwatchError, ValueError):
     """The document is neither a feed feedparser understands nor an empty one."""
 
 

@@ -15,12 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..errors import StorageError as StorageError  # defined with the family; named here as before
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-
-
-class StorageError(Exception):
-    """A database problem worth a one-line message (unreachable server, locked file, ...)."""
 
 
 def is_busy(exc: BaseException) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ..errors import UserInputError
 from ..text import clean_body, clean_line, safe_url
 
 STATUSES = ("proposed", "running", "done", "abandoned")
@@ -27,7 +28,7 @@ LABEL_MAX = 60
 TEXT_MAX = 20000    # hypothesis, one note, results
 WHAT_MAX = 300      # one history line
 
-class ExperimentError(ValueError):
+class ExperimentError(UserInputError):
     """Something the user asked for that cannot be done; str() is a one-line message."""
 
 

@@ -10,10 +10,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ..errors import UserInputError
+
 _RELATIVE = re.compile(r"^(\d+)([hdw])$")
 
 
-class QueryError(ValueError):
+class QueryError(UserInputError):
     """Bad user input to a query (a date that is not a date, ...)."""
 
 

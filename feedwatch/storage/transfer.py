@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from ..errors import FeedwatchError
 from .db import Conn, Database, StorageError
 
 FORMAT = 1
@@ -37,7 +38,7 @@ PAGE = 500
 BATCH = 500
 
 
-class TransferError(Exception):
+class TransferError(FeedwatchError):
     """A one-line reason an export or import could not be done (bad file, schema mismatch, ...)."""
 
 

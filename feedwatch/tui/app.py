@@ -349,5 +349,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
                                     partial(self.run_action, binding.action))
 
 
-def run_tui(config: Config, db_url: str) -> None:
-    FeedwatchApp(config, db_url).run()
+def run_tui(config: Config, db_url: str, *, debug: bool = False) -> None:
+    app = FeedwatchApp(config, db_url)
+    app.debug_failures = debug   # -v/--debug: a failure's notification says where it was raised
+    app.run()
