@@ -68,3 +68,13 @@ def test_tui_maps_the_family_in_one_place():
     except ScanError as exc:
         assert where_raised(exc).startswith(" (ScanError at ") and "test_errors.py:" in where_raised(exc)
     assert where_raised(KeyError("k")) == " (KeyError)"
+
+
+def test_an_unknown_view_kind_is_an_error_not_everything():
+    from feedwatch.storage.triage import VIEW_KINDS, View
+    with pytest.raises(ValueError, match="unknown view kind 'inbx'"):
+        View("inbx")  # type: ignore[arg-type]
+    assert {"inbox", "all", "tag", "header"} <= VIEW_KINDS
+    with pytest.raises(ValueError, match="lists no items"):
+        View("header").where("me", "sqlite")
+    assert View("all").where("me", "sqlite")[1] == {"person": "me"}   # "all": every item not hidden, nothing more

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from .db import Database
 from .rows import merged_tags
@@ -18,14 +18,25 @@ NEEDS_EXPERIMENT = "needs-experiment"   # the user tag behind the "Needs experim
 AFFECTS_MIN_SCORE = 0.5                 # topic-only links (0.4) show under their asset, not in "Affects our stack"
 
 
+# What a view can be: the sidebar's fixed views, one per tag/source/asset (with a value), and the
+# sidebar's non-selectable lines ("header", "info"), which list no items.
+ViewKind = Literal["inbox", "starred", "hidden", "affects", "needs-experiment", "all", "tag", "source", "asset",
+                   "header", "info"]
+VIEW_KINDS: frozenset[str] = frozenset(get_args(ViewKind))
+
+
 @dataclass(frozen=True, slots=True)
 class View:
     """A named subset of items: inbox, starred, hidden, affects, needs-experiment, tag:X, source:X, asset:X, all.
 
     Read, starred and hidden are one person's (see `item_triage`, migration 0005); a hidden item
     shows in the "hidden" view only."""
-    kind: str
+    kind: ViewKind
     value: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in VIEW_KINDS:   # a typo must not silently mean "everything"
+            raise ValueError(f"unknown view kind {self.kind!r} (one of {', '.join(sorted(VIEW_KINDS))})")
 
     @property
     def key(self) -> str:
@@ -60,6 +71,8 @@ class View:
             conditions.append("EXISTS (SELECT 1 FROM asset_links l WHERE l.item_id = items.id AND l.asset = :asset "
                               "AND l.status <> 'dismissed')")
             params["asset"] = v
+        elif k in ("header", "info"):
+            raise ValueError(f"a sidebar {k} line lists no items")
         return " AND ".join(conditions), params
 
 
