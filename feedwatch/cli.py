@@ -102,6 +102,12 @@ def cmd_fetch(args) -> int:
         finally:
             db.close()
         reporter.totals(summary)
+        db = _open_db(args, config)
+        try:
+            from .stories.run import group_pending
+            group_pending(db, config)      # new items join the stories they report on
+        finally:
+            db.close()
     if config.catalogs and not args.source:
         from .cli_lifecycle import refresh_due_catalogs
         db = _open_db(args, config)

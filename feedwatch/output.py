@@ -13,7 +13,7 @@ from .text import clean_line
 
 JSONL_FIELDS = ("id", "source", "url", "title", "published", "summary", "authors", "tags", "assets", "state",
                 "starred", "hidden", "arxiv_id", "first_seen", "updated", "change_note", "ai_summary", "relevance",
-                "links")
+                "links", "story", "story_size")
 
 
 def print_items_jsonl(rows: list[dict], out: TextIO) -> None:

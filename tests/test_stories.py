@@ -72,3 +72,112 @@ def test_a_hostile_feed_repeating_one_title_stays_bounded():
     assert max(len(s.items) for s in index.stories.values()) <= 50
     # each of the three sources' copies never joins a story holding its own source
     assert all(len(s.sources) == len(s.items) for s in index.stories.values())
+
+
+def _store_fixture(db):
+    from feedwatch.entry import Entry
+    from feedwatch.storage.ingest import write_entries
+    ids = {}
+    ordered = sorted(enumerate(ITEMS, 1), key=lambda r: (r[1][6], r[0]))
+    with db.transaction() as c:
+        for n, (_label, source, title, url, text, arxiv_id, published, _repo) in ordered:
+            write_entries(c, source, [Entry(guid=f"g{n}", title=title, url=url, summary=text, arxiv_id=arxiv_id,
+                                            published=published)], [], published)
+    for r in db.query("SELECT i.id, s.guid FROM items i JOIN item_sources s ON s.item_id = i.id"):
+        ids[int(r["guid"][1:])] = r["id"]
+    return ids
+
+
+def _config():
+    from feedwatch.config import parse_config
+    repos = {r[1]: r[7] for r in ITEMS if r[7]}
+    return parse_config({"sources": [{"name": s, "kind": "github", "repo": repo} for s, repo in repos.items()]})
+
+
+def test_grouping_in_the_database_matches_the_labels_and_is_incremental(db_url):
+    from feedwatch.storage.db import open_database
+    from feedwatch.stories.run import group_pending
+    db = open_database(db_url)
+    try:
+        ids = _store_fixture(db)
+        first = group_pending(db, _config())
+        labels = {ids[n]: ITEMS[n - 1][0] for n in ids}        # the same URL twice is one item already at ingest
+        in_groups = sum(1 for i, lab in labels.items() if sum(x == lab for x in labels.values()) > 1)
+        assert first.items == len(labels) == len(ITEMS) - 1 and first.joined == in_groups
+        story = {r["id"]: r["story_id"] for r in db.query("SELECT id, story_id FROM items")}
+        assert pairwise(labels, story) == (1.0, 1.0)
+        leads = {r["story_id"]: r["id"] for r in db.query("SELECT id, story_id FROM items WHERE story_lead = 1")}
+        assert len(leads) == len(set(story.values()))                       # one lead per story
+        p1 = {n: ids[n] for n, row in enumerate(ITEMS, 1) if row[0] == "p1"}
+        assert leads[story[p1[1]]] == p1[1]                                   # the paper leads its story
+        assert group_pending(db, _config()).items == 0                        # nothing left: no re-clustering
+        from feedwatch.entry import Entry
+        from feedwatch.storage.ingest import write_entries
+        with db.transaction() as c:      # a later fetch brings another report of the vLLM release
+            write_entries(c, "late-news", [Entry(guid="x", title="vLLM v0.14.0 is out", url="https://late.example/x",
+                                                 published="2026-11-16T10:00:00Z")], [], "2026-11-16T10:00:00Z")
+        assert group_pending(db, _config()).joined == 1
+        [late] = db.query("SELECT story_id FROM items WHERE source = 'late-news'")
+        v140 = {story[ids[n]] for n, row in enumerate(ITEMS, 1) if row[0] == "v140"}
+        assert {late["story_id"]} == v140
+    finally:
+        db.close()
+
+
+def test_a_manual_split_and_merge_stay_across_later_passes(tmp_path):
+    from feedwatch.entry import Entry
+    from feedwatch.storage import stories as store
+    from feedwatch.storage.db import open_database
+    from feedwatch.storage.ingest import write_entries
+    from feedwatch.stories.run import group_pending
+    db = open_database(str(tmp_path / "s.db"))
+    try:
+        ids = _store_fixture(db)
+        group_pending(db, _config())
+        atlas = [ids[n] for n, row in enumerate(ITEMS, 1) if row[0] == "atlas"]
+        sid, members = store.story_of(db, atlas[1])
+        assert sorted(members) == sorted(atlas)
+        store.split(db, atlas[1])
+        assert store.story_of(db, atlas[1]) == (atlas[1], [atlas[1]])
+        rest_sid, rest = store.story_of(db, atlas[0])
+        assert sorted(rest) == sorted([atlas[0], atlas[2]])
+        assert db.query("SELECT COUNT(*) AS n FROM items WHERE story_id = :s AND story_lead = 1", {"s": rest_sid}
+                        )[0]["n"] == 1
+        lone = ids[next(n for n, row in enumerate(ITEMS, 1) if row[0] == "lone0")]
+        store.merge(db, lone, atlas[0])
+        assert lone in store.story_of(db, atlas[0])[1]
+        with db.transaction() as c:      # a later copy of the split title arrives; the split item stays alone
+            write_entries(c, "late-news", [Entry(guid="y", title="OpenAI launches ChatGPT Atlas, a browser with an "
+                                                 "agent built in", published="2026-11-21T05:00:00Z")], [],
+                          "2026-11-21T05:00:00Z")
+        group_pending(db, _config())
+        assert store.story_of(db, atlas[1]) == (atlas[1], [atlas[1]])
+        assert lone in store.story_of(db, atlas[0])[1]
+    finally:
+        db.close()
+
+
+def test_the_digest_lists_a_story_once_with_all_its_sources(tmp_path):
+    import json
+
+    from feedwatch.digest import Limits, build_digest, parse_week, render
+    from feedwatch.storage.db import open_database
+    from feedwatch.stories.run import group_pending
+    db = open_database(str(tmp_path / "d.db"))
+    try:
+        _store_fixture(db)
+        group_pending(db, _config())
+        week = parse_week("2026-W46")          # 2026-11-09 .. 2026-11-15
+        digest = build_digest(db, _config(), week.since, week.until, Limits(highlights=100))
+        data, md = json.loads(render(digest, "json")), render(digest, "md")
+    finally:
+        db.close()
+    items = data["highlights"]["items"]
+    assert data["totals"]["items"] == len(items) == 19      # stories, not reports
+    p1 = [i for i in items if "Long-Context Retrieval" in i["title"] or "Thinking longer" in i["title"]]
+    assert {i["id"] for i in p1} == {p1[0]["id"]}                          # one story, one item
+    assert p1[0]["sources"] == ["arxiv-cs-cl", "community-news", "hf-papers", "lab-blog"]
+    assert p1[0]["title"] == "Scaling Test-Time Compute for Long-Context Retrieval"     # the paper leads
+    assert "arxiv-cs-cl + community-news + hf-papers + lab-blog" in md
+    titles = [i["title"] for i in data["highlights"]["items"]]
+    assert len(titles) == len(set(titles))

@@ -95,6 +95,8 @@ def build(db: Database) -> dict[str, int]:
                                      ("", "Zé-model", "deprecated", "2027-01-01", ()))]
     replace_models(db, "litellm", "litellm", "https://example.com/l.json", rows, etag='"e"', last_modified=None,
                    status=200, now="2026-11-26T00:00:00Z", next_due="2026-11-27T00:00:00Z")
+    from feedwatch.stories.run import group_pending
+    group_pending(db)                    # story_keys rows
     propose(db, asset="support-bot", model="zé-model", title="Migrate support-bot off Zé-model before 2027-01-01",
             hypothesis="", due="2027-01-01", now="2026-11-26T00:00:00Z", announced_by="Zé-model")
     from datetime import datetime

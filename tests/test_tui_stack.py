@@ -1,4 +1,4 @@
-"""The Stack view (`L`) and overdue experiments, driven headless with Pilot."""
+"""The Stack view (`L`), overdue experiments, and one row per story (`S` splits or merges), with Pilot."""
 
 from __future__ import annotations
 
@@ -103,3 +103,52 @@ async def test_refresh_also_updates_the_catalogues_that_are_due_and_proposes(tmp
         [e] = experiments.list_experiments(app.db)
         assert e.title == "Migrate support-summarizer off gpt-4o-mini before 2026-12-20" and e.due == "2026-12-20"
     assert http_server.hits("/litellm.json") == 1
+
+
+async def test_one_row_per_story_and_keys_act_on_the_story(tmp_path):
+    import asyncio
+
+    from feedwatch.entry import Entry
+    from feedwatch.storage.ingest import write_entries
+    from feedwatch.stories.run import group_pending
+    from feedwatch.tui.story_actions import SplitScreen
+    from tests.test_tui import app_for
+
+    def build() -> str:
+        url = seed(tmp_path / "story.db")
+        db = open_database(url)
+        with db.transaction() as c:
+            write_entries(c, "vllm-blog", [Entry(guid="b", title="vLLM v0.14.0: faster speculative decoding",
+                                                 url="https://blog.example/v0140", published="2026-11-26T10:00:00Z")],
+                          ["lab-blog"], "2026-11-26T10:00:00Z")
+            write_entries(c, "roundup", [Entry(guid="r", title="vLLM 0.14.0 released with faster decoding",
+                                               url="https://roundup.example/v0140", published="2026-11-26T12:00:00Z")],
+                          ["newsletter"], "2026-11-26T12:00:00Z")
+        group_pending(db)
+        db.close()
+        return url
+    url = await asyncio.to_thread(build)
+    app = app_for(url)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        rows = list(app.table.rows_by_id.values())
+        [story] = [r for r in rows if r.get("story_size", 1) > 1]
+        assert story["source"] == "vllm-blog" and story["story_size"] == 2       # the vendor post over the roundup
+        assert sum("vLLM" in r["title"] for r in rows) == 1                      # one row for the story
+        app.table.move_cursor(row=app.table.get_row_index(str(story["id"])))
+        await pilot.pause()
+        assert "Also reported by (1)" in str(app.query_one("#preview-body").render())
+        await pilot.press("s")                                                   # starring acts on the story
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        starred = {r["item_id"] for r in app.db.query("SELECT item_id FROM item_triage WHERE starred = 1")}
+        assert starred == set(story["members"])
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SplitScreen)
+        await pilot.press("down", "enter")                                       # split the roundup out
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        titles = [r["title"] for r in app.table.rows_by_id.values()]
+        assert sum("vLLM" in t for t in titles) == 2

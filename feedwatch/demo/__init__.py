@@ -72,6 +72,8 @@ def build_demo(db_path: Path, today: date | None = None, person: str | None = No
     db = open_database(f"sqlite:///{db_path}")
     try:
         _store(db, config, _dataset(today), tl)
+        from ..stories.run import group_pending
+        group_pending(db, config)
         _enrich(config, db)
         _triage(db, tl, person)
         _experiments(db, tl)

@@ -32,6 +32,7 @@ from ..storage.health import failures_by_source
 from ..storage.triage import AFFECTS_MIN_SCORE
 from ..text import clean_line, safe_url
 from .retirements import Retirement, retirements
+from .stories import one_per_story
 from .week import Period, period
 
 SCHEMA = "feedwatch.digest/1"
@@ -61,6 +62,7 @@ class Item:
     relevance: float | None
     tags: tuple[str, ...]
     summary: str            # the AI summary, else the feed's summary; one line, capped
+    sources: tuple[str, ...] = ()   # every source that reported the story (feedwatch/stories), sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +167,7 @@ _ITEM_SQL = ("SELECT id, source, url, title, substr(ai_summary, 1, 1000) AS ai_s
              "substr(summary, 1, 1000) AS summary, published, first_seen, tags, enrich_tags, user_tags, "
              "CASE WHEN EXISTS (SELECT 1 FROM item_triage t WHERE t.item_id = items.id AND t.starred = 1) "
              "THEN 1 ELSE 0 END AS starred, "   # the digest is the team's: starred by anyone
-             "relevance FROM items WHERE COALESCE(published, first_seen) >= :since "
+             "relevance, story_id, story_lead FROM items WHERE COALESCE(published, first_seen) >= :since "
              "AND COALESCE(published, first_seen) < :until")
 _LINK_SQL = ("SELECT l.item_id, l.asset, l.reason, l.score, l.origin, l.status, l.updated_by FROM asset_links l "
              "JOIN items i ON i.id = l.item_id WHERE COALESCE(i.published, i.first_seen) >= :since "
@@ -194,6 +196,7 @@ def build_digest(db, config, since, until, limits: Limits | None = None) -> Dige
         r["when"] = r["published"] or r["first_seen"]
         r["relevance"] = None if r["relevance"] is None else round(float(r["relevance"]), 3)
         r["tagset"] = tags_of(r)
+    rows, links = one_per_story(rows, links)     # a story once, with all its sources
     # relevance (none lowest), newest, lowest id; then the same order with starred items first
     ranked = sorted(rows, key=lambda r: (-1.0 if r["relevance"] is None else r["relevance"], r["when"], -r["id"]),
                     reverse=True)
@@ -247,7 +250,8 @@ def _item(r: dict) -> Item:
     return Item(id=r["id"], title=clean_line(r["title"]) or "(untitled)", url=safe_url(r["url"]),
                 source=clean_line(r["source"], 100), date=r["when"][:10], published=r["published"],
                 first_seen=r["first_seen"], starred=bool(r["starred"]), relevance=r["relevance"], tags=r["tagset"],
-                summary=clean_line(r["ai_summary"] or r["summary"], SUMMARY_MAX))
+                summary=clean_line(r["ai_summary"] or r["summary"], SUMMARY_MAX),
+                sources=tuple(clean_line(x, 100) for x in r.get("sources") or (r["source"],)))
 
 
 def _stack(links: list[dict], config, limits: Limits, position: dict, by_id: dict, item) -> tuple[AssetSection, ...]:

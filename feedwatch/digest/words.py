@@ -31,7 +31,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def item_meta(item, *, relevance: bool = True) -> list[str]:
-    parts = [item.source, item.date]
+    parts = [" + ".join(item.sources) if len(item.sources) > 1 else item.source, item.date]
     if relevance and item.relevance is not None:
         parts.append(f"relevance {item.relevance:.2f}")
     return parts

@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -131,7 +132,7 @@ class FetchRun:
             # A failure is not raised here: the sources that need the pool report it (see _one).
             await asyncio.wait([self._fork_soon()])
         try:
-            async with fetcher if self._fetcher is None else _nullcontext(fetcher):
+            async with fetcher if self._fetcher is None else nullcontext(fetcher):
                 tasks = [asyncio.ensure_future(self._one(s, states.get(s.name), fetcher, executor, now, due_only,
                                                          force)) for s in sources]
                 try:
@@ -389,13 +390,3 @@ def _skip_reason(state: SourceState | None, now: datetime, due_only: bool) -> st
         return f"the server asked us to wait until {state.next_due} (use --force to fetch anyway)"
     return None
 
-
-class _nullcontext:
-    def __init__(self, value: HttpFetcher) -> None:
-        self.value = value
-
-    async def __aenter__(self) -> HttpFetcher:
-        return self.value
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None

@@ -23,33 +23,14 @@ from typing import Any
 from ..dates import utc_now_iso
 from ..text import clean_line
 from .db import Conn, Database
-from .experiment_rules import (  # re-exported (`X as X`): callers use experiments.X
-    FINAL as FINAL,
-    LABEL_MAX as LABEL_MAX,
-    NAME_MAX as NAME_MAX,
-    OUTCOMES as OUTCOMES,
-    STATUSES as STATUSES,
-    TEXT_MAX as TEXT_MAX,
-    TITLE_MAX as TITLE_MAX,
-    TRANSITIONS as TRANSITIONS,
-    WHAT_MAX as WHAT_MAX,
-    ConflictError as ConflictError,
-    ExperimentError as ExperimentError,
-    NotFoundError as NotFoundError,
-    TransitionError as TransitionError,
-    check_transition as check_transition,
-    clean_assets as clean_assets,
-    clean_text as clean_text,
-    clean_title as clean_title,
-    clean_url as clean_url,
-    clean_who as clean_who,
-    guess_label as guess_label,
-    is_overdue as is_overdue,
-    parse_due as parse_due,
-    parse_id as parse_id,
-    parse_outcome as parse_outcome,
-    parse_status as parse_status,
+
+# isort: off
+from .experiment_rules import (  # noqa: F401  (re-exported, packed: callers use experiments.X)
+    FINAL, LABEL_MAX, NAME_MAX, OUTCOMES, STATUSES, TEXT_MAX, TITLE_MAX, TRANSITIONS, WHAT_MAX, ConflictError,
+    ExperimentError, NotFoundError, TransitionError, check_transition, clean_assets, clean_text, clean_title,
+    clean_url, clean_who, guess_label, is_overdue, parse_due, parse_id, parse_outcome, parse_status,
 )
+# isort: on
 
 _COLUMNS = ("id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, "
             "version, due")
@@ -102,8 +83,7 @@ def list_experiments(db: Database, status: str | None = None, asset: str | None 
                      item: int | None = None) -> list[Experiment]:
     """Experiments, overdue ones first (earliest due first), then most recently changed first;
     optionally only those with a status, asset or linked item."""
-    where: list[str] = []
-    params: dict[str, Any] = {}
+    where, params = list[str](), dict[str, Any]()
     if status is not None:
         where.append("status = :status")
         params["status"] = parse_status(status)
@@ -196,8 +176,7 @@ def insert(c: Conn, title: str, hypothesis: str = "", items: Iterable[int] = (),
     [row] = c.execute("INSERT INTO experiments (title, hypothesis, status, owner, notes, results, created_at, "
                       "updated_at, version, due) VALUES (:title, :hypothesis, 'proposed', :owner, '', '', :now, "
                       ":now, 1, :due) RETURNING id", values)
-    eid: int = row["id"]
-    now, due = values["now"], values["due"]
+    eid, now, due = int(row["id"]), values["now"], values["due"]
     c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
                   [{"e": eid, "i": i} for i in item_ids])
     c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",

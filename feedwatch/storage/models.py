@@ -36,6 +36,7 @@ class ItemRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_items_arxiv_id", "arxiv_id", unique=True),
         Index("ix_items_canonical_url", "canonical_url"),
+        Index("ix_items_story_id", "story_id"),
     )
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     source: str = Field(sa_column=Column(Text, nullable=False))
@@ -67,6 +68,9 @@ class ItemRow(SQLModel, table=True):
     enrich_attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     enrich_after: str | None = Field(default=None, sa_column=Column(Text))
     enriched_key: str | None = Field(default=None, sa_column=Column(Text))
+    story_id: int | None = Field(default=None, sa_column=Column(Integer))
+    story_lead: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+    story_pinned: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class ItemTriageRow(SQLModel, table=True):
@@ -308,3 +312,12 @@ class NotificationRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: str = Field(sa_column=Column(Text, nullable=False))
     sent_at: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class StoryKeyRow(SQLModel, table=True):
+    """One piece of strong evidence (arXiv id, canonical URL, release, model event) and its story."""
+
+    __tablename__ = "story_keys"
+    __table_args__ = (Index("ix_story_keys_story_id", "story_id"),)
+    key: str = Field(sa_column=Column(Text, primary_key=True))
+    story_id: int = Field(sa_column=Column(Integer, nullable=False))

@@ -44,8 +44,9 @@ def list_items(db: Database, *, person: str = "", source: str | None = None, sin
         params["since"] = since
     sql = ("SELECT id, source, guid, url, arxiv_id, arxiv_version, title, summary, authors, categories, extra, "
            "published, updated, first_seen, changed_at, change_note, tags, user_tags, enrich_tags, ai_summary, "
-           "relevance, enrich_state, enrich_error, note "
-           "FROM items")
+           "relevance, enrich_state, enrich_error, note, COALESCE(story_id, id) AS story, "
+           "CASE WHEN story_id IS NULL THEN 1 ELSE (SELECT COUNT(*) FROM items m WHERE m.story_id = items.story_id) "
+           "END AS story_size FROM items")
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY COALESCE(published, first_seen) DESC, id DESC"

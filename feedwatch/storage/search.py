@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .db import Conn, Database
@@ -278,6 +279,10 @@ def _asset_condition(asset: str, p: _Params, backend: _Backend) -> str:
                          "AND a.status <> 'dismissed'")
 
 
+def _story_condition(story: int, p: _Params, backend: _Backend) -> str:
+    return f"COALESCE(items.story_id, items.id) = {p.add(story)}"
+
+
 def _flag_condition(flag: str, person: str, p: _Params, backend: _Backend) -> str:
     """is:unread / read / starred / hidden: the person's own triage rows (no row = unread)."""
     column = "read" if flag in ("read", "unread") else flag
@@ -295,12 +300,12 @@ def _where(q: Query, backend: _Backend, person: str = "") -> tuple[list[str], di
         where.append(text)
     if q.exclude_terms:
         where.append(f"NOT ({backend.match_any(q.exclude_terms, p)})")
-    for values, condition, negate in ((tags, _tag_condition, False),
-                                      ([t.lower() for t in q.exclude_tags], _tag_condition, True),
-                                      (q.sources, _source_condition, False),
-                                      (q.exclude_sources, _source_condition, True),
-                                      (q.assets, _asset_condition, False),
-                                      (q.exclude_assets, _asset_condition, True)):
+    filters: tuple[tuple[Iterable[Any], Callable[[Any, _Params, _Backend], str], bool], ...] = (
+        (tags, _tag_condition, False), ([t.lower() for t in q.exclude_tags], _tag_condition, True),
+        (q.sources, _source_condition, False), (q.exclude_sources, _source_condition, True),
+        (q.assets, _asset_condition, False), (q.exclude_assets, _asset_condition, True),
+        (q.stories, _story_condition, False), (q.exclude_stories, _story_condition, True))
+    for values, condition, negate in filters:
         for value in dict.fromkeys(values):
             sql = condition(value, p, backend)
             where.append(f"NOT ({sql})" if negate else sql)

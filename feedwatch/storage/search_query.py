@@ -8,6 +8,7 @@ Syntax (terms are ANDed; order does not matter)::
     tag:model-release     tag in the feed's, the enricher's or the user's tags (case-insensitive)
     source:arxiv-cl       delivered by this source (any of the item's sources)
     asset:support-bot     linked to this asset (suggested or confirmed; dismissed links do not count)
+    story:123             in this story (every item reporting the same thing; see `items --format jsonl`)
     is:unread is:read is:starred is:hidden   (the searching person's own triage state)
     since:7d              published (else first seen) at or after: 12h, 7d, 2w, 2026-11-01, ISO time
     key:"quoted value"    for values with spaces
@@ -28,7 +29,7 @@ from .rows import QueryError, parse_since
 
 __all__ = ["FLAGS", "KEYS", "Query", "QueryError", "Term", "parse_query"]
 
-KEYS = ("tag", "source", "asset", "is", "since")
+KEYS = ("tag", "source", "asset", "is", "since", "story")
 FLAGS = ("unread", "read", "starred", "hidden")
 MAX_TERMS = 64          # words, phrases and filters together; the rest of a pasted essay is ignored
 MAX_TERM_CHARS = 200
@@ -52,6 +53,8 @@ class Query:
     exclude_sources: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
     exclude_assets: list[str] = field(default_factory=list)
+    stories: list[int] = field(default_factory=list)
+    exclude_stories: list[int] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)            # "unread" | "read" | "starred" | "hidden"
     exclude_flags: list[str] = field(default_factory=list)
     since: str | None = None                                    # ISO UTC, inclusive
@@ -59,7 +62,8 @@ class Query:
 
     def is_empty(self) -> bool:
         return not any((self.terms, self.exclude_terms, self.tags, self.exclude_tags, self.sources,
-                        self.exclude_sources, self.assets, self.exclude_assets, self.flags,
+                        self.exclude_sources, self.assets, self.exclude_assets, self.stories,
+                        self.exclude_stories, self.flags,
                         self.exclude_flags, self.since, self.until))
 
 
@@ -166,4 +170,9 @@ def parse_query(text: str) -> Query:
             (q.exclude_sources if neg else q.sources).append(value)
         elif key == "asset":
             (q.exclude_assets if neg else q.assets).append(value)
+        elif key == "story":
+            if not value.isdigit() or len(value) > 18:
+                raise QueryError(f"story:{value[:40]} is not a story id (a number, as `items --format jsonl` "
+                                 "gives it)")
+            (q.exclude_stories if neg else q.stories).append(int(value))
     return q

@@ -69,6 +69,7 @@ TABLES: tuple[Table, ...] = (
     Table("catalogs", ("name",), frozenset({"name"})),
     Table("catalog_models", ("catalog", "provider", "model_id"), frozenset({"catalog", "provider", "model_id"})),
     Table("lifecycle_proposals", ("asset", "model"), frozenset({"asset", "model"})),
+    Table("story_keys", ("key",), frozenset({"key"})),
     Table("notify_targets", ("name",), frozenset({"name"})),
     Table("notifications", ("target", "event"), frozenset({"target", "event"})),
 )

@@ -43,17 +43,20 @@ class View:
         return f"{self.kind}:{self.value}" if self.value else self.kind
 
     def where(self, person: str, dialect: str) -> tuple[str, dict[str, Any]]:
+        """One row per story (its lead item: feedwatch/stories), except in a source's view, which lists
+        every item that source delivered; a story is in an asset's view when any of its items is."""
         k, v = self.kind, self.value
         params: dict[str, Any] = {"person": person}
+        lead = [] if k == "source" else [LEAD]
         if k == "hidden":
-            return _mine("t.hidden = 1"), params
-        conditions = [f"NOT ({_mine('t.hidden = 1')})"]
+            return " AND ".join([*lead, _mine("t.hidden = 1")]), params
+        conditions = [*lead, f"NOT ({_mine('t.hidden = 1')})"]
         if k == "inbox":
-            conditions = [f"NOT ({_mine('(t.read = 1 OR t.hidden = 1)')})"]
+            conditions = [*lead, f"NOT ({_mine('(t.read = 1 OR t.hidden = 1)')})"]
         elif k == "starred":
             conditions.append(_mine("t.starred = 1"))
         elif k == "affects":   # confirmed links, and suggestions stronger than a shared topic
-            conditions.append("EXISTS (SELECT 1 FROM asset_links l WHERE l.item_id = items.id AND "
+            conditions.append(f"EXISTS (SELECT 1 FROM asset_links l WHERE {IN_STORY} AND "
                               "(l.status = 'confirmed' OR (l.status = 'suggested' AND l.score >= :min_score)))")
             params["min_score"] = AFFECTS_MIN_SCORE
         elif k == "needs-experiment":
@@ -68,12 +71,18 @@ class View:
             conditions.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :src)")
             params["src"] = v
         elif k == "asset":
-            conditions.append("EXISTS (SELECT 1 FROM asset_links l WHERE l.item_id = items.id AND l.asset = :asset "
+            conditions.append(f"EXISTS (SELECT 1 FROM asset_links l WHERE {IN_STORY} AND l.asset = :asset "
                               "AND l.status <> 'dismissed')")
             params["asset"] = v
         elif k in ("header", "info"):
             raise ValueError(f"a sidebar {k} line lists no items")
         return " AND ".join(conditions), params
+
+
+LEAD = "items.story_lead = 1"
+# a link of any item of the row's story (a lone or not yet grouped item: its own)
+IN_STORY = ("(l.item_id = items.id OR (items.story_id IS NOT NULL AND l.item_id IN "
+            "(SELECT m.id FROM items m WHERE m.story_id = items.story_id)))")
 
 
 def _mine(condition: str) -> str:
@@ -83,7 +92,7 @@ def _mine(condition: str) -> str:
 
 ORDER = " ORDER BY COALESCE(items.published, items.first_seen) DESC, items.id DESC"
 LIST_COLUMNS = ("items.id, items.source, items.title, items.published, items.first_seen, items.tags, "
-                "items.enrich_tags, items.user_tags, items.relevance")
+                "items.enrich_tags, items.user_tags, items.relevance, items.story_id")
 
 
 def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int = 200,
@@ -104,16 +113,32 @@ def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int =
                            params)
     from .enrichment import links_for
     item_ids = [r["id"] for r in ordered]
-    links = links_for(db, item_ids)
+    stories = _story_members(db, ordered)
+    links = links_for(db, list(dict.fromkeys(item_ids + [m for ms in stories.values() for m in ms])))
     mine = states(db, person, item_ids)
     for r in ordered:
+        members = stories.get(r.pop("story_id") or -1, [r["id"]])
+        r["members"] = members if r["id"] in members else [r["id"]]
+        r["story_size"] = len(r["members"])
         for k in ("tags", "enrich_tags", "user_tags"):
             r[k] = json.loads(r[k])
         r["tags"] = merged_tags(r)
         r.pop("enrich_tags")
-        r["assets"] = [x["asset"] for x in links.get(r["id"], [])]
+        r["assets"] = list(dict.fromkeys(x["asset"] for m in r["members"] for x in links.get(m, [])))
         r.update(mine.get(r["id"], UNTOUCHED))
     return ordered
+
+
+def _story_members(db: Database, rows: list[dict[str, Any]]) -> dict[int, list[int]]:
+    """story id -> its item ids, for the rows' stories that have more than one item."""
+    sids = list({r["story_id"] for r in rows if r.get("story_id") is not None})
+    out: dict[int, list[int]] = {}
+    for i in range(0, len(sids), 500):
+        p = {f"s{n}": v for n, v in enumerate(sids[i:i + 500])}
+        for r in db.query(f"SELECT id, story_id FROM items WHERE story_id IN ({', '.join(':' + k for k in p)}) "
+                          "ORDER BY id", p):
+            out.setdefault(r["story_id"], []).append(r["id"])
+    return {k: v for k, v in out.items() if len(v) > 1}
 
 
 UNTOUCHED = {"state": "unread", "starred": 0, "hidden": 0}   # an item the person never triaged
@@ -147,17 +172,19 @@ def counts(db: Database, person: str) -> dict[str, int]:
     p = {"person": person}
     gone = "SELECT item_id FROM item_triage WHERE person = :person AND (read = 1 OR hidden = 1)"
     hidden = "SELECT item_id FROM item_triage WHERE person = :person AND hidden = 1"
-    total = db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
-    out = {"inbox": total - db.query(f"SELECT COUNT(*) AS n FROM ({gone}) g", p)[0]["n"],
+    lead = "SELECT id FROM items WHERE story_lead = 1"     # stories are counted, by their lead item
+    total = db.query(f"SELECT COUNT(*) AS n FROM items WHERE {LEAD}")[0]["n"]
+    out = {"inbox": total - db.query(f"SELECT COUNT(*) AS n FROM ({gone}) g WHERE g.item_id IN ({lead})", p)[0]["n"],
            "starred": db.query("SELECT COUNT(*) AS n FROM item_triage WHERE person = :person AND starred = 1 "
-                               "AND hidden = 0", p)[0]["n"],
-           "hidden": db.query(f"SELECT COUNT(*) AS n FROM ({hidden}) h", p)[0]["n"],
+                               f"AND hidden = 0 AND item_id IN ({lead})", p)[0]["n"],
+           "hidden": db.query(f"SELECT COUNT(*) AS n FROM ({hidden}) h WHERE h.item_id IN ({lead})", p)[0]["n"],
            "affects": count(db, View("affects"), person),
            "needs-experiment": count(db, View("needs-experiment"), person)}
     for r in db.query(f"SELECT s.source AS name, COUNT(*) AS n FROM item_sources s WHERE s.item_id NOT IN ({gone}) "
                       "GROUP BY s.source", p):
         out[f"source:{r['name']}"] = r["n"]
-    for r in db.query("SELECT l.asset AS name, COUNT(*) AS n FROM asset_links l WHERE l.status <> 'dismissed' "
+    for r in db.query("SELECT l.asset AS name, COUNT(DISTINCT COALESCE(i.story_id, i.id)) AS n FROM asset_links l "
+                      "JOIN items i ON i.id = l.item_id WHERE l.status <> 'dismissed' "
                       f"AND l.item_id NOT IN ({hidden}) GROUP BY l.asset", p):
         out[f"asset:{r['name']}"] = r["n"]
     return out
@@ -187,6 +214,9 @@ def item_detail(db: Database, item_id: int, person: str) -> dict[str, Any] | Non
                         {"id": item_id})   # one query for this person's state and who starred it
     r.update(next((_state_of(t) for t in everyone if t["person"] == person), UNTOUCHED))
     r["starred_by"] = [t["person"] for t in everyone if t["starred"]]
+    r["story"] = db.query("SELECT o.id, o.source, o.title, o.url, COALESCE(o.published, o.first_seen) AS date "
+                          "FROM items i JOIN items o ON o.story_id = i.story_id AND o.id <> i.id WHERE i.id = :id "
+                          "ORDER BY COALESCE(o.published, o.first_seen), o.id LIMIT 50", {"id": item_id})
     return r
 
 

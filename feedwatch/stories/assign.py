@@ -39,6 +39,7 @@ class _Story:
     sources: set[str] = field(default_factory=set)
     exclusive: dict[str, str] = field(default_factory=dict)   # family -> key
     keys: set[str] = field(default_factory=set)
+    pinned: bool = False                                       # holds an item a person placed by hand
 
 
 def _time(stamp: str) -> float:
@@ -59,6 +60,30 @@ class StoryIndex:
         self.by_key: dict[str, int] = {}            # key -> story id
         self.postings: dict[str, list[int]] = {}    # content word -> item ids (for title candidates)
         self.meta: dict[int, tuple[str, str, float]] = {}   # item id -> (source, title, time)
+        self.touched: set[int] = set()             # stories that gained items (or absorbed another story)
+
+    def seed(self, item_id: int, story_id: int, source: str, title: str, published: str,
+             keys: tuple[str, ...] = (), pinned: bool = False) -> None:
+        """An item already grouped (its story as stored), so that new items can join it."""
+        story = self.stories.get(story_id)
+        if story is None:
+            story = self.stories[story_id] = _Story(story_id)
+        story.items.append(item_id)
+        story.sources.add(source)
+        story.pinned = story.pinned or pinned
+        self._keys_to(story, keys)
+        self.story_of[item_id] = story_id
+        self.meta[item_id] = (source, title, _time(published))
+        for w in content_words(normalise(title)):
+            self.postings.setdefault(w, []).append(item_id)
+
+    def _keys_to(self, story: _Story, keys: tuple[str, ...]) -> None:
+        for k in keys:
+            fam = _family(k)
+            if fam:
+                story.exclusive.setdefault(fam, k)
+            if self.by_key.setdefault(k, story.id) == story.id:
+                story.keys.add(k)
 
     def _fits(self, story: _Story, new_keys: tuple[str, ...]) -> bool:
         if len(story.items) >= self.max_size:
@@ -111,12 +136,8 @@ class StoryIndex:
             joined = self.stories[item.id] = _Story(item.id)
         joined.items.append(item.id)
         joined.sources.add(item.source)
-        for k in new_keys:
-            fam = _family(k)
-            if fam:
-                joined.exclusive.setdefault(fam, k)
-            if self.by_key.setdefault(k, joined.id) == joined.id:
-                joined.keys.add(k)
+        self._keys_to(joined, new_keys)
+        self.touched.add(joined.id)
         self.story_of[item.id] = joined.id
         self.meta[item.id] = (item.source, item.title, when)
         for w in content_words(normalise(item.title)):
@@ -124,7 +145,7 @@ class StoryIndex:
         return joined.id
 
     def _mergeable(self, a: _Story, b: _Story) -> bool:
-        if len(a.items) + len(b.items) > self.max_size:
+        if len(a.items) + len(b.items) > self.max_size or a.pinned or b.pinned:
             return False
         return all(a.exclusive.get(f, k) == k for f, k in b.exclusive.items())
 
@@ -139,3 +160,5 @@ class StoryIndex:
             self.by_key[k] = into.id
         into.keys |= other.keys
         del self.stories[other.id]
+        self.touched.discard(other.id)
+        self.touched.add(into.id)

@@ -6,7 +6,8 @@
 - `release:PROJECT:VERSION`: a release of a project, from a GitHub release ("v0.14.0" of
   vllm-project/vllm) or a title ("vLLM v0.14.0: ..."); the version must be exact.
 - `model:ID:EVENT`: one model's release or deprecation, when the title names exactly one model
-  (the canonical id keeps sizes and dates apart: the 8B is not the 70B).
+  (the canonical id keeps sizes and dates apart: the 8B is not the 70B); a hosting platform's
+  retirement (Azure, Bedrock, Vertex, Groq) is its own (`model:ID:deprecation@azure`).
 """
 
 from __future__ import annotations
@@ -97,4 +98,12 @@ def model_event_keys(source: str, title: str, text: str, extra: dict | None = No
     event = detect_event(ItemText(0, source, title, summary=text[:1500], extra=extra), text[:1500])
     if event not in ("release", "deprecation"):
         return ()
-    return (f"model:{found.pop()}:{event}",)
+    provider = str(dep.get("provider") or "") if isinstance(dep, dict) else title.split(":", 1)[0]
+    platform = _HOSTS.get(provider.strip().lower(), "")      # Azure retires its copy on its own day
+    return (f"model:{found.pop()}:{event}{'@' + platform if platform else ''}",)
+
+
+# Platforms that host other vendors' models and retire them on their own schedule: a retirement
+# there is another story than the vendor's own.
+_HOSTS = {"azure": "azure", "aws bedrock": "bedrock", "bedrock": "bedrock", "google vertex": "vertex",
+          "vertex": "vertex", "groq": "groq"}

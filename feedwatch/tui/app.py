@@ -29,6 +29,7 @@ from .failures import WorkerFailures
 from .item_actions import ItemActions
 from .layout import ResponsiveLayout
 from .screens import HelpScreen
+from .story_actions import StoryActions
 from .watch import ChangeWatcher
 from .widgets import ItemTable, Preview, Sidebar, StatusBar
 from .writes import QueuedWrites
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
 
 
-class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, EmptyState,
+class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, QueuedWrites, WorkerFailures, EmptyState,
                    ResponsiveLayout, App):
     TITLE = "feedwatch"
     CSS = CSS
@@ -86,6 +87,7 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
         Binding("A", "assets", "Asset evidence", show=False),
         Binding("o", "open_browser", "Browser"),
         Binding("y", "copy_link", "Copy link", show=False),
+        Binding("S", "story", "Split/merge story", show=False),
         Binding("slash", "search", "Search"),
         Binding("escape", "escape", "Back", show=False),
         Binding("r", "refresh", "Refresh"),
@@ -247,7 +249,8 @@ class FeedwatchApp(ItemActions, BackgroundWork, ChangeWatcher, QueuedWrites, Wor
             return
         db = Database(self.db.url)   # a connection of this worker's own
         try:
-            ids = search_items(db, text, person=self.person, limit=SEARCH_LIMIT)
+            from ..storage.stories import leads_of
+            ids = leads_of(db, search_items(db, text, person=self.person, limit=SEARCH_LIMIT))
         except QueryError as exc:
             self.call_from_thread(self.status.say, str(exc), "red")
             return

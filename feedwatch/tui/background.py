@@ -7,6 +7,7 @@ lands). A worker that fails ends in one notification (`failures.WorkerFailures`)
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -70,6 +71,8 @@ class BackgroundWork:
         try:
             run = FetchRun(self.config, db, on_result=progressed, parse_executor=executor)
             summary = await run.run(sources)
+            from ..stories.run import group_pending
+            await asyncio.to_thread(group_pending, db, self.config)
             catalogs = await self._refresh_catalogs(db)
         finally:
             executor.shutdown(wait=False, cancel_futures=True)

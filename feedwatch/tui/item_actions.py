@@ -17,6 +17,11 @@ from .screens import LinkScreen, TagScreen
 from .widgets import Preview
 
 
+def _story(row: dict) -> list[int]:
+    """The items a key press acts on: read, star and hide act on the row's whole story."""
+    return list(row.get("members") or [row["id"]])
+
+
 class ItemActions:
     """Mixed into the app: needs `db`, `person`, `config`, `table`, `status` and the App's screens and notify."""
 
@@ -29,7 +34,7 @@ class ItemActions:
         if row:
             state = "read" if row["state"] == "unread" else "unread"
             self.table.update_item(row["id"], state=state)
-            self.write(f"{state} state", row["id"], triage.set_state, self.person, [row["id"]], state)
+            self.write(f"{state} state", row["id"], triage.set_state, self.person, _story(row), state)
             self.table.action_cursor_down()
 
     def action_star(self) -> None:
@@ -37,7 +42,7 @@ class ItemActions:
         if row:
             starred = not row["starred"]
             self.table.update_item(row["id"], starred=1 if starred else 0)
-            self.write("star" if starred else "unstar", row["id"], triage.set_starred, self.person, [row["id"]],
+            self.write("star" if starred else "unstar", row["id"], triage.set_starred, self.person, _story(row),
                        starred)
 
     def action_hide(self) -> None:
@@ -46,7 +51,7 @@ class ItemActions:
         if row:
             hidden = not row.get("hidden")
             self.table.update_item(row["id"], hidden=1 if hidden else 0)
-            self.write("hide" if hidden else "unhide", row["id"], triage.set_hidden, self.person, [row["id"]], hidden)
+            self.write("hide" if hidden else "unhide", row["id"], triage.set_hidden, self.person, _story(row), hidden)
             self.status.say(("hidden (the Hidden view has it; h there unhides): " if hidden else "unhidden: ")
                             + row["title"])
             self.table.action_cursor_down()

@@ -20,6 +20,7 @@ HELP = [
     ("t", "edit your tags"), ("a", "link to an asset, confirm or dismiss a suggested link"),
     ("x", "new experiment from the item (prefilled)"),
     ("X", "experiments: r running, d done, b abandon, n note, l link"),
+    ("S", "story: split a report out of the row's story, or mark a lone item and S on another to merge it"),
     ("L", "stack: each asset's models, status, shutdown date, days left, replacement (enter: details)"),
     ("D", "weekly digest: [ / ] previous / next week, M H J export .md .html .json"),
     ("o", "open the link in the browser (http(s) only)"),

@@ -206,7 +206,10 @@ class ItemTable(DataTable):
                     style="yellow" if r["starred"] else "cyan")
         date = (r.get("published") or r.get("first_seen") or "")[5 if self.compact else 0:10]
         style = "bold" if r["state"] == "unread" else ""
-        return [mark, Text(date, style="dim"), safe.line(r["source"], 40, "dim"), safe.line(r["title"], 300, style),
+        title = safe.line(r["title"], 300, style)
+        if r.get("story_size", 1) > 1:      # a story: the lead's title, and how many more report it
+            title = Text.assemble(Text(f"+{r['story_size'] - 1} ", style="magenta"), title)
+        return [mark, Text(date, style="dim"), safe.line(r["source"], 40, "dim"), title,
                 safe.line(", ".join(r["tags"]), 100, "green"), safe.line(", ".join(r["assets"]), 100, "magenta")]
 
     def update_item(self, item_id: int, **changes) -> None:
@@ -271,6 +274,11 @@ class Preview(VerticalScroll):
         t.append(safe.line(" · ".join(m for m in meta if m), 400).plain + "\n", style="dim")
         if detail.get("url"):
             t.append(safe.line(detail["url"], 500).plain + "\n", style="underline blue")
+        if detail.get("story"):
+            t.append(f"\nAlso reported by ({len(detail['story'])})\n", style="bold cyan")
+            for other in detail["story"]:
+                t.append(f" {(other['date'] or '')[:10]} {safe.line(other['source'], 40).plain}: ", style="dim")
+                t.append(safe.line(other["title"], 200).plain + "\n")
         if detail.get("starred_by"):
             t.append("★ starred by " + safe.line(", ".join(detail["starred_by"]), 200).plain + "\n", style="yellow")
         if detail.get("change_note"):

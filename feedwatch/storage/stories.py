@@ -1,0 +1,159 @@
+"""Stored stories: which items report the same thing (see feedwatch/stories for how they are found).
+
+An item's `story_id` is its story (NULL: not grouped yet), `story_lead` marks the item lists show
+for it, `story_pinned` an item a person moved by hand (grouping never moves it again);
+`story_keys` maps strong evidence to its story. Everything a grouping pass decided is written in
+one transaction, so a reader sees a story before or after, never half of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from .db import Conn, Database
+
+
+def _in(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
+    params = {f"{prefix}{n}": v for n, v in enumerate(values)}
+    return ", ".join(":" + k for k in params), params
+
+
+def pending(db: Database, limit: int = 5000) -> list[dict[str, Any]]:
+    """The oldest items not grouped yet, with what grouping reads of them."""
+    rows = db.query("SELECT id, source, title, url, substr(summary, 1, 4000) AS summary, "
+                    "substr(content, 1, 16000) AS content, arxiv_id, COALESCE(published, first_seen) AS published, "
+                    "tags, extra FROM items WHERE story_id IS NULL "
+                    "ORDER BY COALESCE(published, first_seen), id LIMIT :limit", {"limit": limit})
+    for r in rows:
+        r["tags"] = json.loads(r["tags"])
+        try:
+            r["extra"] = json.loads(r["extra"])
+        except ValueError:
+            r["extra"] = {}
+    return rows
+
+
+def window(db: Database, since: str, until: str) -> list[dict[str, Any]]:
+    """Grouped items published in [since, until]: the stories a new item may join by its title."""
+    return db.query("SELECT id, source, title, COALESCE(published, first_seen) AS published, story_id FROM items "
+                    "WHERE story_id IS NOT NULL AND COALESCE(published, first_seen) >= :since "
+                    "AND COALESCE(published, first_seen) <= :until ORDER BY id", {"since": since, "until": until})
+
+
+def stories_of_keys(db: Database, keys: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        inside, params = _in("k", keys[start:start + 500])
+        for r in db.query(f"SELECT key, story_id FROM story_keys WHERE key IN ({inside})", params):
+            out[r["key"]] = r["story_id"]
+    return out
+
+
+def keys_of_stories(db: Database, story_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(story_ids), 500):
+        inside, params = _in("s", story_ids[start:start + 500])
+        for r in db.query(f"SELECT key, story_id FROM story_keys WHERE story_id IN ({inside}) ORDER BY key", params):
+            out.setdefault(r["story_id"], []).append(r["key"])
+    return out
+
+
+def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """story id -> its items (id, source, title, url, published, tags, arxiv_id, pinned), oldest first."""
+    ids = list(dict.fromkeys(story_ids))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for start in range(0, len(ids), 500):
+        inside, params = _in("s", ids[start:start + 500])
+        for r in db.query("SELECT id, story_id, source, title, url, COALESCE(published, first_seen) AS published, "
+                          f"tags, arxiv_id, story_pinned FROM items WHERE story_id IN ({inside}) "
+                          "ORDER BY COALESCE(published, first_seen), id", params):
+            r["tags"] = json.loads(r["tags"])
+            out.setdefault(r.pop("story_id"), []).append(r)
+    return out
+
+
+def save(db: Database, assigned: dict[int, int], keys: dict[str, int], leads: dict[int, int]) -> None:
+    """Write a grouping pass: item -> story, evidence key -> story, story -> its lead item."""
+    with db.transaction() as c:
+        c.executemany("UPDATE items SET story_id = :s WHERE id = :i AND story_pinned = 0",
+                      [{"i": i, "s": s} for i, s in assigned.items()])
+        c.executemany("INSERT INTO story_keys (key, story_id) VALUES (:k, :s) "
+                      "ON CONFLICT (key) DO UPDATE SET story_id = excluded.story_id",
+                      [{"k": k, "s": s} for k, s in keys.items()])
+        _set_leads(c, leads)
+
+
+def _set_leads(c: Conn, leads: dict[int, int]) -> None:
+    c.executemany("UPDATE items SET story_lead = CASE WHEN id = :lead THEN 1 ELSE 0 END WHERE story_id = :s",
+                  [{"s": s, "lead": lead} for s, lead in leads.items()])
+
+
+def story_of(db: Database, item_id: int) -> tuple[int, list[int]]:
+    """(the item's story id, its items' ids); a lone or not yet grouped item is its own story."""
+    rows = db.query("SELECT story_id FROM items WHERE id = :id", {"id": item_id})
+    if not rows or rows[0]["story_id"] is None:
+        return item_id, [item_id]
+    sid = rows[0]["story_id"]
+    return sid, [r["id"] for r in db.query("SELECT id FROM items WHERE story_id = :s ORDER BY id", {"s": sid})]
+
+
+def split(db: Database, item_id: int) -> None:
+    """Take an item out of its story by hand: it becomes a story of its own, and stays one."""
+    with db.transaction() as c:
+        rows = c.execute("SELECT story_id FROM items WHERE id = :id", {"id": item_id})
+        if not rows:
+            return
+        old = rows[0]["story_id"]
+        c.execute("UPDATE items SET story_id = :id, story_lead = 1, story_pinned = 1 WHERE id = :id", {"id": item_id})
+        if old == item_id:        # the story had this item's id: the others go on under another
+            rest = c.execute("SELECT MIN(id) AS id FROM items WHERE story_id = :s AND id <> :s", {"s": old})
+            if rest[0]["id"] is None:
+                return
+            old = rest[0]["id"]
+            c.execute("UPDATE items SET story_id = :new WHERE story_id = :item AND id <> :item",
+                      {"new": old, "item": item_id})
+            c.execute("UPDATE story_keys SET story_id = :new WHERE story_id = :item", {"new": old, "item": item_id})
+        if old is not None:
+            _relead(c, old)
+
+
+def _relead(c: Conn, story_id: int) -> None:
+    """A story left without a lead item gets its earliest one."""
+    if c.execute("SELECT 1 AS x FROM items WHERE story_id = :s AND story_lead = 1", {"s": story_id}):
+        return
+    first = c.execute("SELECT id FROM items WHERE story_id = :s ORDER BY COALESCE(published, first_seen), id "
+                      "LIMIT 1", {"s": story_id})
+    if first:
+        _set_leads(c, {story_id: first[0]["id"]})
+
+
+def merge(db: Database, item_id: int, into_item: int) -> None:
+    """Put an item (and its story) into another item's story by hand; it stays there."""
+    with db.transaction() as c:
+        rows = {r["id"]: r for r in c.execute("SELECT id, story_id FROM items WHERE id IN (:a, :b)",
+                                              {"a": item_id, "b": into_item})}
+        if len(rows) < 2:
+            return
+        target = rows[into_item]["story_id"] or into_item
+        source = rows[item_id]["story_id"] or item_id
+        if target == source:
+            return
+        c.execute("UPDATE items SET story_id = :t, story_lead = 0 WHERE story_id = :s OR id = :i",
+                  {"t": target, "s": source, "i": item_id})
+        c.execute("UPDATE items SET story_pinned = 1 WHERE id = :i", {"i": item_id})
+        c.execute("UPDATE story_keys SET story_id = :t WHERE story_id = :s", {"t": target, "s": source})
+        _relead(c, target)
+
+
+def leads_of(db: Database, item_ids: list[int]) -> list[int]:
+    """The lead items of these items' stories, in the order the items came, each story once (a
+    search lists stories, not every report of one)."""
+    lead: dict[int, int] = {}
+    for start in range(0, len(item_ids), 500):
+        inside, params = _in("i", item_ids[start:start + 500])
+        for r in db.query("SELECT i.id, COALESCE(l.id, i.id) AS lead FROM items i LEFT JOIN items l "
+                          f"ON l.story_id = i.story_id AND l.story_lead = 1 WHERE i.id IN ({inside})", params):
+            lead[r["id"]] = r["lead"]
+    return list(dict.fromkeys(lead.get(i, i) for i in item_ids))

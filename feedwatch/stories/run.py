@@ -1,0 +1,101 @@
+"""The grouping pass: put every item not grouped yet into a story, oldest first, and store it.
+
+Run after each fetch (CLI, the app's refresh, the demo). It reads the new items, the stories they
+may join (those holding their strong evidence, and those published within the title window), and
+writes what it decided in one transaction: nothing already grouped is re-clustered.
+
+The item a list shows for a story (its lead): the paper (an arXiv item, or a source tagged
+`paper`), then the vendor's own word (a source tagged lab-blog, release, model-hub, changelog, sdk or
+deprecation), then any other source, then roundups (newsletter, community, roundup, digest); the
+earliest first within each, then the lowest id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ..config import Config
+from ..dates import format_iso
+from ..storage import stories as store
+from ..storage.db import Database
+from .assign import StoryIndex
+from .evidence import StoryItem, keys, model_event_keys
+
+VENDOR_TAGS = frozenset({"lab-blog", "release", "model-hub", "changelog", "sdk", "deprecation", "vendor"})
+ROUNDUP_TAGS = frozenset({"newsletter", "community", "community-feed", "roundup", "digest", "aggregator"})
+BATCH = 5000
+
+
+@dataclass(slots=True)
+class GroupingSummary:
+    items: int = 0          # items grouped in this pass
+    joined: int = 0         # of which joined a story with other items
+
+
+def lead_rank(item: dict) -> tuple:
+    tags = set(item.get("tags") or ())
+    if item.get("arxiv_id") or "paper" in tags:
+        kind = 0
+    elif tags & VENDOR_TAGS:
+        kind = 1
+    elif tags & ROUNDUP_TAGS:
+        kind = 3
+    else:
+        kind = 2
+    return (kind, item.get("published") or "", item["id"])
+
+
+def _shift(stamp: str, days: float) -> str:
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        when = datetime.now(UTC)
+    return format_iso(when + timedelta(days=days))
+
+
+def group_pending(db: Database, config: Config | None = None, window_days: float = 3.0) -> GroupingSummary:
+    """Group every item not grouped yet; returns how many, and how many joined another item's story."""
+    repos = {s.name: s.repo for s in (config.sources if config else ()) if s.kind == "github" and s.repo}
+    summary = GroupingSummary()
+    while True:
+        rows = store.pending(db, BATCH)
+        if not rows:
+            return summary
+        done = _group(db, rows, repos, window_days)
+        summary.items += len(rows)
+        summary.joined += done
+        if len(rows) < BATCH:
+            return summary
+
+
+def _group(db: Database, rows: list[dict], repos: dict[str, str], window_days: float) -> int:
+    items = []
+    for r in rows:
+        text = (r["summary"] or "") + "\n" + (r["content"] or "")
+        item = StoryItem(r["id"], r["source"], r["title"], r["url"], text, r["arxiv_id"], r["published"] or "",
+                         repos.get(r["source"]), model_event_keys(r["source"], r["title"], text, r["extra"]))
+        items.append(item)
+    new_keys = sorted({k for it in items for k in keys(it)})
+    near = store.window(db, _shift(rows[0]["published"] or "", -window_days),
+                        _shift(rows[-1]["published"] or "", window_days))
+    story_ids = {r["story_id"] for r in near} | set(store.stories_of_keys(db, new_keys).values())
+    known = store.members(db, story_ids)
+    story_keys = store.keys_of_stories(db, list(known))
+    index = StoryIndex(window_days=window_days)
+    for sid, found in known.items():
+        for n, m in enumerate(found):
+            index.seed(m["id"], sid, m["source"], m["title"], m["published"] or "",
+                       tuple(story_keys.get(sid, ())) if n == 0 else (), bool(m["story_pinned"]))
+    for it in items:
+        index.add(it)
+    by_id = {r["id"]: r for r in rows} | {m["id"]: m for found in known.values() for m in found}
+    assigned, leads = {}, {}
+    for sid in index.touched:
+        story = index.stories[sid]
+        for i in story.items:
+            assigned[i] = sid
+        leads[sid] = min((by_id[i] for i in story.items), key=lead_rank)["id"]
+    key_map = {k: sid for k, sid in index.by_key.items() if sid in index.touched}
+    store.save(db, assigned, key_map, leads)
+    return sum(1 for it in items if len(index.stories[index.story_of[it.id]].items) > 1)
