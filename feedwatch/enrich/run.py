@@ -55,7 +55,7 @@ def cache_key(prefix: str, content_hash: str) -> str:
 
 async def enrich(config: Config, db: Database, *, source: str | None = None, limit: int | None = None,
                  redo: bool = False, environ: Mapping[str, str] | None = None,
-                 progress: Callable[[int, int], None] | None = None,
+                 progress: Callable[[int, int], object] | None = None,
                  max_retries: int = 2, now: bool = False) -> EnrichSummary:
     environ = os.environ if environ is None else environ
     offline = OfflineEnricher(config.tags, config.assets)

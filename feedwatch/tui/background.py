@@ -16,6 +16,11 @@ from textual.message import Message
 from ..storage.db import Database
 
 if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
+
+if TYPE_CHECKING:
     from textual.timer import Timer
 
 
@@ -27,7 +32,7 @@ class FetchProgressed(Message):
         self.landed = landed   # items stored by this step: show them without waiting for the whole run
 
 
-class BackgroundWork:
+class BackgroundWork(_AppHost):
     """Mixed into the app: needs `config`, `db`, `db_url`, `view`, `table`, `status`, `refresh_sidebar`."""
 
     _landed_timer: Timer | None

@@ -6,10 +6,17 @@ empty each get one or two lines in place of a bare table.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
 
 from ..storage.triage import View
+
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
 DEMO = "To look around with sample data first, run `feedwatch demo`."
 
@@ -59,7 +66,7 @@ class EmptyList(Static):
         self.update(Content(text))   # never parsed as markup (a search text is in it)
 
 
-class EmptyState:
+class EmptyState(_AppHost):
     """Mixed into the app: needs `config`, `db`, `view`, `search_text`, `workers`."""
 
     def on_item_table_loaded(self, event) -> None:

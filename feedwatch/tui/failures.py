@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
 
 from ..errors import FeedwatchError
 from ..storage.db import is_busy
 from ..text import clean_line
+
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
 # worker group -> what the user knows it as
 WORK = {"fetch": "refresh", "enrich": "enrichment", "index": "search index update", "search": "search",
@@ -55,7 +61,7 @@ def where_raised(exc: BaseException) -> str:
     return f" ({type(exc).__name__} at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno})"
 
 
-class WorkerFailures:
+class WorkerFailures(_AppHost):
     """Mixed into the app (screens with workers forward their `Worker.StateChanged` here).
 
     A handler by name, not `@on`: Textual collects `@on` handlers only from its own classes, not mixins."""

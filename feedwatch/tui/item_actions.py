@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import webbrowser
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..storage import triage
@@ -16,13 +17,18 @@ from ..storage.triage import NEEDS_EXPERIMENT
 from .screens import LinkScreen, TagScreen
 from .widgets import Preview
 
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
+
 
 def _story(row: dict) -> list[int]:
     """The items a key press acts on: read, star and hide act on the row's whole story."""
     return list(row.get("members") or [row["id"]])
 
 
-class ItemActions:
+class ItemActions(_AppHost):
     """Mixed into the app: needs `db`, `person`, `config`, `table`, `status` and the App's screens and notify."""
 
     def _current(self) -> dict | None:

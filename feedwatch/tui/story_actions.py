@@ -7,6 +7,8 @@ one into that item's story. Grouping never undoes either (storage/stories.py pin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,6 +19,11 @@ from textual.widgets.option_list import Option
 
 from ..storage import stories
 from . import safe
+
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
 
 class SplitScreen(ModalScreen[int | None]):
@@ -42,7 +49,7 @@ class SplitScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class StoryActions:
+class StoryActions(_AppHost):
     """Mixed into the app: needs `db`, `table`, `status`, `view`, `write` and the App's screens."""
 
     story_mark: int | None = None
