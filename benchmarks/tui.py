@@ -51,6 +51,8 @@ def build(path: Path, n: int, sources: int = 1000) -> None:
                                  published=f"2026-{1 + k % 11:02d}-{day:02d}T{k % 24:02d}:00:00Z"))
         with db.transaction() as c:
             write_entries(c, f"feed-{s:04d}", entries, ["bench"] if s % 10 == 0 else [], "2026-11-27T00:00:00Z")
+    from feedwatch.stories.run import group_pending
+    group_pending(db)          # story rows, as a fetch leaves them
     from feedwatch.storage import triage
     ids = [r["id"] for r in db.query("SELECT id FROM items ORDER BY id")]
     triage.set_state(db, PERSON, [i for i in ids if rnd.random() < 0.7], "read")   # a user who keeps up

@@ -37,6 +37,7 @@ class ItemRow(SQLModel, table=True):
         Index("ix_items_arxiv_id", "arxiv_id", unique=True),
         Index("ix_items_canonical_url", "canonical_url"),
         Index("ix_items_story_id", "story_id"),
+        Index("ix_items_story_sig", "story_sig"),
     )
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     source: str = Field(sa_column=Column(Text, nullable=False))
@@ -71,6 +72,7 @@ class ItemRow(SQLModel, table=True):
     story_id: int | None = Field(default=None, sa_column=Column(Integer))
     story_lead: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
     story_pinned: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    story_sig: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ItemTriageRow(SQLModel, table=True):

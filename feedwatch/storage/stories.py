@@ -35,11 +35,14 @@ def pending(db: Database, limit: int = 5000) -> list[dict[str, Any]]:
     return rows
 
 
-def window(db: Database, since: str, until: str) -> list[dict[str, Any]]:
-    """Grouped items published in [since, until]: the stories a new item may join by its title."""
-    return db.query("SELECT id, source, title, COALESCE(published, first_seen) AS published, story_id FROM items "
-                    "WHERE story_id IS NOT NULL AND COALESCE(published, first_seen) >= :since "
-                    "AND COALESCE(published, first_seen) <= :until ORDER BY id", {"since": since, "until": until})
+def stories_of_signatures(db: Database, sigs: list[str]) -> set[int]:
+    """The stories of grouped items whose title has one of these signatures (title-match candidates)."""
+    out: set[int] = set()
+    for start in range(0, len(sigs), 500):
+        inside, params = _in("g", sigs[start:start + 500])
+        out |= {r["story_id"] for r in db.query(
+            f"SELECT DISTINCT story_id FROM items WHERE story_sig IN ({inside}) AND story_id IS NOT NULL", params)}
+    return out
 
 
 def stories_of_keys(db: Database, keys: list[str]) -> dict[str, int]:
@@ -74,9 +77,12 @@ def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict[str, 
     return out
 
 
-def save(db: Database, assigned: dict[int, int], keys: dict[str, int], leads: dict[int, int]) -> None:
-    """Write a grouping pass: item -> story, evidence key -> story, story -> its lead item."""
+def save(db: Database, assigned: dict[int, int], keys: dict[str, int], leads: dict[int, int],
+         sigs: dict[int, str | None]) -> None:
+    """Write a grouping pass: item -> story, evidence key -> story, story -> its lead item, and the
+    title signatures of the items grouped for the first time."""
     with db.transaction() as c:
+        c.executemany("UPDATE items SET story_sig = :g WHERE id = :i", [{"i": i, "g": g} for i, g in sigs.items()])
         c.executemany("UPDATE items SET story_id = :s WHERE id = :i AND story_pinned = 0",
                       [{"i": i, "s": s} for i, s in assigned.items()])
         c.executemany("INSERT INTO story_keys (key, story_id) VALUES (:k, :s) "

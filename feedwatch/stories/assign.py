@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .evidence import StoryItem, keys
-from .titles import content_words, near_identical, normalise
+from .titles import near_identical, signature
 
 MAX_CANDIDATES = 200
 
@@ -58,7 +58,7 @@ class StoryIndex:
         self.stories: dict[int, _Story] = {}
         self.story_of: dict[int, int] = {}
         self.by_key: dict[str, int] = {}            # key -> story id
-        self.postings: dict[str, list[int]] = {}    # content word -> item ids (for title candidates)
+        self.by_sig: dict[str, list[int]] = {}      # title signature -> item ids (title candidates)
         self.meta: dict[int, tuple[str, str, float]] = {}   # item id -> (source, title, time)
         self.touched: set[int] = set()             # stories that gained items (or absorbed another story)
 
@@ -74,8 +74,12 @@ class StoryIndex:
         self._keys_to(story, keys)
         self.story_of[item_id] = story_id
         self.meta[item_id] = (source, title, _time(published))
-        for w in content_words(normalise(title)):
-            self.postings.setdefault(w, []).append(item_id)
+        self._index_title(item_id, title)
+
+    def _index_title(self, item_id: int, title: str) -> None:
+        sig = signature(title)
+        if sig is not None:
+            self.by_sig.setdefault(sig, []).append(item_id)
 
     def _keys_to(self, story: _Story, keys: tuple[str, ...]) -> None:
         for k in keys:
@@ -95,24 +99,18 @@ class StoryIndex:
         return True
 
     def _title_match(self, item: StoryItem, when: float, new_keys: tuple[str, ...]) -> int | None:
-        norm = normalise(item.title)
-        words = sorted(content_words(norm), key=lambda w: len(self.postings.get(w, ())))
-        if len(words) < 3:
+        sig = signature(item.title)
+        if sig is None:
             return None
-        seen: set[int] = set()
-        for w in words[:2]:                          # the two rarest words: a near-identical title has them
-            for other in self.postings.get(w, ())[-MAX_CANDIDATES:]:
-                if other in seen:
-                    continue
-                seen.add(other)
-                source, title, other_when = self.meta[other]
-                if source == item.source or abs(other_when - when) > self.window:
-                    continue
-                story = self.stories[self.story_of[other]]
-                if item.source in story.sources or not self._fits(story, new_keys):
-                    continue
-                if near_identical(item.title, title):
-                    return story.id
+        for other in self.by_sig.get(sig, ())[-MAX_CANDIDATES:]:    # a near-identical title has the same
+            source, title, other_when = self.meta[other]
+            if source == item.source or abs(other_when - when) > self.window:
+                continue
+            story = self.stories[self.story_of[other]]
+            if item.source in story.sources or not self._fits(story, new_keys):
+                continue
+            if near_identical(item.title, title):
+                return story.id
         return None
 
     def add(self, item: StoryItem) -> int:
@@ -140,8 +138,7 @@ class StoryIndex:
         self.touched.add(joined.id)
         self.story_of[item.id] = joined.id
         self.meta[item.id] = (item.source, item.title, when)
-        for w in content_words(normalise(item.title)):
-            self.postings.setdefault(w, []).append(item.id)
+        self._index_title(item.id, item.title)
         return joined.id
 
     def _mergeable(self, a: _Story, b: _Story) -> bool:

@@ -1,7 +1,7 @@
 """The grouping pass: put every item not grouped yet into a story, oldest first, and store it.
 
 Run after each fetch (CLI, the app's refresh, the demo). It reads the new items, the stories they
-may join (those holding their strong evidence, and those published within the title window), and
+may join (those holding their strong evidence, and those with a title of the same signature), and
 writes what it decided in one transaction: nothing already grouped is re-clustered.
 
 The item a list shows for a story (its lead): the paper (an arXiv item, or a source tagged
@@ -13,14 +13,13 @@ earliest first within each, then the lowest id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from ..config import Config
-from ..dates import format_iso
 from ..storage import stories as store
 from ..storage.db import Database
 from .assign import StoryIndex
 from .evidence import StoryItem, keys, model_event_keys
+from .titles import signature
 
 VENDOR_TAGS = frozenset({"lab-blog", "release", "model-hub", "changelog", "sdk", "deprecation", "vendor"})
 ROUNDUP_TAGS = frozenset({"newsletter", "community", "community-feed", "roundup", "digest", "aggregator"})
@@ -46,14 +45,6 @@ def lead_rank(item: dict) -> tuple:
     return (kind, item.get("published") or "", item["id"])
 
 
-def _shift(stamp: str, days: float) -> str:
-    try:
-        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        when = datetime.now(UTC)
-    return format_iso(when + timedelta(days=days))
-
-
 def group_pending(db: Database, config: Config | None = None, window_days: float = 3.0) -> GroupingSummary:
     """Group every item not grouped yet; returns how many, and how many joined another item's story."""
     repos = {s.name: s.repo for s in (config.sources if config else ()) if s.kind == "github" and s.repo}
@@ -77,9 +68,9 @@ def _group(db: Database, rows: list[dict], repos: dict[str, str], window_days: f
                          repos.get(r["source"]), model_event_keys(r["source"], r["title"], text, r["extra"]))
         items.append(item)
     new_keys = sorted({k for it in items for k in keys(it)})
-    near = store.window(db, _shift(rows[0]["published"] or "", -window_days),
-                        _shift(rows[-1]["published"] or "", window_days))
-    story_ids = {r["story_id"] for r in near} | set(store.stories_of_keys(db, new_keys).values())
+    sigs = {it.id: signature(it.title) for it in items}
+    story_ids = (store.stories_of_signatures(db, sorted({g for g in sigs.values() if g}))
+                 | set(store.stories_of_keys(db, new_keys).values()))
     known = store.members(db, story_ids)
     story_keys = store.keys_of_stories(db, list(known))
     index = StoryIndex(window_days=window_days)
@@ -97,5 +88,5 @@ def _group(db: Database, rows: list[dict], repos: dict[str, str], window_days: f
             assigned[i] = sid
         leads[sid] = min((by_id[i] for i in story.items), key=lead_rank)["id"]
     key_map = {k: sid for k, sid in index.by_key.items() if sid in index.touched}
-    store.save(db, assigned, key_map, leads)
+    store.save(db, assigned, key_map, leads, sigs)
     return sum(1 for it in items if len(index.stories[index.story_of[it.id]].items) > 1)

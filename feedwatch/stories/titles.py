@@ -77,3 +77,14 @@ def near_identical(a: str, b: str) -> bool:
     if not all(any(_variant(y, x) for x in only_a) for y in only_b):
         return False
     return fuzz.token_sort_ratio(na, nb) >= TITLE_MIN
+
+
+def signature(title: str) -> str | None:
+    """What near-identical titles share (for looking candidates up by index): the numbers, and the first
+    five letters of each content word ("optimisation" and "optimization" agree); None for a title too
+    short to match by (fewer than three content words)."""
+    norm = normalise(title)
+    words = content_words(norm)
+    if len(words) < 3:
+        return None
+    return " ".join(sorted({w[:5] for w in words} | set(numbers(norm))))[:400]

@@ -39,7 +39,7 @@ CREATE TABLE items (
 	content_hash TEXT NOT NULL, 
 	tags TEXT DEFAULT '[]' NOT NULL, 
 	user_tags TEXT DEFAULT '[]' NOT NULL, 
-	note TEXT DEFAULT '' NOT NULL, ai_summary TEXT, enrich_tags TEXT DEFAULT '[]' NOT NULL, relevance FLOAT, enrich_state TEXT DEFAULT 'pending' NOT NULL, enrich_error TEXT, enrich_attempts INTEGER DEFAULT '0' NOT NULL, enrich_after TEXT, enriched_key TEXT, story_id INTEGER, story_lead INTEGER DEFAULT '1' NOT NULL, story_pinned INTEGER DEFAULT '0' NOT NULL, 
+	note TEXT DEFAULT '' NOT NULL, ai_summary TEXT, enrich_tags TEXT DEFAULT '[]' NOT NULL, relevance FLOAT, enrich_state TEXT DEFAULT 'pending' NOT NULL, enrich_error TEXT, enrich_attempts INTEGER DEFAULT '0' NOT NULL, enrich_after TEXT, enriched_key TEXT, story_id INTEGER, story_lead INTEGER DEFAULT '1' NOT NULL, story_pinned INTEGER DEFAULT '0' NOT NULL, story_sig TEXT, 
 	PRIMARY KEY (id)
 );
 CREATE TABLE item_sources (
@@ -249,6 +249,7 @@ CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, tag
 CREATE INDEX ix_catalog_models_key ON catalog_models (model_key);
 CREATE INDEX ix_notifications_state ON notifications (target, state);
 CREATE INDEX ix_items_story_id ON items (story_id);
+CREATE INDEX ix_items_story_sig ON items (story_sig);
 CREATE INDEX ix_story_keys_story_id ON story_keys (story_id);
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;

@@ -6,8 +6,10 @@ Revises: 0009
 `items.story_id` is the id of the story an item belongs to (NULL until the grouping pass has seen it;
 a lone item's story is its own id). `story_lead` marks the one item a list shows for its story,
 `story_pinned` an item a person split out of or merged into a story by hand: grouping never moves
-it again. `story_keys` maps each piece of strong evidence (an arXiv id, a canonical URL, a release, a
-model event) to the story that has it, so a new item finds its story with one indexed lookup.
+it again. `story_sig` is the title's signature (stories/titles.py): items whose titles may be
+near-identical share it, so title matching looks up candidates by index. `story_keys` maps each piece
+of strong evidence (an arXiv id, a canonical URL, a release, a model event) to the story that has it,
+so a new item finds its story with one indexed lookup.
 
 Items stored before this revision become stories of their own (no re-clustering on upgrade).
 """
@@ -25,8 +27,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("story_id", sa.Integer))
         batch.add_column(sa.Column("story_lead", sa.Integer, nullable=False, server_default="1"))
         batch.add_column(sa.Column("story_pinned", sa.Integer, nullable=False, server_default="0"))
+        batch.add_column(sa.Column("story_sig", sa.Text))
     op.execute("UPDATE items SET story_id = id")
     op.create_index("ix_items_story_id", "items", ["story_id"])
+    op.create_index("ix_items_story_sig", "items", ["story_sig"])
     op.create_table(
         "story_keys",
         sa.Column("key", sa.Text, primary_key=True),
@@ -38,8 +42,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_story_keys_story_id", table_name="story_keys")
     op.drop_table("story_keys")
+    op.drop_index("ix_items_story_sig", table_name="items")
     op.drop_index("ix_items_story_id", table_name="items")
     with op.batch_alter_table("items") as batch:
+        batch.drop_column("story_sig")
         batch.drop_column("story_pinned")
         batch.drop_column("story_lead")
         batch.drop_column("story_id")
