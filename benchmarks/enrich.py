@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,12 +47,11 @@ from feedwatch.enrich.llm import estimate_tokens  # noqa: E402
 from feedwatch.enrich.offline import OfflineEnricher  # noqa: E402
 from feedwatch.enrich.prompt import ITEM_TEXT_LIMIT, PROMPT_VERSION, system_prompt  # noqa: E402
 from feedwatch.enrich.run import enrich, key_prefix  # noqa: E402
+from feedwatch.sources.parse import parse_document  # noqa: E402
 from feedwatch.storage import enrichment as store  # noqa: E402
 from feedwatch.storage.db import open_database  # noqa: E402
 from feedwatch.storage.ingest import write_entries  # noqa: E402
-from feedwatch.sources.parse import parse_document  # noqa: E402
 from tests.servers.openai_server import ChatReply, OpenAIServer  # noqa: E402
-
 
 # --- the loopback LLM server -------------------------------------------------------------------
 
@@ -96,7 +95,7 @@ def feed_files(corpus: Path) -> list[Path]:
 def ingest(db_path: Path, files: list[Path]) -> tuple[int, float]:
     db = open_database(str(db_path))
     started = time.perf_counter()
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for f in files:
         ctype = "application/atom+xml" if f.suffix == ".atom" else "application/rss+xml"
         parsed = parse_document("feed", f.read_bytes(), f"http://127.0.0.1/feeds/{f.name}", {"content-type": ctype})

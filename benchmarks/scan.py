@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from feedwatch.scan import scan_root  # noqa: E402
+from feedwatch.scan import scan_root
 
 FAMILIES = ["gpt", "claude", "gemini", "gemma", "llama", "qwen", "mistral", "mixtral", "codestral", "deepseek",
             "grok", "command-r", "o1", "o3", "o4", "text-embedding", "dall-e", "whisper"]
@@ -99,7 +99,8 @@ def main() -> None:
         grep = ["grep", "-rIE", "-c", pattern, str(root)]
         subprocess.run(grep, stdout=subprocess.DEVNULL, check=False)          # warm the page cache
         res = scan_root(root)
-        print(f"scan: {res.files} files walked (those of scanned types read), {len(res.findings)} findings, {len(res.proposals)} proposed assets")
+        print(f"scan: {res.files} files walked (those of scanned types read), {len(res.findings)} findings, "
+              f"{len(res.proposals)} proposed assets")
         tg, ts = float("inf"), float("inf")
         for _ in range(args.runs):                                              # alternate: same minutes
             tg = min(tg, _best(lambda: subprocess.run(grep, stdout=subprocess.DEVNULL, check=False), 1))

@@ -20,13 +20,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from feedwatch.storage.db import open_database  # noqa: E402
-from feedwatch.storage.search import count_items, search_items  # noqa: E402
+from feedwatch.storage.db import open_database
+from feedwatch.storage.search import count_items, search_items
 
 DOMAIN = ("transformer diffusion agent agents retrieval rag prompt prompts caching evaluation benchmark "
           "benchmarks tokenizer alignment rlhf dpo reasoning chain-of-thought distillation quantization "
@@ -73,7 +73,7 @@ def build(path: str, n: int, seed: int = 1) -> None:
     cum = list(_accumulate(weights))
     sources = ["arxiv-cs-cl", "arxiv-cs-lg", "arxiv-cs-ai", "openai-blog", "anthropic-news", "hf-papers",
                "github-vllm", "github-llama-cpp", "google-ai", "meta-ai"] + [f"blog-{i}" for i in range(20)]
-    now = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 30, tzinfo=UTC)
 
     def text(k: int) -> str:
         if k == 0:
@@ -92,7 +92,8 @@ def build(path: str, n: int, seed: int = 1) -> None:
         source = rng.choice(sources)
         tags = sorted(set(rng.sample(TAGS, rng.randint(0, 3))))
         items.append({
-            "id": i, "source": source, "guid": f"g{i}", "url": f"https://example.org/{i}", "title": text(9).capitalize(),
+            "id": i, "source": source, "guid": f"g{i}", "url": f"https://example.org/{i}",
+            "title": text(9).capitalize(),
             "summary": text(45), "content": text(rng.choice((0, 0, 120, 250))),
             "authors": json.dumps([f"Author {rng.randint(1, 5000)}" for _ in range(rng.randint(1, 4))]),
             "published": iso if rng.random() < 0.9 else None, "first_seen": iso, "content_hash": f"h{i}",

@@ -98,7 +98,8 @@ def main() -> None:
             db.close()
             print(f"  run {rep + 1}: {summary.items} new items, {summary.joined} joined a story, "
                   f"{times[-1] * 1000:.0f} ms")
-        print(f"assign {args.new} new items in a database of {args.items:,}: median {statistics.median(times) * 1000:.0f}"
+        median_ms = statistics.median(times) * 1000
+        print(f"assign {args.new} new items in a database of {args.items:,}: median {median_ms:.0f}"
               " ms (target: <= 500 ms)")
         db = open_database(str(path))
         items, stories = db.query("SELECT COUNT(*) AS n, COUNT(DISTINCT story_id) AS s FROM items")[0].values()

@@ -47,7 +47,8 @@ def build(path: Path, n: int, sources: int = 1000) -> None:
             summary = " ".join(rnd.choice(WORDS) for _ in range(60)) + "."
             day = 1 + k % 28
             entries.append(Entry(guid=f"b{k}", title=title, url=f"https://example.org/{s}/{i}", summary=summary,
-                                 authors=["Ada Lovelace"], published=f"2026-{1 + k % 11:02d}-{day:02d}T{k % 24:02d}:00:00Z"))
+                                 authors=["Ada Lovelace"],
+                                 published=f"2026-{1 + k % 11:02d}-{day:02d}T{k % 24:02d}:00:00Z"))
         with db.transaction() as c:
             write_entries(c, f"feed-{s:04d}", entries, ["bench"] if s % 10 == 0 else [], "2026-11-27T00:00:00Z")
     from feedwatch.stories.run import group_pending
@@ -69,7 +70,8 @@ PERSON = "bench"   # whose triage state the app shows (70% of the items read)
 def config(sources: int):
     return parse_config({
         "user": PERSON,
-        "sources": [{"name": f"feed-{s:04d}", "kind": "feed", "url": f"http://127.0.0.1:9/{s}"} for s in range(sources)],
+        "sources": [{"name": f"feed-{s:04d}", "kind": "feed", "url": f"http://127.0.0.1:9/{s}"}
+                    for s in range(sources)],
         "tags": [{"name": "bench", "keywords": ["benchmark"]}],
     })
 

@@ -13,14 +13,15 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db  # noqa: F401
-from .config import ConfigError
+from .cli_common import EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db, report_error
+from .errors import FeedwatchError
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="feedwatch", description="Keep up with papers, posts and model releases "
                                 "that affect your prompts and pipelines.")
     p.add_argument("--version", action="version", version=f"feedwatch {__version__}")
+    p.add_argument("-v", "--debug", action="store_true", help="on an error, also print its details (traceback)")
     p.add_argument("--config", metavar="PATH", help="feeds.toml (env FEEDWATCH_CONFIG; default ./feeds.toml, "
                    "then the user config dir, then the bundled default)")
     p.add_argument("--db", metavar="PATH_OR_URL", help="database file or URL (env FEEDWATCH_DB; default a SQLite "
@@ -62,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="open the app on a bundled demo dataset (temporary database, no network)")
     d.add_argument("--keep", type=Path, metavar="PATH", help="build the demo database at PATH (a new file) and "
                    "keep it, e.g. to inspect it later with `feedwatch --db PATH items`")
-    from .cli_data import _add_digest_parser, _add_transfer_parsers
     from .cli_assets import _add_assets_parser
+    from .cli_data import _add_digest_parser, _add_transfer_parsers
     from .cli_experiments import _add_experiments_parser
     from .cli_lifecycle import _add_lifecycle_parsers
     from .cli_notify import _add_notify_parser
@@ -79,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_fetch(args) -> int:
     import asyncio
 
-    from .ingest.run import FetchRun, select_sources
     from .ingest.report import FetchReporter
+    from .ingest.run import FetchRun, select_sources
 
     config = _load_config(args)
     try:
@@ -140,7 +141,8 @@ def _run_enrich(config, db, *, source, limit, redo, now=False) -> None:
             f"{s.calls} calls, {s.prompt_tokens + s.completion_tokens} tokens "
             f"({s.prompt_tokens} prompt, {s.completion_tokens} completion), ${s.cost_usd:.4f}")
     if s.dropped:
-        line += "; dropped from answers: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(s.dropped.items()))
+        line += "; dropped from answers: " + ", ".join(
+            f"{v} {k.replace('_', ' ')}" for k, v in sorted(s.dropped.items()))
     print(line)
     for err in s.errors:
         print(f"  error: {clean_line(err, 300)}")
@@ -279,7 +281,7 @@ def cmd_default(args, parser) -> int:
     config = _load_config(args)
     url = resolve_db_url(args.db)
     open_database(url).close()   # migrate (and report database errors) before the screen takes over
-    run_tui(config, url)
+    run_tui(config, url, debug=args.debug)
     return EXIT_OK
 
 
@@ -305,23 +307,14 @@ COMMANDS["notify"] = _lazy("cli_notify", "cmd_notify")
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .storage.db import StorageError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command is None:
             return cmd_default(args, parser)
         return COMMANDS[args.command](args)
-    except ConfigError as exc:
-        print(f"feedwatch: config error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CliError as exc:
-        print(f"feedwatch: {exc}", file=sys.stderr)
-        return exc.status
-    except StorageError as exc:
-        print(f"feedwatch: database error: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+    except FeedwatchError as exc:   # config, database, fetch, input, ...: one line (details with --debug)
+        return report_error(exc, debug=args.debug)
     except KeyboardInterrupt:
         print("feedwatch: interrupted", file=sys.stderr)
         return 130

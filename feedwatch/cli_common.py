@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from .errors import FeedwatchError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
-class CliError(Exception):
+class CliError(FeedwatchError):
     """A one-line user-facing error with an exit status."""
 
     def __init__(self, message: str, status: int = EXIT_FAILURE):
         super().__init__(message)
-        self.status = status
+        self.status = self.exit_status = status
+
+
+def report_error(exc: FeedwatchError, *, debug: bool = False) -> int:
+    """The CLI's one mapping of the error family: one line on stderr (after the traceback with
+    -v/--debug), and the exit status of the error's kind."""
+    if debug:
+        import traceback
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"feedwatch: {exc.label}{exc}", file=sys.stderr)
+    return exc.exit_status
 
 
 def _config_path(args) -> Path:
@@ -31,6 +45,7 @@ def _open_db(args, config=None, person: str | None = None):
     Who that is gets worked out only if an upgrade runs, so opening loads no config."""
     from .identity import current_user
     from .storage.db import open_database
+    who: str | Callable[[], str]
     if person is not None:
         who = person
     elif config is not None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from .cli_common import EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db
+
 
 def _add_digest_parser(sub) -> None:
     g = sub.add_parser("digest", help="the weekly digest: highlights, what affects our stack, tags, experiments, "
@@ -23,13 +26,13 @@ def _add_digest_parser(sub) -> None:
 
 def cmd_digest(args) -> int:
     """Same database and period -> byte-identical output (UTF-8, whatever the locale)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from .digest import PeriodError, build_digest, render
     from .digest.week import resolve
 
     try:
-        span = resolve(args.week, args.since, args.until, today=datetime.now(timezone.utc).date())
+        span = resolve(args.week, args.since, args.until, today=datetime.now(UTC).date())
     except PeriodError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     config = _load_config(args)
@@ -110,7 +113,7 @@ def cmd_export(args) -> int:
     db = _open_db(args)
     try:
         if args.output is None:
-            out = getattr(sys.stdout, "buffer", None) or _TextOut(sys.stdout)
+            out = cast("BinaryIO", getattr(sys.stdout, "buffer", None) or _TextOut(sys.stdout))
             sys.stdout.flush()
             export_database(db, out)
             out.flush()

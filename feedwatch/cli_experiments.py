@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db  # noqa: F401
+from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db
+
 
 def _add_experiments_parser(sub) -> None:
     x = sub.add_parser("experiments", help="the team's experiments: hypothesis, runs, outcome, history")

@@ -10,15 +10,23 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config_catalogs import CATALOG_KINDS, Catalog, LifecycleSettings, parse_catalog, parse_lifecycle  # noqa: F401
 from .config_checks import (
-    ConfigError, Where, check_keys, http_url, interval_seconds, positive, str_list, typed,
+    ConfigError,
+    Where,
+    check_keys,
+    http_url,
+    interval_seconds,
+    positive,
+    str_list,
+    typed,
 )
 from .config_notify import parse_notify
-from .config_repos import Repo, parse_repo  # noqa: F401  (Repo is part of the schema's public names)
+from .config_repos import Repo, parse_repo
 
 SOURCE_KINDS = ("feed", "arxiv", "github", "huggingface")
 ASSET_KINDS = ("prompt", "pipeline")
@@ -63,7 +71,7 @@ class Source:
                             "sortOrder": "descending", "start": 0, "max_results": self.max_results})
         return f"{endpoints.arxiv_api}?{params}"
 
-    def title_filter(self):
+    def title_filter(self) -> Callable[[str], bool] | None:
         """A predicate on item titles built from include/exclude, or None when there are none."""
         if not self.include and not self.exclude:
             return None

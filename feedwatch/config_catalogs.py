@@ -52,4 +52,4 @@ def parse_lifecycle(w: Where, table) -> LifecycleSettings:
         raise w.error(where, "must be a table")
     check_keys(w, where, table, {"propose_within"})
     return LifecycleSettings(propose_within=interval_seconds(w, where, table, "propose_within")
-                             or LifecycleSettings.propose_within)
+                             or LifecycleSettings().propose_within)

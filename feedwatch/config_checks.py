@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .errors import ConfigError as ConfigError  # defined with the family; named here as before
+
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-class ConfigError(Exception):
-    """A problem in feeds.toml; str() is the one-line message shown to the user."""
 
 
 class Where:
@@ -25,7 +23,7 @@ class Where:
         return ConfigError(f"{self.file}: {where}: {message}" if where else f"{self.file}: {message}")
 
 
-def check_keys(w: Where, where: str, table: dict, allowed: set[str], required: set[str] = frozenset()):
+def check_keys(w: Where, where: str, table: dict, allowed: set[str], required: frozenset[str] | set[str] = frozenset()):
     for key in table:
         if key not in allowed:
             hint = ""

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .config_checks import Where, check_keys, str_list, typed
+from .errors import FeedwatchError
 
 EVENTS = ("affects", "retirement", "digest")
 
@@ -16,7 +17,7 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_MIN_SCORE = 0.5   # as the "Affects our stack" view (storage.triage.AFFECTS_MIN_SCORE)
 
 
-class TargetUnusable(Exception):
+class TargetUnusable(FeedwatchError):
     """A target that cannot be sent to (its URL variable is unset); str() names no secret."""
 
 

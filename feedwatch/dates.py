@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_tz
 
 __all__ = ["parse_date", "format_iso", "utc_now_iso"]
@@ -41,7 +41,7 @@ _ISO_RE = re.compile(
 def format_iso(dt: datetime) -> str:
     """ "YYYY-MM-DDTHH:MM:SSZ" for a datetime; naive datetimes are taken as UTC."""
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     if dt.microsecond:
         dt = dt.replace(microsecond=0)
     # isoformat rather than strftime: strftime("%Y") does not zero-pad years < 1000 on glibc.
@@ -50,13 +50,13 @@ def format_iso(dt: datetime) -> str:
 
 def utc_now_iso() -> str:
     """The current time in the stored form (for fetched_at/updated_at columns)."""
-    return format_iso(datetime.now(timezone.utc))
+    return format_iso(datetime.now(UTC))
 
 
 def _checked(dt: datetime) -> str | None:
     """Format after converting to UTC, or None when the year is implausible."""
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc)
+        dt = dt.astimezone(UTC)
     if not _MIN_YEAR <= dt.year <= _MAX_YEAR:
         return None
     return format_iso(dt)
@@ -69,7 +69,7 @@ def _parse_iso(m: re.Match[str]) -> str | None:
     if hour == 24 and minute == 0 and second == 0:  # ISO "24:00" is midnight at the end of the day
         hour, extra = 0, timedelta(days=1)
     second = min(second, 59)  # leap second
-    tz = timezone.utc
+    tz = UTC
     if sign:
         offset = timedelta(hours=int(oh), minutes=int(om or 0))
         tz = timezone(-offset if sign == "-" else offset)  # ValueError if >= 24h
@@ -80,7 +80,7 @@ def _parse_rfc822(value: str) -> str | None:
     t = parsedate_tz(value)  # knows UT/GMT/Z and the US zones; unknown zones give offset None
     if t is None:
         return None
-    dt = datetime(*t[:5], min(t[5], 59), tzinfo=timezone.utc)
+    dt = datetime(*t[:5], min(t[5], 59), tzinfo=UTC)
     if t[9]:
         dt -= timedelta(seconds=t[9])
     return _checked(dt)
@@ -91,7 +91,7 @@ def _parse_fallback(value: str) -> str | None:
 
     st = _parse_date(value)  # struct_time in UTC, or None
     if st is not None:
-        return _checked(datetime(*st[:5], min(st[5], 59)))
+        return _checked(datetime(st[0], st[1], st[2], st[3], st[4], min(st[5], 59)))
     m = _MONTH_DAY_YEAR_RE.match(value)
     if m and m.group(1).lower() in _MONTHS:
         return _checked(datetime(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))

@@ -19,13 +19,15 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import tomlkit
 from lxml import etree
+
+from .errors import FeedwatchError
 
 __all__ = ["ImportReport", "OpmlError", "export_opml", "import_opml", "normalise_url", "slugify"]
 
@@ -40,7 +42,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uff
 _ENTITY_MARKERS = (b"<!ENTITY", "<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
 
 
-class OpmlError(Exception):
+class OpmlError(FeedwatchError):
     """Unreadable or non-OPML input; str() is a one-line message naming the file."""
 
 
@@ -267,7 +269,7 @@ def _append_sources(text: str, doc, new_tables: list, opml_path: Path) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     if newline != "\n":
         rendered = rendered.replace("\n", newline)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     header = f"# Imported from {_one_line(opml_path.name)} on {stamp}{newline}"
     prefix = text
     if prefix and not prefix.endswith(("\n", "\r")):
@@ -347,7 +349,7 @@ def export_opml(sources: Iterable[tuple[str, str | None, str | None]], title: st
     root = ET.Element("opml", {"version": "2.0"})
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = _xml_text(title)
-    ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(timezone.utc), usegmt=True)
+    ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
     body = ET.SubElement(root, "body")
     for name, display, url in sources:
         if not url or _check_url(url.strip()):

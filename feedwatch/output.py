@@ -30,7 +30,7 @@ def _fit(text: str, width: int) -> str:
 
 
 def print_items_table(rows: list[dict], out: TextIO) -> None:
-    import shutil   # here: a fetch never draws a table (~2 ms of start-up)
+    import shutil  # here: a fetch never draws a table (~2 ms of start-up)
     width = shutil.get_terminal_size((120, 24)).columns
     title_w = max(20, width - 6 - 11 - 22 - 4)
     for r in rows:

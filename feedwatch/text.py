@@ -117,7 +117,8 @@ _PRE = frozenset(("pre", "textarea", "listing", "xmp", "plaintext"))
 # on a character class was ~7% of all feed parsing); a line break is _MARK alone, the other
 # markers add a character that says which they are. Input text never contains any of the five.
 _MARK = "\ue001"
-_BR, _PARA_BR, _BULLET, _PRE_ON, _PRE_OFF = _MARK, _MARK + "\ue002", _MARK + "\ue003", _MARK + "\ue004", _MARK + "\ue005"
+_BR, _PARA_BR, _BULLET = _MARK, _MARK + "\ue002", _MARK + "\ue003"
+_PRE_ON, _PRE_OFF = _MARK + "\ue004", _MARK + "\ue005"
 _KIND = {"\ue002": 1, "\ue003": 2, "\ue004": 3, "\ue005": 4}   # after _MARK: para, bullet, pre on, pre off
 # tag -> (marker before its content, marker after it); ("", None) flags an element to drop.
 _MARKS: dict[str, tuple[str, str | None]] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from feedwatch.config import ConfigError, bundled_config_path, load_config
+from feedwatch.config import ConfigError, bundled_config_path, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,14 +68,17 @@ def test_good_config_and_fetch_urls(tmp_path):
     ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "https://x.org/f"\n[[sources]]\nname = "a"\nkind = "feed"\n'
      'url = "https://x.org/g"\n', "source 'a': duplicate name 'a'"),
     ('[[sources]]\nname = "a"\nkind = "feed"\n', "source 'a': missing required key 'url'"),
-    ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "file:///etc/passwd"\n', "source 'a': key 'url' must be an http(s) URL"),
+    ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "file:///etc/passwd"\n',
+     "source 'a': key 'url' must be an http(s) URL"),
     ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "javascript:alert(1)"\n', "must be an http(s) URL"),
     ('[[sources]]\nname = "Bad Name"\nkind = "feed"\nurl = "https://x.org"\n', "lowercase letters"),
-    ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "https://x.org"\ninterval = "soon"\n', "key 'interval' must look like"),
+    ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "https://x.org"\ninterval = "soon"\n',
+     "key 'interval' must look like"),
     ('[[sources]]\nname = "a"\nkind = "github"\nrepo = "not a repo"\n', "key 'repo' must look like"),
     ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "https://x.org"\nexclude = ["(unclosed"]\n', "invalid pattern"),
     ('[[sources]]\nname = "a"\nkind = "arxiv"\nquery = "cat:cs.CL"\nmax_results = 5000\n', "at most 2000"),
-    ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "https://x.org"\nenabled = "yes"\n', "key 'enabled' must be true or false"),
+    ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "https://x.org"\nenabled = "yes"\n',
+     "key 'enabled' must be true or false"),
     ('[fetch]\nconcurency = 3\n', "[fetch]: unknown key 'concurency' (did you mean 'concurrency'?)"),
     ('[[sources]\nname = "a"\n', "TOML syntax error"),
     ('colour = "blue"\n', "unknown key 'colour'"),
@@ -114,3 +117,10 @@ def test_bundled_and_repository_defaults_validate():
     assert kinds == {"feed", "arxiv", "github", "huggingface"}
     assert repo.tags and repo.assets
     assert not repo.llm.enabled
+
+
+def test_an_empty_lifecycle_table_keeps_the_default_proposal_window():
+    """A slots dataclass's class attribute is a slot descriptor, not the default (mypy found this)."""
+    from feedwatch.config_catalogs import LifecycleSettings
+    assert parse_config({"lifecycle": {}}).lifecycle == LifecycleSettings()
+    assert parse_config({"lifecycle": {}}).lifecycle.propose_within == 90 * 86400

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from feedwatch.dates import format_iso, parse_date, utc_now_iso
 
@@ -95,7 +94,7 @@ aware_datetimes = st.datetimes(
 
 
 def _expected(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @given(aware_datetimes)
@@ -137,11 +136,11 @@ def test_format_iso():
 
 
 def test_utc_now_iso():
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     now = utc_now_iso()
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     assert ISO_Z.match(now)
-    parsed = datetime.strptime(now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    parsed = datetime.strptime(now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert before <= parsed <= after
 
 

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -75,7 +75,8 @@ ITEMS = [
     ("late", "An old paper seen late", "https://example.com/late", "2026-11-20T12:00:00Z", "2026-11-28T06:00:00Z",
      "Published the week before.", ["prompting"], 0.8),
     ("pricing", "Tokens | cost `per` 1M <tokens> #pricing & R&D &amp; 50% off_now",
-     "https://example.com/wiki/Cost_(tokens)", "2026-11-23T00:00:00Z", None, "Prices *drop* by [half] for > 1M tokens.", ["model-release"], 0.3),
+     "https://example.com/wiki/Cost_(tokens)", "2026-11-23T00:00:00Z", None, "Prices *drop* by [half] for > 1M tokens.",
+     ["model-release"], 0.3),
     ("nolink", "A post with an unsafe link", "javascript:alert(1)", "2026-11-26T18:00:00Z", None,
      "Its link is not http(s), so it is shown as text.", [], None),
     ("reranker", "A new open reranker", "https://example.com/reranker", "2026-11-27T15:00:00Z", None,
@@ -453,9 +454,9 @@ def test_cli_writes_the_golden_bytes(cli_db, tmp_path, capsysbinary):
 
 
 def test_cli_defaults_to_the_last_complete_week(cli_db, capsys):
-    before = last_complete_week(datetime.now(timezone.utc).date()).label
+    before = last_complete_week(datetime.now(UTC).date()).label
     assert main([*cli_db, "digest"]) == 0
-    after = last_complete_week(datetime.now(timezone.utc).date()).label   # the same, unless midnight passed
+    after = last_complete_week(datetime.now(UTC).date()).label   # the same, unless midnight passed
     first = capsys.readouterr().out.splitlines()[0]
     assert first in {f"# feedwatch digest: {before}", f"# feedwatch digest: {after}"}
 

@@ -42,7 +42,8 @@ ENTRIES = [
           extra={"_deprecation": {"provider": "Anthropic", "model_id": "claude-3-5-haiku-20241022",
                                   "shutdown_date": "2026-02-19", "replacement_models": ["claude-haiku-4-5"]}}),
     Entry(guid="rel", title="GPT-4o mini is now available in the API",
-          summary="Today we release GPT-4o mini, our most cost-efficient small model. It supports a 128k context window."),
+          summary="Today we release GPT-4o mini, our most cost-efficient small model. "
+                  "It supports a 128k context window."),
     Entry(guid="paper", title="Few-shot prompting for long context retrieval",
           summary="We study few-shot prompt design. Results improve summarization of long documents."),
     Entry(guid="noise", title="Our office moved", summary="We have a new office with a nice view of the river."),

@@ -6,6 +6,8 @@ truncated JSON), then the server recovers.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from feedwatch.cli import main
@@ -94,8 +96,8 @@ def test_enrich_says_how_many_wait_and_now_retries(tmp_path, llm_server, capsys)
 
 
 def test_waiting_line_names_the_day_when_it_is_not_today():
-    from datetime import datetime, timezone
-    now = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
+    from datetime import datetime
+    now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
     assert waiting_line(1, "2026-12-03T10:05:00Z", now).startswith("1 item waits for the LLM until 10:05 UTC,")
     assert " until 2026-12-04 09:00 UTC," in waiting_line(7, "2026-12-04T09:00:00Z", now)
 

@@ -320,7 +320,8 @@ def test_cli_end_to_end(cli):
     status, out, _ = cli("experiments", "update", "1", "--status", "running", "--note", "went **well**", "--link",
                          "https://wandb.ai/t/p/runs/1")
     assert status == 0
-    assert out == "updated experiment 1 (version 2): status running; note added; link https://wandb.ai/t/p/runs/1 added\n"
+    assert out == ("updated experiment 1 (version 2): status running; note added; "
+                   "link https://wandb.ai/t/p/runs/1 added\n")
     status, out, _ = cli("experiments", "close", "1", "--outcome", "improved", "--result", "+3 points")
     assert (status, out) == (0, "closed experiment 1: done, outcome improved\n")
 

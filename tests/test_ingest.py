@@ -6,6 +6,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from feedwatch.config import parse_config
 from feedwatch.ingest.http import HttpFetcher
@@ -299,7 +300,6 @@ def test_jsonl_items_carry_the_contract_fields(http_server, tmp_path, capsys):
     assert "f " in capsys.readouterr().out
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None)
@@ -323,7 +323,8 @@ def test_fetch_piped_into_head_finishes_quietly(http_server, tmp_path):
     cfg.write_text("[fetch]\nconcurrency = 2\n" + "\n".join(lines))
     dbp = str(tmp_path / "pipe.db")
     proc = subprocess.Popen([sys.executable, "-m", "feedwatch.cli", "--config", str(cfg), "--db", dbp, "fetch"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "FEEDWATCH_PARSE": "thread"})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "FEEDWATCH_PARSE": "thread"})
     proc.stdout.readline()
     proc.stdout.close()                     # like `head -1` exiting
     stderr = proc.stderr.read().decode()

@@ -3,7 +3,6 @@ schedule and migration proposals (issue 14)."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import threading
 from datetime import date

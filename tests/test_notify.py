@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from feedwatch.cli import main
 from feedwatch.config import ConfigError, load_config
-from feedwatch.entry import Entry
 from feedwatch.enrich.base import LinkSuggestion
+from feedwatch.entry import Entry
 from feedwatch.notify.events import stage
 from feedwatch.notify.run import notify_all
 from feedwatch.storage.db import open_database
@@ -45,7 +45,7 @@ url_env = "FEEDWATCH_TEST_HOOK"
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _stamp(dt: datetime) -> str:
@@ -384,7 +384,7 @@ def test_retirement_sent_on_entering_the_window_then_at_30_and_7_days(tmp_path, 
     _config(tmp_path, 'events = ["retirement"]\n\n[[catalogs]]\nname = "litellm"\nkind = "litellm"\n'
                       'url = "https://example.com/l.json"')
     config = load_config(tmp_path / "feeds.toml")
-    shutdown = datetime(2027, 1, 20, 12, tzinfo=timezone.utc)
+    shutdown = datetime(2027, 1, 20, 12, tzinfo=UTC)
     db = open_database(db_url)
     from feedwatch.storage.catalogs import replace_models
     replace_models(db, "litellm", "litellm", "https://example.com/l.json", [{
@@ -415,7 +415,7 @@ def test_digest_once_per_week_and_post_on_request(tmp_path, hook, capsys):
     db = open_database(url)
     _add_items(db, [("a", "A week-48 item", "https://example.com/a", [])], when="2026-11-25T10:00:00Z")
     try:
-        thursday = datetime(2026, 12, 3, 9, tzinfo=timezone.utc)
+        thursday = datetime(2026, 12, 3, 9, tzinfo=UTC)
         assert notify_all(db, config, now=thursday)[0].line() == "team-hook: sent digest 2026-W48"
         assert notify_all(db, config, now=thursday + timedelta(days=3))[0].line() == "team-hook: nothing new"
         assert notify_all(db, config, now=thursday + timedelta(days=5))[0].line() == "team-hook: sent digest 2026-W49"

@@ -230,7 +230,7 @@ def test_xxe_external_entity_is_not_read(tmp_path):
 
 def test_external_dtd_and_entity_expansion_refused_or_harmless(tmp_path):
     secret = write(tmp_path / "secret.dtd", '<!ENTITY leak "TOPSECRET-9c1e">')
-    laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     src = write(tmp_path / "laughs.opml", f"""<?xml version="1.0"?>
 <!DOCTYPE opml [<!ENTITY l0 "lol">{laughs}]>
 <opml version="2.0"><head/><body><outline text="&l9;" xmlUrl="https://e.example/x"/></body></opml>

@@ -110,7 +110,7 @@ def _norm(s: str | None) -> str:
 
 def _pairs(doc: str):
     _, _, ours, ref = _load(doc)
-    return list(zip(ours.entries, ref.entries))
+    return list(zip(ours.entries, ref.entries, strict=False))
 
 
 def test_documents_found():
@@ -215,7 +215,7 @@ def test_fast_path_agrees_with_our_fallback(doc):
     slow = parse_with_feedparser(body, {"content-type": _content_type(body)}, url)
     assert len(fast.entries) == len(slow.entries)
     assert fast.title == slow.title
-    for i, (a, b) in enumerate(zip(fast.entries, slow.entries)):
+    for i, (a, b) in enumerate(zip(fast.entries, slow.entries, strict=False)):
         assert (a.guid, a.title, a.url, a.published) == (b.guid, b.title, b.url, b.published), i
         assert (a.arxiv_id, a.arxiv_version) == (b.arxiv_id, b.arxiv_version), i
         assert _norm(a.summary)[:200] == _norm(b.summary)[:200], i

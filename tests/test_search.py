@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from feedwatch.storage.queries import list_items
 from feedwatch.storage.search import QueryError, Term, count_items, parse_query, search_items, where_sql
 from feedwatch.storage.triage import set_hidden, set_starred, set_state
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def ago(days: float) -> str:

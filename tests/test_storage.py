@@ -161,7 +161,8 @@ def test_killed_fetch_leaves_no_half_written_source(http_server, tmp_path, parse
     cfg.write_text("[fetch]\nconcurrency = 2\nper_host = 2\n" + "\n".join(feeds))
     dbp = str(tmp_path / "k.db")
     proc = subprocess.Popen([sys.executable, "-m", "feedwatch.cli", "--config", str(cfg), "--db", dbp, "fetch"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "FEEDWATCH_PARSE": parse})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "FEEDWATCH_PARSE": parse})
     deadline = _time.monotonic() + 30
     while _time.monotonic() < deadline and http_server.hits("/k4") == 0:
         _time.sleep(0.02)

@@ -80,7 +80,7 @@ def _store_fixture(db):
     ids = {}
     ordered = sorted(enumerate(ITEMS, 1), key=lambda r: (r[1][6], r[0]))
     with db.transaction() as c:
-        for n, (label, source, title, url, text, arxiv_id, published, repo) in ordered:
+        for n, (_label, source, title, url, text, arxiv_id, published, _repo) in ordered:
             write_entries(c, source, [Entry(guid=f"g{n}", title=title, url=url, summary=text, arxiv_id=arxiv_id,
                                             published=published)], [], published)
     for r in db.query("SELECT i.id, s.guid FROM items i JOIN item_sources s ON s.item_id = i.id"):

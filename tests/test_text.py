@@ -7,8 +7,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from lxml import etree
 
 from feedwatch import text
@@ -360,7 +359,8 @@ def test_safe_url_properties(url, base):
     "url",
     [
         "javascript:alert(1)", "javascript://example.com/%0Aalert(1)", "JAVASCRIPT://x.org/%0a1",
-        "file://localhost/etc/passwd", "data://example.com/x", " JavaScript:alert(1)", "java\tscript:alert(1)", "\x00javascript:alert(1)",
+        "file://localhost/etc/passwd", "data://example.com/x", " JavaScript:alert(1)",
+        "java\tscript:alert(1)", "\x00javascript:alert(1)",
         "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd", "vbscript:msgbox(1)",
         "ftp://example.com/x", "mailto:a@b.c", "http://", "http:///path", "https:example.com",
         "//example.com/x", "/relative/only", "", "   ", None, "http://ex.com:99999/", "http://[::1",

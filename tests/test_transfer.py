@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+from datetime import UTC
 
 import pytest
 
@@ -98,10 +99,10 @@ def build(db: Database) -> dict[str, int]:
     group_pending(db)                    # story_keys rows
     propose(db, asset="support-bot", model="zé-model", title="Migrate support-bot off Zé-model before 2027-01-01",
             hypothesis="", due="2027-01-01", now="2026-11-26T00:00:00Z", announced_by="Zé-model")
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from feedwatch.storage import notifications as ledger
-    at = datetime(2026, 11, 26, 6, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 26, 6, tzinfo=UTC)
     for target in ("team-a", "Team-B"):
         ledger.target_since(db, target, at)
         got = ledger.claim(db, target, [(f"affects:{ids['dep']}:support-bot", "affects"),

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from feedwatch.config import parse_config
-from feedwatch.entry import Entry
 from feedwatch.enrich.run import enrich
+from feedwatch.entry import Entry
 from feedwatch.storage.db import open_database
 from feedwatch.storage.ingest import write_entries
 from feedwatch.storage.triage import View, item_detail, page
@@ -274,7 +274,8 @@ def test_view_pages_load_lazily(tmp_path):
 
 async def test_jumping_to_the_end_of_a_long_list_loads_only_a_window(tmp_path):
     db = open_database(str(tmp_path / "long.db"))
-    entries = [Entry(guid=f"g{i}", title=f"Item {i:04d}", published=f"2026-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
+    entries = [Entry(guid=f"g{i}", title=f"Item {i:04d}",
+                     published=f"2026-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
                for i in range(1500)]
     with db.transaction() as c:
         write_entries(c, "lab-blog", entries, [], "2026-11-27T00:00:00Z")

@@ -13,9 +13,9 @@ def empty_text(app) -> str:
 
 
 async def test_a_first_start_whose_sources_all_fail_says_why_and_what_to_do(tmp_path, http_server):
-    from feedwatch.config import parse_config
     import threading
 
+    from feedwatch.config import parse_config
     from tests.servers.http import Reply
     gate = threading.Event()                          # source a answers once the test has looked
     http_server.route("/a.xml", Reply(status=503, gate=gate))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from feedwatch.config import parse_config
 from feedwatch.entry import Entry
 from feedwatch.storage import triage
 from feedwatch.storage.db import open_database
 from feedwatch.storage.ingest import write_entries
 from feedwatch.tui.widgets import Preview, Sidebar
-import pytest
-
 from tests.test_tui import app_for, db_url, make_config, seed  # noqa: F401  (db_url is a fixture)
 
 
@@ -117,7 +117,7 @@ async def test_each_person_sees_their_own_state(team_db):
         assert ben.query_one(Preview).detail["starred_by"] == ["ana"]
 
 
-async def test_hide_and_unhide(db_url):  # noqa: F811
+async def test_hide_and_unhide(db_url):
     app = fast_app(db_url, "ana")
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ..config import Config
@@ -65,7 +65,7 @@ def build_demo(db_path: Path, today: date | None = None, person: str | None = No
     db_path = Path(db_path)
     if db_path.exists():
         raise FileExistsError(f"{db_path} already exists")
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     config = demo_config()
     person = person or current_user(config)
     tl = Timeline(today)
@@ -89,7 +89,7 @@ def _store(db, config: Config, fetches: list[Fetch], tl: Timeline) -> None:
     with db.transaction() as c:
         for f in fetches:
             source = config.source(f.source)
-            write_entries(c, f.source, f.entries, list(source.tags), iso(f.when))
+            write_entries(c, f.source, f.entries, list(source.tags) if source else [], iso(f.when))
             last_fetch[f.source] = f.when
         for n, source in enumerate(config.sources):
             url = source.fetch_url(config.endpoints)

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from ..entry import Entry
 from .common import HOSTILE_TITLES, SITE, WINDOW_DAYS, Fetch, Timeline, make_entry
 
-
 _FIRST = ("Amara", "Bo", "Carlos", "Dana", "Elif", "Farid", "Greta", "Hiroshi", "Inês", "Jun", "Kofi", "Lena",
           "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Sanjay", "Tomasz", "Uma", "Viktor", "Wen",
           "Ximena", "Yusuf", "Zofia", "Aiko", "Chidi", "Daria", "Emeka", "Freya", "Goran", "Hana", "Ilya",

@@ -4,7 +4,7 @@ titles, and one fetch of one source on the demo's timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from ..entry import Entry
 from ..text import clean_body, clean_line
@@ -38,7 +38,7 @@ class Timeline:
     """Times relative to the reference day; everything happens before its 00:00 UTC."""
 
     def __init__(self, today: date):
-        self.end = datetime.combine(today, time(0, 0), tzinfo=timezone.utc)
+        self.end = datetime.combine(today, time(0, 0), tzinfo=UTC)
 
     def at(self, days_ago: int, hour: int, minute: int = 0) -> datetime:
         return self.end - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)

@@ -297,7 +297,7 @@ def hf_fetches(tl: Timeline, rng: random.Random) -> list[Fetch]:
 
 # --- deprecations.info -----------------------------------------------------------------------
 # (days_ago first observed, provider, model_id, days until shutdown, replacements, docs anchor)
-_DEPRECATIONS = (
+_DEPRECATIONS: tuple[tuple[int, str, str, int, list[str]], ...] = (
     (21, "Google", "gemini-2.0-flash-001", 95, ["gemini-2.5-flash"]),
     (21, "Google", "gemini-2.0-flash-lite-001", 95, ["gemini-2.5-flash-lite"]),
     (20, "Cohere", "command-r-08-2024", 60, ["command-a-03-2025"]),

@@ -21,8 +21,10 @@ Order and limits (see SCHEMA.md):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from ..dates import format_iso
 from ..storage.experiments import changed_between
@@ -227,11 +229,11 @@ def build_digest(db, config, since, until, limits: Limits | None = None) -> Dige
                   failed_sources=_failed_sources(db, span), limits=limits)
 
 
-def _tag_reader():
+def _tag_reader() -> Callable[[dict[str, Any]], tuple[str, ...]]:
     """Merged, cleaned, sorted tags of a row; each distinct JSON list is decoded and cleaned once."""
     lists: dict[str, frozenset[str]] = {}
 
-    def read(r: dict) -> tuple[str, ...]:
+    def read(r: dict[str, Any]) -> tuple[str, ...]:
         merged: set[str] = set()
         for key in ("tags", "enrich_tags", "user_tags"):
             raw = r[key] or "[]"

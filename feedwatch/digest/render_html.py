@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from html import escape
 
-from . import (SECTIONS, TITLE, asset_meta, change_line, experiment_meta, failure_meta, item_meta, link_label, more,
-               overview, tag_meta)
 from .build import Digest, Item
 from .retirements import retirement_meta
+from .words import (
+    SECTIONS,
+    TITLE,
+    asset_meta,
+    change_line,
+    experiment_meta,
+    failure_meta,
+    item_meta,
+    link_label,
+    more,
+    overview,
+    tag_meta,
+)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'"
 SEP = " · "
@@ -93,11 +104,11 @@ def render_html(d: Digest) -> str:
 
     if d.tags:
         out += ['<section id="tags">', f"<h2>{SECTIONS['tags']}</h2>"]
-        for section in d.tags:
-            out += [f"<h3>{_e(section.tag)} {_meta([tag_meta(section)])}</h3>", "<ul>"]
-            out += [f"<li>{_link(item)} {_meta(item_meta(item, relevance=False))}</li>" for item in section.items]
-            if section.more:
-                out.append(_more(more(section.more)))
+        for tag_section in d.tags:
+            out += [f"<h3>{_e(tag_section.tag)} {_meta([tag_meta(tag_section)])}</h3>", "<ul>"]
+            out += [f"<li>{_link(item)} {_meta(item_meta(item, relevance=False))}</li>" for item in tag_section.items]
+            if tag_section.more:
+                out.append(_more(more(tag_section.more)))
             out.append("</ul>")
         if d.tags_more:
             out.append(f'<p class="more">{_e(more(d.tags_more, "tag"))}</p>')

@@ -12,10 +12,21 @@ from __future__ import annotations
 
 import re
 
-from . import (SECTIONS, TITLE, asset_meta, change_line, experiment_meta, failure_meta, item_meta, link_label, more,
-               overview, tag_meta)
 from .build import Digest, Item
 from .retirements import retirement_meta
+from .words import (
+    SECTIONS,
+    TITLE,
+    asset_meta,
+    change_line,
+    experiment_meta,
+    failure_meta,
+    item_meta,
+    link_label,
+    more,
+    overview,
+    tag_meta,
+)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~$@])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
@@ -84,11 +95,11 @@ def render_md(d: Digest) -> str:
 
     if d.tags:
         out += ["", f"## {SECTIONS['tags']}"]
-        for section in d.tags:
-            out += ["", f"### {md_escape(section.tag)}{SEP}{md_escape(tag_meta(section))}", ""]
-            out += [f"- {_link(item)}{SEP}{_meta(item_meta(item, relevance=False))}" for item in section.items]
-            if section.more:
-                out.append(f"- {more(section.more)}")
+        for tag_section in d.tags:
+            out += ["", f"### {md_escape(tag_section.tag)}{SEP}{md_escape(tag_meta(tag_section))}", ""]
+            out += [f"- {_link(item)}{SEP}{_meta(item_meta(item, relevance=False))}" for item in tag_section.items]
+            if tag_section.more:
+                out.append(f"- {more(tag_section.more)}")
         if d.tags_more:
             out += ["", md_escape(more(d.tags_more, "tag"))]
 

@@ -31,6 +31,7 @@ def one_per_story(rows: list[dict], links: list[dict]) -> tuple[list[dict], list
         key = (x["item_id"], x["asset"])
         held = best.get(key)
         rank = (x["status"] == "confirmed", float(x["score"] or 0), -len(x["reason"] or ""))
-        if held is None or rank > (held["status"] == "confirmed", float(held["score"] or 0), -len(held["reason"] or "")):
+        if held is None or rank > (held["status"] == "confirmed", float(held["score"] or 0),
+                                   -len(held["reason"] or "")):
             best[key] = x
     return sorted(kept, key=lambda r: r["id"]), sorted(best.values(), key=lambda x: (x["item_id"], x["asset"]))

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from ..dates import format_iso
+from ..errors import UserInputError
 
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class PeriodError(ValueError):
+class PeriodError(UserInputError):
     """A week or date the user typed that is not one; str() is the one-line message."""
 
 
@@ -44,7 +45,7 @@ class Period:
 
 
 def _parse_iso(stamp: str) -> datetime:
-    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def _midnight(d: date) -> str:
@@ -105,7 +106,7 @@ def parse_bound(text: str, *, end: bool) -> str:
         raise PeriodError(f"{option}: not a date: {text!r} (use YYYY-MM-DD or an ISO time such as "
                           f"2026-11-23T09:00Z)") from None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return format_iso(dt)
 
 

@@ -37,7 +37,7 @@ TOPIC_SCORE = 0.4
 @dataclass(slots=True)
 class _AssetMatcher:
     asset: Asset
-    topics: list[tuple[str, re.Pattern]]
+    topics: list[tuple[str, re.Pattern[str] | None]]
 
 
 def detect_event(item: ItemText, text: str) -> str:
@@ -99,7 +99,7 @@ class Linker:
             else None
         moves_text = bool(mentions) and event != "deprecation" and _ALIAS_MOVE_RE.search(
             item.title + "\n" + text[:1500]) is not None
-        for m, topic_keys in zip(self.matchers, self._topic_keys):
+        for m, topic_keys in zip(self.matchers, self._topic_keys, strict=True):
             best: LinkSuggestion | None = None
             for model in m.asset.models:
                 if move is not None and catalog_key(model) == catalog_key(move["alias"]):

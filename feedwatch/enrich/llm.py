@@ -13,10 +13,13 @@ import asyncio
 import ipaddress
 import json
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Asset, LLMSettings, Tag
+from ..errors import FeedwatchError
 from ..text import clean_line
 from .base import EnrichFailure, Enrichment, ItemText, LinkSuggestion
 from .pricing import cost
@@ -28,7 +31,7 @@ LLM_LINK_SCORE = 0.7
 MAX_COMPLETION_TOKENS_PER_ITEM = 220
 
 
-class LLMUnavailable(Exception):
+class LLMUnavailable(FeedwatchError):
     """The LLM cannot be used at all (no key, ...): one line for the user, offline takes over."""
 
 
@@ -40,7 +43,7 @@ class _BudgetReached(Exception):
     pass
 
 
-def api_key_for(settings: LLMSettings, environ) -> str:
+def api_key_for(settings: LLMSettings, environ: Mapping[str, str]) -> str:
     """The key from the configured environment variable; local servers need none."""
     key = environ.get(settings.api_key_env, "").strip()
     if key:
@@ -62,7 +65,7 @@ class BatchStats:
     completion_tokens: int = 0
     cost_usd: float = 0.0
     item_tokens: int = 0           # tokens of the items' own text, estimated offline (for the ratio)
-    dropped: dict = field(default_factory=dict)
+    dropped: dict[str, Any] = field(default_factory=dict)
 
 
 def estimate_tokens(text: str) -> int:
@@ -74,7 +77,8 @@ class LLMEnricher:
     name = "llm"
 
     def __init__(self, settings: LLMSettings, tags: tuple[Tag, ...], assets: tuple[Asset, ...], api_key: str,
-                 *, budget_left: float | None = None, max_retries: int = 2, on_spend=None):
+                 *, budget_left: float | None = None, max_retries: int = 2,
+                 on_spend: Callable[..., Any] | None = None) -> None:
         from openai import AsyncOpenAI
 
         self.settings = settings
@@ -158,7 +162,7 @@ class LLMEnricher:
             raise _Unusable("answer truncated (finish_reason=length)")
         return self._validate(choice.message.content or "", items, pt, ct, spent, latency)
 
-    async def _create(self, messages, max_tokens):
+    async def _create(self, messages: Any, max_tokens: int) -> Any:
         from openai import BadRequestError
 
         if self.use_schema:
@@ -185,7 +189,7 @@ class LLMEnricher:
         if not isinstance(rows, list):
             raise _Unusable("no 'items' list in the answer")
         wanted = {i.id: i for i in items}
-        by_id: dict[int, dict] = {}
+        by_id: dict[int, dict[str, Any]] = {}
         for row in rows:
             if isinstance(row, dict) and isinstance(row.get("id"), int) and row["id"] in wanted:
                 by_id.setdefault(row["id"], row)
@@ -200,8 +204,8 @@ class LLMEnricher:
         out = []
         for item in items:
             row = by_id[item.id]
-            dropped: dict = {}
-            summary = row.get("summary") if isinstance(row.get("summary"), str) else ""
+            dropped: dict[str, Any] = {}
+            summary = s if isinstance(s := row.get("summary"), str) else ""
             if len(summary) > SUMMARY_MAX:
                 dropped["too_long"] = 1
             summary = clean_line(summary, SUMMARY_MAX)

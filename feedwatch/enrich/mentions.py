@@ -76,14 +76,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from .mention_grammar import NAME_RX, ORG_CASE
-from .model_ids import BEDROCK as _BEDROCK
-from .model_ids import ROUTING as _ROUTING
-from .model_ids import platform_hint
+from .model_ids import BEDROCK as _BEDROCK, ROUTING as _ROUTING, platform_hint
 from .model_names import canonical, in_context, lower_same_length
 
-__all__ = ["Mention", "catalog_key", "model_facts", "platform_hint", "find_mentions", "normalize_model", "same_model", "split_model"]
+__all__ = ["Mention", "catalog_key", "model_facts", "platform_hint", "find_mentions", "normalize_model", "same_model",
+           "split_model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ def find_mentions(text: str, lowered: str | None = None) -> list[Mention]:
     low = " " + lowered                      # the leading space is the left boundary of a name at offset 0
     out: list[Mention] = []
     seen: set[tuple[str, str | None]] = set()
-    context: dict = {}                     # per kind: checks made, then offsets of context words
+    context: dict[str, Any] = {}                     # per kind: checks made, then offsets of context words
     for m in NAME_RX.finditer(low):
         start, end = m.start(1), m.end(1)
         orig = text[start - 1:end - 1]

@@ -26,7 +26,8 @@ BEDROCK = re.compile(r"^(?:(?:us|eu|apac|ap|global|us-gov|jp|au|ca)\.)?(?:anthro
 
 
 _PLATFORM_PREFIX = {"azure": "azure", "azure_ai": "azure", "azure-openai": "azure", "bedrock": "bedrock",
-                    "bedrock_converse": "bedrock", "amazon-bedrock": "bedrock", "vertex": "vertex", "vertex_ai": "vertex",
+                    "bedrock_converse": "bedrock", "amazon-bedrock": "bedrock", "vertex": "vertex",
+                    "vertex_ai": "vertex",
                     "vertex_ai_beta": "vertex", "google-vertex": "vertex", "google-vertex-anthropic": "vertex",
                     "gemini": "google", "openai": "openai", "anthropic": "anthropic", "groq": "groq", "xai": "xai",
                     "mistral": "mistral", "cohere": "cohere", "cohere_chat": "cohere", "deepseek": "deepseek"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
+from typing import Any
 
 from .mention_grammar import CONTEXT, CONTEXT_WINDOW, NAME_RX, ORG_CASE, ORG_FAMILIES
 
@@ -133,6 +134,7 @@ def _llama(s: str) -> tuple[str, str | None] | None:
 
 def _qwen(s: str) -> tuple[str, str | None]:
     m = re.match(r"(qwq|qwen)(?:[-\s]?(\d(?:\.\d)?)(?![\w.]))?", s)
+    assert m is not None, s   # callers pass only names that start with qwen / qwq
     head = "QwQ" if m.group(1) == "qwq" else "Qwen" + (m.group(2) or "")
     parts = []
     for t in re.split(r"[-\s:_]+", s[m.end():]):
@@ -248,7 +250,7 @@ def canonical(orig: str) -> tuple[tuple[str, str | None], str | None, str] | Non
     return res, need, family
 
 
-def in_context(need: str, low: str, start: int, end: int, memo: dict) -> bool:
+def in_context(need: str, low: str, start: int, end: int, memo: dict[str, Any]) -> bool:
     """Whether a context word of kind `need` is within CONTEXT_WINDOW characters of low[start:end].
 
     The first few checks search their window; a text with many candidates (a list of "o1"/"o3")

@@ -17,7 +17,8 @@ from .phrases import alternation
 SUMMARY_MAX = 300
 _PREFIX = 1200           # characters of the text where the summary's sentences are looked for first
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(\[])")
-_BOILERPLATE = re.compile(r"^(arXiv:\S+|Announce Type:|Abstract:|The post .* appeared first on|Read more|Continue reading)",
+_BOILERPLATE = re.compile(r"^(arXiv:\S+|Announce Type:|Abstract:|The post .* appeared first on"
+                          r"|Read more|Continue reading)",
                           re.IGNORECASE)
 
 
@@ -39,8 +40,8 @@ def extractive_summary(text: str, title: str, limit: int = SUMMARY_MAX) -> str:
     if len(sentences) > 1 and len(summary) + 1 + len(sentences[1]) <= limit:
         summary += " " + sentences[1]
     if len(summary) > limit:
-        cut = summary[: limit - 1].rsplit(" ", 1)[0]
-        summary = cut.rstrip(",;:") + "…"
+        clipped = summary[: limit - 1].rsplit(" ", 1)[0]
+        summary = clipped.rstrip(",;:") + "…"
     return summary
 
 

@@ -17,16 +17,18 @@ as longest-first order does (the end of a phrase is the last alternative of its 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 SEPARATOR = r"[\s-]+"
 _SEP = object()      # a run of spaces or hyphens between two words of a phrase
 _END = object()      # a phrase ends here
 
 
-def alternation(phrases) -> str:
+def alternation(phrases: Iterable[str]) -> str:
     """Regex source (no boundaries, no group) matching any of `phrases` (normalised: lower case, words split
     by single spaces, no hyphens), with the same preference as an alternation sorted longest first."""
-    root: dict = {}
+    root: dict[object, Any] = {}   # keys: characters, and the _SEP / _END markers
     for p in phrases:
         node = root
         for i, word in enumerate(p.split()):
@@ -38,11 +40,11 @@ def alternation(phrases) -> str:
     return _render(root)
 
 
-def _unit(key) -> str:
-    return SEPARATOR if key is _SEP else re.escape(key)
+def _unit(key: object) -> str:
+    return SEPARATOR if key is _SEP else re.escape(str(key))
 
 
-def _render(node: dict) -> str:
+def _render(node: dict[object, Any]) -> str:
     alts = []
     for key, child in node.items():
         if key is _END:

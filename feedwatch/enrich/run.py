@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..storage import enrichment as store
 from ..storage.db import Database
 from .base import EnrichFailure, Enrichment, ItemText, LinkSuggestion
 from .offline import OfflineEnricher
+
+if TYPE_CHECKING:
+    from .llm import LLMEnricher
 
 CHUNK = 500
 
@@ -34,7 +38,7 @@ class EnrichSummary:
     completion_tokens: int = 0
     item_tokens: int = 0
     cost_usd: float = 0.0
-    dropped: dict = field(default_factory=dict)
+    dropped: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     waiting: int = 0               # items showing their offline enrichment until the LLM answers
@@ -50,7 +54,8 @@ def cache_key(prefix: str, content_hash: str) -> str:
 
 
 async def enrich(config: Config, db: Database, *, source: str | None = None, limit: int | None = None,
-                 redo: bool = False, environ=None, progress: Callable[[int, int], None] | None = None,
+                 redo: bool = False, environ: Mapping[str, str] | None = None,
+                 progress: Callable[[int, int], object] | None = None,
                  max_retries: int = 2, now: bool = False) -> EnrichSummary:
     environ = os.environ if environ is None else environ
     offline = OfflineEnricher(config.tags, config.assets)
@@ -99,7 +104,8 @@ async def enrich(config: Config, db: Database, *, source: str | None = None, lim
     finally:
         if llm is not None:
             s = llm.stats
-            summary.calls, summary.prompt_tokens, summary.completion_tokens = s.calls, s.prompt_tokens, s.completion_tokens
+            summary.calls, summary.prompt_tokens = s.calls, s.prompt_tokens
+            summary.completion_tokens = s.completion_tokens
             summary.cost_usd, summary.item_tokens, summary.dropped = s.cost_usd, s.item_tokens, dict(s.dropped)
             await llm.close()
     if llm is not None:
@@ -107,7 +113,7 @@ async def enrich(config: Config, db: Database, *, source: str | None = None, lim
     return summary
 
 
-async def _with_llm(llm, offline: OfflineEnricher, chunk: list[ItemText], prefix: str, db: Database,
+async def _with_llm(llm: LLMEnricher, offline: OfflineEnricher, chunk: list[ItemText], prefix: str, db: Database,
                     summary: EnrichSummary) -> tuple[list[Enrichment], list[EnrichFailure]]:
     """Cached answers first, then the LLM; rule-based links are always added (they cost nothing)."""
     keys = {i.id: cache_key(prefix, i.content_hash) for i in chunk}

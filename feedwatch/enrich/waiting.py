@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def waiting_line(count: int, until: str | None, now: datetime | None = None) -> str:
@@ -11,11 +11,11 @@ def waiting_line(count: int, until: str | None, now: datetime | None = None) -> 
     when = ""
     if until:
         try:
-            at = datetime.strptime(until, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            at = datetime.strptime(until, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         except ValueError:
             at = None
         if at is not None:
-            today = (now or datetime.now(timezone.utc)).date()
+            today = (now or datetime.now(UTC)).date()
             when = f" until {at:%H:%M} UTC" if at.date() == today else f" until {at:%Y-%m-%d %H:%M} UTC"
     return (f"{items} for the LLM{when}, with offline summaries, tags and links meanwhile; "
             "`feedwatch enrich --now` retries now")

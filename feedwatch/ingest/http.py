@@ -16,14 +16,16 @@ import sys
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from time import monotonic, time
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from .. import __version__
+from ..errors import FetchError as FetchError  # defined with the family; named here as before
 
 USER_AGENT = f"feedwatch/{__version__} (feed reader for LLM teams; +python-httpx)"
 ACCEPT = ("application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml, "
@@ -32,14 +34,6 @@ ACCEPT = ("application/atom+xml, application/rss+xml, application/feed+json, app
 POLITE_HOSTS = {"export.arxiv.org": 3.0, "rss.arxiv.org": 3.0, "arxiv.org": 3.0}
 TRANSIENT = {500, 502, 503, 504, 408}
 
-
-class FetchError(Exception):
-    """A failed fetch; str() is a one-line reason. retry_after is in seconds when the server said."""
-
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
 
 
 @dataclass(slots=True)
@@ -136,7 +130,7 @@ def _with_cached_sockets(transport: httpx.AsyncHTTPTransport) -> httpx.AsyncHTTP
 
 
 @lru_cache(maxsize=1)
-def _cached_socket_backend_class():
+def _cached_socket_backend_class() -> Any:
     """httpcore's anyio backend whose streams look their raw socket up once (None: not possible here)."""
     import httpcore
     try:
@@ -147,12 +141,13 @@ def _cached_socket_backend_class():
     class Stream(httpcore.AsyncNetworkStream):
         """httpcore's own stream, with the raw socket looked up once."""
 
-        def __init__(self, inner) -> None:
+        def __init__(self, inner: Any) -> None:
             self._inner = inner
             self._sock = inner.get_extra_info("socket")
 
         async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-            return await self._inner.read(max_bytes, timeout)
+            data: bytes = await self._inner.read(max_bytes, timeout)
+            return data
 
         async def write(self, buffer: bytes, timeout: float | None = None) -> None:
             await self._inner.write(buffer, timeout)
@@ -160,10 +155,11 @@ def _cached_socket_backend_class():
         async def aclose(self) -> None:
             await self._inner.aclose()
 
-        async def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        async def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                            timeout: float | None = None) -> Any:
             return Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
 
-        def get_extra_info(self, info: str):
+        def get_extra_info(self, info: str) -> Any:
             if info == "is_readable":
                 return is_socket_readable(self._sock)
             if info == "socket":
@@ -171,7 +167,7 @@ def _cached_socket_backend_class():
             return self._inner.get_extra_info(info)
 
     class Backend(httpcore.AnyIOBackend):
-        async def connect_tcp(self, *args, **kwargs):
+        async def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
             return Stream(await super().connect_tcp(*args, **kwargs))
 
     return Backend
@@ -186,10 +182,10 @@ class _LazyCAContext(ssl.SSLContext):
     as `ssl.create_default_context`; a missing CA file still fails at start-up, as before.
     """
 
-    def __new__(cls, trust_env: bool = True):
+    def __new__(cls, trust_env: bool = True) -> _LazyCAContext:
         return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
 
-    def __init__(self, trust_env: bool = True):
+    def __init__(self, trust_env: bool = True) -> None:
         self.verify_mode = ssl.CERT_REQUIRED
         self.check_hostname = True
         cafile = capath = None
@@ -212,11 +208,11 @@ class _LazyCAContext(ssl.SSLContext):
         if ca is not None:
             self.load_verify_locations(*ca)
 
-    def wrap_bio(self, *args, **kwargs):
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> Any:
         self._load_ca()
         return super().wrap_bio(*args, **kwargs)
 
-    def wrap_socket(self, *args, **kwargs):
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> Any:
         self._load_ca()
         return super().wrap_socket(*args, **kwargs)
 
@@ -256,7 +252,7 @@ class HttpFetcher:
     async def __aenter__(self) -> HttpFetcher:
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self._client.aclose()
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
@@ -291,7 +287,7 @@ class HttpFetcher:
         if exc.status is None or exc.status in TRANSIENT:
             if exc.status is None and "limit" in str(exc):   # oversize / unsupported: not transient
                 return None
-            return self.backoff * (2 ** (attempt - 1)) * (1 + random.random() / 2)
+            return self.backoff * (1 << (attempt - 1)) * (1 + random.random() / 2)
         return None
 
     async def _get_once(self, url: str, host: str, headers: dict[str, str], decode: bool) -> Response:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .run import RunSummary, SourceResult
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 def describe(r: SourceResult) -> str:
     """One line for one source's result."""
     if r.outcome == "error":
-        from ..text import clean_line   # here: lxml is not needed to report a 304-only run (~12 ms)
+        from ..text import clean_line  # here: lxml is not needed to report a 304-only run (~12 ms)
         status = f" (HTTP {r.status})" if r.status else ""
         return f"{r.name}: error{status}: {clean_line(r.error or '', 300)}"
     if r.outcome == "skipped":
@@ -30,12 +33,12 @@ def describe(r: SourceResult) -> str:
 class FetchReporter:
     def __init__(self, total: int, out: TextIO):
         self.total = total
-        self.out = out
+        self.out: TextIO | None = out
         self.tty = out.isatty()
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> FetchReporter:
         if self.tty:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
             self._progress = Progress(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(),
@@ -44,19 +47,20 @@ class FetchReporter:
             self._task = self._progress.add_task("", total=self.total)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
 
-    def start(self, source) -> None:
+    def start(self, source: object) -> None:
         pass
 
     def result(self, r: SourceResult) -> None:
         line = describe(r)
-        if self._progress is not None:
+        if self._progress is not None and self._task is not None:
             from rich.text import Text
             self._progress.advance(self._task)
-            self._progress.update(self._task, description=Text(r.name))
+            # a Text, not a str: a source name is shown as is, never read as markup
+            self._progress.update(self._task, description=Text(r.name))  # type: ignore[arg-type]
             if r.outcome in ("error",) or r.new or r.updated:
                 self._progress.console.print(Text(line), markup=False, highlight=False)
         elif self.out is not None:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from ..config import Config, Source
 from ..dates import format_iso, utc_now_iso
@@ -21,8 +24,18 @@ from ..entry import ParsedFeed
 from ..storage.db import Database, StorageError
 from ..storage.ingest import SourceState, load_source_states, record_fetch
 from .http import FetchError, HttpFetcher
-from .worker import (ParseFailure, Stored, default_executor, filter_entries, parse_and_store_batch, parse_body,
-                     pool_size, store_source, uses_process_pool)
+from .worker import (
+    ParseFailure,
+    ParseJob,
+    Stored,
+    default_executor,
+    filter_entries,
+    parse_and_store_batch,
+    parse_body,
+    pool_size,
+    store_source,
+    uses_process_pool,
+)
 
 ERROR_BACKOFF_BASE = 15 * 60
 ERROR_BACKOFF_MAX = 24 * 3600
@@ -86,12 +99,12 @@ class FetchRun:
         self.on_result = on_result
         self.on_start = on_start
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedwatch-db")
-        self._not_modified: list[tuple] = []
+        self._not_modified: list[tuple[Any, ...]] = []
         self._arxiv_lock = asyncio.Lock()
         self._store_in_workers = False
         self._executor: Executor | None = None
-        self._pool_start: asyncio.Future | None = None
-        self._ready: list[tuple[tuple, asyncio.Future]] = []   # bodies waiting for a worker
+        self._pool_start: asyncio.Future[Any] | None = None
+        self._ready: list[tuple[ParseJob, asyncio.Future[Any]]] = []   # bodies waiting for a worker
         self._in_flight = 0
 
     async def run(self, sources: list[Source], *, due_only: bool = False, force: bool = False) -> RunSummary:
@@ -109,7 +122,7 @@ class FetchRun:
                                             else None)
         self._executor = executor
         fetcher = self._fetcher or self._make_fetcher()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         if self._store_in_workers and any(self._expects_body(s, states.get(s.name), now, due_only, force)
                                           for s in sources):
             # a source with no validators (a first fetch) answers with a body: fork the workers now,
@@ -119,7 +132,7 @@ class FetchRun:
             # A failure is not raised here: the sources that need the pool report it (see _one).
             await asyncio.wait([self._fork_soon()])
         try:
-            async with fetcher if self._fetcher is None else _nullcontext(fetcher):
+            async with fetcher if self._fetcher is None else nullcontext(fetcher):
                 tasks = [asyncio.ensure_future(self._one(s, states.get(s.name), fetcher, executor, now, due_only,
                                                          force)) for s in sources]
                 try:
@@ -168,6 +181,7 @@ class FetchRun:
         interval = source.interval or self.config.fetch.interval
         next_due = format_iso(now + timedelta(seconds=interval))
         stored: Stored | None = None
+        parsed: ParsedFeed | ParseFailure | None
         try:
             if source.kind == "arxiv":
                 parsed, status = await self._arxiv(source), 200
@@ -185,8 +199,8 @@ class FetchRun:
                     loop = asyncio.get_running_loop()
                     if self._store_in_workers:
                         parsed = stored = await self._in_worker(
-                            (source, url, etag, last_modified, status, next_due, resp.body, resp.url, resp.headers,
-                             site, cap))
+                            ParseJob(source, url, etag, last_modified, status, next_due, resp.body, resp.url,
+                                     resp.headers, site, cap))
                     else:
                         parsed = await loop.run_in_executor(
                             executor, parse_body, source.kind, resp.body, resp.url, resp.headers, site, cap)
@@ -225,7 +239,7 @@ class FetchRun:
         result.seconds = time.monotonic() - started
         return result
 
-    async def _in_worker(self, job: tuple):
+    async def _in_worker(self, job: ParseJob) -> Any:
         """Parse and store one source in a worker; returns its Stored or ParseFailure.
 
         Bodies that arrive while every worker is busy wait here and go to the next free worker
@@ -254,9 +268,9 @@ class FetchRun:
                         done.set_exception(exc)
                 continue
             self._in_flight += 1
-            task.add_done_callback(lambda t, batch=batch: self._batch_done(t, batch))
+            task.add_done_callback(partial(self._batch_done, batch=batch))
 
-    def _batch_done(self, task: asyncio.Future, batch: list) -> None:
+    def _batch_done(self, task: asyncio.Future[Any], batch: list[Any]) -> None:
         self._in_flight -= 1
         if task.cancelled():
             for _, done in batch:
@@ -266,7 +280,7 @@ class FetchRun:
                 if not done.done():
                     done.set_exception(task.exception())
         else:
-            for (_, done), result in zip(batch, task.result()):
+            for (_, done), result in zip(batch, task.result(), strict=False):
                 if not done.done():
                     done.set_result(result)
         self._dispatch()
@@ -279,11 +293,11 @@ class FetchRun:
         return (state is None or state.url != source.fetch_url(self.config.endpoints)
                 or not (state.etag or state.last_modified))
 
-    def _pool(self) -> asyncio.Future:
+    def _pool(self) -> asyncio.Future[Any]:
         """The worker pool, forked once on the writer thread (see _start_pool)."""
         return asyncio.shield(self._fork_soon())
 
-    def _fork_soon(self) -> asyncio.Future:
+    def _fork_soon(self) -> asyncio.Future[Any]:
         if self._pool_start is None:
             self._pool_start = asyncio.ensure_future(
                 asyncio.get_running_loop().run_in_executor(self._writer, self._start_pool))
@@ -299,6 +313,7 @@ class FetchRun:
         # what every worker needs to parse and store, imported once here rather than after the fork
         # in each worker (~30 ms apiece); only a run with a body to parse gets this far
         from multiprocessing import util  # noqa: F401
+
         from ..sources import jsonfeed, parse, xmlfeed  # noqa: F401
         self.db.close()
         executor = default_executor("process")
@@ -329,7 +344,7 @@ class FetchRun:
         keep_etag = state.etag if state and state.url == url else None
         keep_lm = state.last_modified if state and state.url == url else None
 
-        def store():
+        def store() -> None:
             from ..storage.health import record_fetch_failure
             attempt = utc_now_iso()
             with self.db.transaction() as c:
@@ -366,7 +381,7 @@ def _skip_reason(state: SourceState | None, now: datetime, due_only: bool) -> st
     if state is None or not state.next_due:
         return None
     # fromisoformat, not strptime: strptime's first call imports _strptime and builds its regexes
-    due = datetime.fromisoformat(state.next_due).astimezone(timezone.utc)
+    due = datetime.fromisoformat(state.next_due).astimezone(UTC)
     if due <= now:
         return None
     if due_only:
@@ -375,13 +390,3 @@ def _skip_reason(state: SourceState | None, now: datetime, due_only: bool) -> st
         return f"the server asked us to wait until {state.next_due} (use --force to fetch anyway)"
     return None
 
-
-class _nullcontext:
-    def __init__(self, value):
-        self.value = value
-
-    async def __aenter__(self):
-        return self.value
-
-    async def __aexit__(self, *exc):
-        return None

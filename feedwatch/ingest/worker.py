@@ -13,12 +13,18 @@ import os
 import sys
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import Source
 from ..dates import utc_now_iso
 from ..entry import Entry
 from ..storage.db import Database, StorageError
 from ..storage.ingest import lock_for_ingest, record_fetch, write_entries
+
+if TYPE_CHECKING:
+    from ..entry import ParsedFeed
+    from ..storage.db import Conn
+    from ..storage.ingest import WriteCounts
 
 
 def default_executor(kind: str | None = None) -> Executor:
@@ -27,7 +33,7 @@ def default_executor(kind: str | None = None) -> Executor:
     cpus = os.cpu_count() or 1
     if kind == "process" and cpus > 1:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor   # here: a 304-only run never needs it (~6 ms)
+        from concurrent.futures import ProcessPoolExecutor  # here: a 304-only run never needs it (~6 ms)
         ctx = multiprocessing.get_context("fork")
         return ProcessPoolExecutor(max_workers=pool_size(), mp_context=ctx, initializer=_init_worker,
                                    initargs=(ctx.Lock(), os.getpid()))
@@ -40,6 +46,33 @@ def pool_size() -> int:
 
 def uses_process_pool(kind: str | None = None) -> bool:
     return (kind or os.environ.get("FEEDWATCH_PARSE", "process")) == "process" and (os.cpu_count() or 1) > 1
+
+
+class ParseJob(NamedTuple):
+    """One fetched body for a worker to parse and store: what `run.py` sends (picklable)."""
+    source: Source
+    url: str
+    etag: str | None
+    last_modified: str | None
+    status: int
+    next_due: str
+    body: bytes
+    resp_url: str
+    headers: dict[str, str]
+    site: str
+    encoded_cap: int | None      # set: the body is still Content-Encoded, decode it up to this size
+
+
+class SourceWrite(NamedTuple):
+    """A parsed source's entries and fetch state: `store_source`'s arguments after the database."""
+    source: Source
+    url: str
+    title: str
+    entries: list[Entry]
+    etag: str | None
+    last_modified: str | None
+    status: int
+    next_due: str
 
 
 @dataclass(slots=True)
@@ -66,16 +99,16 @@ def filter_entries(source: Source, entries: list[Entry]) -> tuple[list[Entry], i
     return kept, len(entries) - len(kept)
 
 
-def store_source(db: Database, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified,
-                 status, next_due):
+def store_source(db: Database, source: Source, url: str, title: str, entries: list[Entry], etag: str | None,
+                 last_modified: str | None, status: int, next_due: str) -> WriteCounts:
     """One source's entries and fetch state, in one transaction."""
     with db.transaction() as c:
         lock_for_ingest(c, db.dialect)
         return _write_source(c, source, url, title, entries, etag, last_modified, status, next_due, utc_now_iso())
 
 
-def _write_source(c, source: Source, url: str, title: str, entries: list[Entry], etag, last_modified, status,
-                  next_due, now: str):
+def _write_source(c: Conn, source: Source, url: str, title: str, entries: list[Entry], etag: str | None,
+                  last_modified: str | None, status: int, next_due: str, now: str) -> WriteCounts:
     """A source's entries and its successful fetch, inside the caller's transaction."""
     counts = write_entries(c, source.name, entries, list(source.tags), now)
     record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
@@ -85,10 +118,10 @@ def _write_source(c, source: Source, url: str, title: str, entries: list[Entry],
 
 
 _worker_db: Database | None = None
-_worker_write_lock = None
+_worker_write_lock: Any = None   # a multiprocessing Lock, given to the pool's initializer
 
 
-def _init_worker(write_lock=None, parent: int | None = None) -> None:
+def _init_worker(write_lock: Any = None, parent: int | None = None) -> None:
     """In each forked worker: no database yet (it opens its own connection on first use).
 
     `write_lock` is shared by the pool's workers: they queue on it (a semaphore, woken at once)
@@ -134,15 +167,15 @@ def _close_worker_database(db: Database) -> None:
             _worker_write_lock.release()
 
 
-def parse_and_store_batch(db_url: str, jobs: list[tuple]) -> list:
+def parse_and_store_batch(db_url: str, jobs: list[ParseJob]) -> list[Any]:
     """Runs in a worker: parse each job's body, then store every parsed source in one transaction.
 
     A failure while storing one source is that source's error alone (see _store_batch); a failure
     of the transaction itself (busy, disk full) is every source's. Returns one
     ParseFailure or Stored per job, in order; the entries never go back to the main process.
     """
-    results: list = []
-    parsed_jobs = []
+    results: list[Any] = []
+    parsed_jobs: list[tuple[int, SourceWrite]] = []   # (index in results, what to store)
     for source, url, etag, last_modified, status, next_due, body, resp_url, headers, site, cap in jobs:
         parsed = parse_body(source.kind, body, resp_url, headers, site, cap)
         if isinstance(parsed, ParseFailure):
@@ -150,9 +183,8 @@ def parse_and_store_batch(db_url: str, jobs: list[tuple]) -> list:
             continue
         entries, filtered = filter_entries(source, parsed.entries)
         results.append(Stored(parsed.warning, filtered))
-        # (index, then store_source's arguments after db)
-        parsed_jobs.append((len(results) - 1, source, url, parsed.title, entries, etag, last_modified, status,
-                            next_due))
+        parsed_jobs.append((len(results) - 1, SourceWrite(source, url, parsed.title, entries, etag, last_modified,
+                                                          status, next_due)))
     if not parsed_jobs:
         return results
     try:
@@ -163,12 +195,12 @@ def parse_and_store_batch(db_url: str, jobs: list[tuple]) -> list:
             with _worker_write_lock:
                 _store_batch(db, parsed_jobs, results)
     except StorageError as exc:
-        for i, *_ in parsed_jobs:
+        for i, _ in parsed_jobs:
             results[i].error = str(exc)
     return results
 
 
-def _store_batch(db: Database, parsed_jobs: list, results: list) -> None:
+def _store_batch(db: Database, parsed_jobs: list[tuple[int, SourceWrite]], results: list[Any]) -> None:
     """Every parsed source of a batch in one transaction; if storing one of them fails with
     anything but a storage error (a bug met by its entries), the batch is rolled back and each
     source is stored in a transaction of its own, so only that source fails. (Savepoints would
@@ -177,29 +209,30 @@ def _store_batch(db: Database, parsed_jobs: list, results: list) -> None:
     try:
         with db.transaction() as c:
             lock_for_ingest(c, db.dialect)
-            for i, *job in parsed_jobs:
-                _count(results[i], _write_source(c, *job, now))
+            for i, write in parsed_jobs:
+                _count(results[i], _write_source(c, *write, now))
         return
     except StorageError:
         raise
     except Exception:
         if len(parsed_jobs) == 1:
             raise
-    for i, *job in parsed_jobs:
+    for i, write in parsed_jobs:
         results[i].new = results[i].updated = results[i].unchanged = 0
         try:
-            _count(results[i], store_source(db, *job))
+            _count(results[i], store_source(db, *write))
         except StorageError:
             raise
         except Exception as exc:
             results[i].error = f"internal error: {type(exc).__name__}: {exc}"
 
 
-def _count(stored: Stored, counts) -> None:
+def _count(stored: Stored, counts: WriteCounts) -> None:
     stored.new, stored.updated, stored.unchanged = counts.new, counts.updated, counts.unchanged
 
 
-def parse_body(kind: str, body: bytes, url: str, headers: dict, site: str, encoded_cap: int | None):
+def parse_body(kind: str, body: bytes, url: str, headers: dict[str, str], site: str,
+               encoded_cap: int | None) -> ParsedFeed | ParseFailure:
     """Runs in a worker: returns a ParsedFeed or a ParseFailure (exceptions cross processes badly).
 
     When `encoded_cap` is set the body is still gzip/deflate-encoded: decompressing here, with the

@@ -10,9 +10,9 @@ the item is re-enriched.
 from __future__ import annotations
 
 from ..config import Config
-from ..entry import Entry
 from ..enrich.linking import SCORES, move_reason
 from ..enrich.mentions import catalog_key
+from ..entry import Entry
 from ..storage.catalogs import record_catalog_item
 from ..storage.db import Database
 from .entries import CatalogEntry

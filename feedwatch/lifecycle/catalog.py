@@ -23,11 +23,10 @@ and none of that holds; `unknown` when none lists it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-
-import re
-from typing import Iterable
 
 from .entries import CatalogEntry, platform_of
 from .names import model_facts

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 
-
 def clean_line(value: str, max_len: int) -> str:
-    from ..text import clean_line as clean     # lxml comes with it: only when a catalogue is read
+    from ..text import clean_line as clean  # lxml comes with it: only when a catalogue is read
     return clean(value, max_len)
 
 CATALOG_KINDS = ("litellm", "models-dev", "deprecations-info", "modeldeprecations")

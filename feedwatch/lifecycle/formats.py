@@ -16,8 +16,10 @@ and counted, so one bad row never costs the rest.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+from ..errors import FeedwatchError
 from .entries import CatalogEntry, Tally, clean_date, clean_id, clean_text, clean_url, make_entry
 
 __all__ = ["CatalogFormatError", "parse_catalog", "PARSERS"]
@@ -25,12 +27,13 @@ __all__ = ["CatalogFormatError", "parse_catalog", "PARSERS"]
 MAX_ENTRIES = 200_000     # far above any real catalogue (LiteLLM: ~5,000); a bigger one is refused
 
 
-class CatalogFormatError(ValueError):
+class CatalogFormatError(FeedwatchError, ValueError):
     """The document is not the catalogue format it was configured as; str() is one line."""
 
 
 def _type(value: Any) -> str:
-    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _litellm(doc: Any, name: str, tally: Tally) -> list[CatalogEntry]:
@@ -69,7 +72,7 @@ def _deprecations_info(doc: Any, name: str, tally: Tally) -> list[CatalogEntry]:
     out = []
     for row in rows:
         model_id = clean_id(row.get("model_id")) if isinstance(row, dict) else None
-        if model_id is None:
+        if model_id is None or not isinstance(row, dict):
             tally.dropped += 1
             continue
         replacements = row.get("replacement_models")
@@ -98,11 +101,11 @@ def _modeldeprecations(doc: Any, name: str, tally: Tally) -> list[CatalogEntry]:
             tally.dropped += 1
             continue
         status = m.get("status")
-        aliases = m.get("aliases") if isinstance(m.get("aliases"), list) else []
+        aliases = found if isinstance(found := m.get("aliases"), list) else []
         reps = [r for r in m.get("replacements") or [] if isinstance(r, dict)] \
             if isinstance(m.get("replacements"), list) else []
         rep = next((r for r in reps if r.get("recommended") is True), reps[0] if reps else None)
-        sources = m.get("sources") if isinstance(m.get("sources"), list) else []
+        sources = listed if isinstance(listed := m.get("sources"), list) else []
         out.append(make_entry(
             name, f"{provider}/{model}", provider=provider,
             status=status if status in ("active", "deprecated", "retired") else None,

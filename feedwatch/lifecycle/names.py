@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 MAX_NAMES = 20_000
 _SOURCES = ("mention_grammar.py", "model_names.py", "mentions.py", "model_ids.py")

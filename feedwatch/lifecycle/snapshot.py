@@ -45,7 +45,7 @@ def load() -> tuple[dict, tuple[CatalogEntry, ...]]:
     entries = []
     for part in doc.pop("catalogs"):
         for row in part["entries"]:
-            values = dict(zip(_FIELDS, row))
+            values = dict(zip(_FIELDS, row, strict=False))
             values["aliases"] = tuple(values["aliases"])
             values["alias_keys"] = tuple(values["alias_keys"])
             entries.append(CatalogEntry(catalog=NAME, **values))

@@ -3,7 +3,7 @@ been updated successfully, the bundled snapshot until then (never both)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config import Config
 from ..storage import catalogs as store

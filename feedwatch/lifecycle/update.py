@@ -10,10 +10,10 @@ on, becomes an item linked to that asset (see `alias_moves`).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 
 from ..config import Catalog, Config
 from ..dates import format_iso
@@ -97,13 +97,13 @@ async def _one(config: Config, db: Database, catalog: Catalog, state: store.Cata
 
     def write(fn, *args, **kwargs):
         return loop.run_in_executor(writer, lambda: fn(*args, **kwargs))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     kept = state.models if state else 0
     if due_only and not force and state and state.next_due and state.next_due > format_iso(now):
         return CatalogResult(catalog.name, "skipped", kept, f"not due until {state.next_due}")
     same_url = state is not None and state.url == catalog.url
-    etag = state.etag if same_url and not force and kept else None
-    last_modified = state.last_modified if same_url and not force and kept else None
+    etag = state.etag if state is not None and same_url and not force and kept else None
+    last_modified = state.last_modified if state is not None and same_url and not force and kept else None
     cap = int(catalog.max_mb * 1024 * 1024)
     try:
         response = await fetcher.get(catalog.url, etag=etag, last_modified=last_modified)

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from ..config_notify import NotifyTarget
 from ..storage import notifications as ledger
 from ..storage.db import Database
 from . import render
-from ..config_notify import NotifyTarget
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     key: str
     kind: str
-    data: object          # a link row, a StackRow, or a digest Period
+    data: Any             # a link row, a StackRow, or a digest Period
 
 
 def affects(db: Database, config, target: NotifyTarget, now: datetime, *, record: bool) -> list[Candidate]:
@@ -68,7 +69,7 @@ def retirements(db: Database, config, target: NotifyTarget, now: datetime) -> li
 
 def digests(db: Database, target: NotifyTarget, now: datetime, period=None) -> list[Candidate]:
     """The last complete week's digest, and any earlier one still pending; or just `period`."""
-    from ..digest.week import last_complete_week, parse_week, PeriodError
+    from ..digest.week import PeriodError, last_complete_week, parse_week
     if period is not None:
         return [Candidate(f"digest:{period.label}", "digest", period)]
     sent = ledger.sent_events(db, target.name, "digest")

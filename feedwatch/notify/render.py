@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as _html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..digest.render_md import md_escape, md_url
 from ..text import clean_line, safe_url
@@ -100,7 +101,7 @@ def affects_message(links: list[dict]) -> Message:
                    f"asset{'s' * (len(by_asset) != 1)})")
 
 
-def retirement_message(rows: list[tuple[str, object]]) -> Message:
+def retirement_message(rows: list[tuple[str, Any]]) -> Message:
     """One message for the (event key, stack row) pairs due: a model an asset uses shuts down soon."""
     models = [r.model for _, r in rows]
     if len(rows) == 1:

@@ -8,14 +8,14 @@ backoff and is retried by a later run. A dry run reads the same events and write
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from ..config_notify import NotifyTarget, TargetUnusable
 from ..storage import notifications as ledger
 from ..storage.db import Database
 from . import events
 from .deliver import scrub, send
 from .render import Message
-from ..config_notify import NotifyTarget, TargetUnusable
 
 
 @dataclass(slots=True)
@@ -57,7 +57,7 @@ def notify_all(db: Database, config, *, now: datetime | None = None, dry_run: bo
                kinds: tuple[str, ...] | None = None, period=None, force: bool = False) -> list[TargetReport]:
     """Every configured target's report, in config order. `kinds` narrows the events; `period` with
     `force` posts that digest even if it was sent before (`digest --post`)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     targets = [t for t in config.notify if kinds is None or any(k in t.events for k in kinds)]
     return [notify_target(db, config, t, now, dry_run=dry_run, kinds=kinds, period=period, force=force)
             for t in targets]
@@ -74,7 +74,7 @@ def notify_target(db: Database, config, target: NotifyTarget, now: datetime, *, 
             report.preview += events.messages(db, config, kind, chosen)
         return report
     try:
-        url = target.resolve_url() if found else None
+        url = target.resolve_url() if found else ""    # used only when something was found
     except TargetUnusable as exc:
         report.failed.append(str(exc))
         return report

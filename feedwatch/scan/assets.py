@@ -120,5 +120,10 @@ def propose(repo: str, raws: list, refs: list[tuple[str, int, str]], unit: Calla
     for k in sorted(keep, key=lambda k: names[k]):
         d = keys[k]
         ev = list(dict.fromkeys(d["evidence"]))[:MAX_EVIDENCE]
-        proposals.append(Proposal(names[k], k[0], repo, k[1].split("#", 1)[0], sorted(d["models"]), sorted(loads.get(k, ())), ev))
-    return proposals, lambda r: names.get(owner.get(id(r)))
+        proposals.append(Proposal(names[k], k[0], repo, k[1].split("#", 1)[0], sorted(d["models"]),
+                                  sorted(loads.get(k, ())), ev))
+
+    def asset_of(r: object) -> str | None:
+        k = owner.get(id(r))
+        return None if k is None else names.get(k)
+    return proposals, asset_of

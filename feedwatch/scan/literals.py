@@ -73,10 +73,8 @@ def _key_before(line: str, col: int) -> str:
     m = _KEY.search(prefix)
     if m is None:
         # A value further along an argument list or array keeps the key the list started with.
-        last = None
-        for last in _KEY_ANYWHERE.finditer(prefix):
-            pass
-        m = last
+        matches = list(_KEY_ANYWHERE.finditer(prefix))
+        m = matches[-1] if matches else None
     if m is None:
         return ""
     return (m.group(1) or m.group(2) or "").lower()
@@ -96,20 +94,20 @@ def line_tokens(line: str, lang: str) -> list[Token]:
             continue
         out.append(Token(col, text, _key_before(line, m.start())))
     if lang == "yaml":
-        m = _YAML_FLOW.match(line)
-        if m:
-            start = m.start(2)
-            for part in re.finditer(r"[^,\s][^,]*", m.group(2)):
-                out.append(Token(start + part.start(), part.group().strip(), m.group(1).lower()))
+        flow = _YAML_FLOW.match(line)
+        if flow:
+            start = flow.start(2)
+            for part in re.finditer(r"[^,\s][^,]*", flow.group(2)):
+                out.append(Token(start + part.start(), part.group().strip(), flow.group(1).lower()))
         else:
-            m = _YAML_VALUE.match(line)
-            if m:
-                text, col = m.group(2), m.start(2)
+            value = _YAML_VALUE.match(line)
+            if value:
+                text, col = value.group(2), value.start(2)
                 em = re.fullmatch(r"([A-Za-z_]\w*)=(\S+)", text)
                 if em:
                     out.append(Token(col + em.start(2), em.group(2), em.group(1).lower()))
                 else:
-                    out.append(Token(col, text, (m.group(1) or "").lower()))
+                    out.append(Token(col, text, (value.group(1) or "").lower()))
     elif lang == "env":
         for m in _ENV_VALUE.finditer(line):
             out.append(Token(m.start(2), m.group(2), m.group(1).lower()))
@@ -166,7 +164,7 @@ _CONTINUATION = {'"': re.compile(r'\s*\+?\s*(?:\\\n)?\s*[rRuUfF]{0,2}"((?:[^"\\\
 
 def _continued(text: str, pos: int, quote: str) -> str:
     """Python's implicit concatenation of adjacent literals (inside parentheses) and JS `+` chains."""
-    parts = []
+    parts: list[str] = []
     rx = _CONTINUATION[quote]
     while True:
         m = rx.match(text, pos)

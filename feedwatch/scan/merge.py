@@ -117,7 +117,8 @@ def merge(doc, proposals: list[Proposal], scanned_repos: set[str]) -> list[Chang
             t["discovered_from"] = _array(p.evidence, multiline=True)
     for t in tables:
         if id(t) not in matched and "discovered_from" in t and _repos_of(t) & scanned_repos:
-            changes.append(Change(str(t.get("name")), "not seen", "kept in feeds.toml; remove it by hand if it is gone"))
+            changes.append(Change(str(t.get("name")), "not seen",
+                                  "kept in feeds.toml; remove it by hand if it is gone"))
     return changes
 
 

@@ -100,7 +100,7 @@ def _collect(node, names: list[str], depth: int) -> None:
             and ("version" in node or "labels" in node)):
         names.append(name)                                 # Langfuse
         return
-    manifest = node.get("manifest") if isinstance(node.get("manifest"), dict) else node
+    manifest = m if isinstance(m := node.get("manifest"), dict) else node
     ident = manifest.get("id")
     if (manifest.get("lc") == 1 and isinstance(ident, list) and len(ident) > 2
             and ident[0] in ("langchain", "langchain_core") and ident[1] == "prompts"):

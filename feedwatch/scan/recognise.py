@@ -134,7 +134,7 @@ def prefilter_words(known: Collection[str] | None = None) -> list[str]:
     words.update(o.lower() + "/" for o in HF_ORGS)
     for k in known or ():
         name = re.sub(r"^[a-z-]+\.(?=[a-z])", "", k.lower().rsplit("/", 1)[-1])   # "amazon.nova-pro" -> "nova-pro"
-        stem = re.match(r"[a-z]*", name).group()
+        stem = m.group() if (m := re.match(r"[a-z]*", name)) else ""
         if len(stem) >= 3:
             words.add(stem)
     return sorted(words)

@@ -156,19 +156,20 @@ def scan_root(path, repo: str | None = None, known: Collection[str] | None = Non
             text = data.decode("utf-8", "replace")
             for line, name in prompts.exported_prompts(text):
                 raws.append(_Raw(e.rel, line, "prompt", None, clean(name)))
-        if lang in ("yaml", "json") and (b"prompts" in data) and prompts.is_promptfoo_config(
-                e.rel, text := text or data.decode("utf-8", "replace")):
-            promptfoo_named.update(prompts.promptfoo_prompt_files(e.rel, text, rels))
+        if lang in ("yaml", "json") and (b"prompts" in data):
+            text = text or data.decode("utf-8", "replace")
+            if prompts.is_promptfoo_config(e.rel, text):
+                promptfoo_named.update(prompts.promptfoo_prompt_files(e.rel, text, rels))
         if lang is None or (is_prompt and not low.endswith((".prompty", ".prompt", ".prompt.yaml", ".prompt.yml"))):
             continue
         positions = pre.positions(data)
         if not positions:
             continue
         has_prompt_word = False
-        for line_no, line in _hit_lines(data, positions):
-            if "prompt" in line.lower():
+        for line_no, hit in _hit_lines(data, positions):
+            if "prompt" in hit.lower():
                 has_prompt_word = True
-            for tok in literals.line_tokens(line, lang):
+            for tok in literals.line_tokens(hit, lang):
                 model = recognizer.model(tok.text, tok.key)
                 if model is not None:
                     raws.append(_Raw(e.rel, line_no, "model", clean(model), clean(tok.text.strip())))

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pathspec
 
+from ..errors import FeedwatchError
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 BINARY_SNIFF = 8192
 #: Directory names never entered: VCS data, dependencies, caches and build output.
@@ -31,7 +33,7 @@ SKIP_FILES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poe
                         "Cargo.lock", "go.sum"})
 
 
-class ScanError(Exception):
+class ScanError(FeedwatchError):
     """A path that cannot be scanned; str() is the one-line message shown to the user."""
 
 

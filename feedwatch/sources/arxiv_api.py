@@ -25,6 +25,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import arxiv
 import requests
@@ -33,6 +34,7 @@ from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from feedwatch.dates import format_iso
 from feedwatch.entry import Entry, ParsedFeed
+from feedwatch.errors import FeedwatchError
 from feedwatch.sources.arxiv_ids import split_arxiv_id
 from feedwatch.text import clean_body, clean_line
 
@@ -43,7 +45,7 @@ _MAX_BODY = 32 * 1024 * 1024  # a 2000-result page is ~5 MB
 _SUMMARY_MAX = 4000  # arXiv abstracts are limited to 1920 characters
 
 
-class ArxivError(Exception):
+class ArxivError(FeedwatchError):
     """A failed arXiv API query; `str(exc)` is one line fit for the status bar.
 
     status:      HTTP status when the server answered with an error, else None.
@@ -104,7 +106,7 @@ class _BoundedSession(requests.Session):
         self._delay = delay
         self.headers["User-Agent"] = user_agent
 
-    def request(self, method, url, **kwargs):  # type: ignore[override]
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:  # type: ignore[override]
         headers = {
             k: v for k, v in (kwargs.pop("headers", None) or {}).items() if k.lower() != "user-agent"
         }
@@ -288,7 +290,7 @@ def result_to_entry(result: arxiv.Result) -> Entry | None:
     if found is None:
         return None  # not a paper (e.g. an error entry); the package normally drops those itself
     arxiv_id, version = found
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     if result.primary_category:
         extra["primary_category"] = clean_line(result.primary_category, 50)
     for key, limit in (("doi", 200), ("comment", 1000), ("journal_ref", 500)):

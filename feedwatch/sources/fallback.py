@@ -8,14 +8,16 @@ because we turn HTML into plain text and resolve links ourselves.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..dates import parse_date
 from ..entry import Entry, ParsedFeed
+from ..errors import FeedwatchError
 from ..text import clean_body, clean_line, html_to_text, safe_url
 from .entry_rules import CONTENT_MAX, SUMMARY_MAX, arxiv_listing, display_title, fallback_guid, split_authors
 
 
-class NotAFeed(ValueError):
+class NotAFeed(FeedwatchError, ValueError):
     """The document is neither a feed feedparser understands nor an empty one."""
 
 
@@ -72,7 +74,7 @@ def _tame_doctype(body: bytes) -> bytes:
     many = len(_ENTITY_DECL_RE.findall(head)) > _MAX_ENTITY_DECLS
     budget = _ENTITY_BUDGET
 
-    def tame(decl: re.Match) -> bytes:
+    def tame(decl: re.Match[bytes]) -> bytes:
         nonlocal budget
         safe = _SAFE_ENTITY_RE.match(decl.group(1))
         if safe is not None:  # feedparser would keep it: check what it costs
@@ -88,7 +90,7 @@ def _tame_doctype(body: bytes) -> bytes:
     return head + rest
 
 
-def _reason(exc) -> str:
+def _reason(exc: object) -> str:
     text = clean_line(str(exc) if exc else "", 160)
     return text or "unknown error"
 
@@ -102,7 +104,7 @@ def _text_of(detail_value: str, kind: str, max_len: int) -> str:
     return clean_body(detail_value, max_len)
 
 
-def _entry(e, url: str) -> Entry:
+def _entry(e: Any, url: str) -> Entry:
     link = safe_url(e.get("link"), url)
     title_detail = e.get("title_detail") or {}
     raw_title = e.get("title", "") or ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import quote
 
 from feedwatch.dates import parse_date
@@ -54,7 +55,7 @@ _BASE_RELATIONS = {
 
 def is_placeholder_created_at(iso: str | None) -> bool:
     """True for the Hub's back-filled creation date of repos older than March 2022."""
-    return bool(iso) and iso.startswith(_PLACEHOLDER_MINUTE)
+    return iso is not None and iso.startswith(_PLACEHOLDER_MINUTE)
 
 
 def parse_hf_models(body: bytes, base_url: str) -> ParsedFeed:
@@ -97,7 +98,7 @@ def parse_hf_models(body: bytes, base_url: str) -> ParsedFeed:
     return ParsedFeed(title=title, entries=entries, warning=warning)
 
 
-def _entry(rec: dict, base: str) -> Entry | None:
+def _entry(rec: dict[str, Any], base: str) -> Entry | None:
     model_id = rec.get("id") or rec.get("modelId")
     if not isinstance(model_id, str) or not _valid_repo_id(model_id):
         return None
@@ -111,7 +112,7 @@ def _entry(rec: dict, base: str) -> Entry | None:
     tags_field = rec.get("tags")
     raw_tags = [t for t in tags_field if isinstance(t, str)] if isinstance(tags_field, list) else []
 
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     tags: list[str] = []
     base_models: list[str] = []
     relation = ""
@@ -146,15 +147,15 @@ def _entry(rec: dict, base: str) -> Entry | None:
         elif low not in (pipeline, library) and tag not in tags and len(tags) < _MAX_TAGS:
             tags.append(tag)
 
-    for key, value in (("base_models", base_models), ("arxiv_ids", arxiv_ids), ("datasets", datasets[:10])):
-        if value:
-            extra[key] = value
+    for key, listed in (("base_models", base_models), ("arxiv_ids", arxiv_ids), ("datasets", datasets[:10])):
+        if listed:
+            extra[key] = listed
     if base_models and relation:
         extra["base_model_relation"] = relation
     for key in ("downloads", "likes"):
-        value = rec.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            extra[key] = value
+        count = rec.get(key)
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+            extra[key] = count
     for key in ("private", "gated"):
         value = rec.get(key)
         if isinstance(value, bool):

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import re
+from typing import Any
 
 from feedwatch.dates import parse_date
 from feedwatch.entry import Entry, ParsedFeed
@@ -110,7 +111,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
 # --- items -------------------------------------------------------------------------------------
 
 
-def _entry(item: dict, base: str | None, feed_authors: list[str]) -> Entry | None:
+def _entry(item: dict[str, Any], base: str | None, feed_authors: list[str]) -> Entry | None:
     url = _url(item.get("url"), base)
     external = _url(item.get("external_url"), base)
 
@@ -119,7 +120,7 @@ def _entry(item: dict, base: str | None, feed_authors: list[str]) -> Entry | Non
         content = clean_body(_str(item.get("content_text")))
     summary = clean_body(_str(item.get("summary")), _SUMMARY_MAX)
 
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     for key, value in item.items():
         if isinstance(key, str) and key.startswith("_") and len(key) > 1:
             clean = _sanitize(value, 0)
@@ -188,7 +189,7 @@ def _date(value: object) -> str | None:
     return parse_date(value) if isinstance(value, str) and value.strip() else None
 
 
-def _authors(obj: dict) -> list[str]:
+def _authors(obj: dict[str, Any]) -> list[str]:
     """Names from 1.1 `authors` [{name}], else 1.0 `author` {name}; de-duplicated, in order."""
     raw = obj.get("authors")
     people = raw if isinstance(raw, list) else []
@@ -228,7 +229,7 @@ def _derive_title(text: str) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
-def _deprecation_summary(dep: dict) -> str:
+def _deprecation_summary(dep: dict[str, Any]) -> str:
     """Readable one-liner for a deprecations.info item, whose content_text is usually empty."""
     parts: list[str] = []
     for key, label in (
@@ -271,7 +272,7 @@ def _sanitize(value: object, depth: int) -> object:
                 out_list.append(c)
         return out_list
     if isinstance(value, dict):
-        out: dict = {}
+        out: dict[str, Any] = {}
         for k, v in list(value.items())[:_EXT_MAX_ITEMS]:
             key = clean_line(k, 100) if isinstance(k, str) else ""
             if not key:

@@ -6,9 +6,10 @@ Runs in a worker process or thread (CPU-bound), so it takes and returns plain da
 from __future__ import annotations
 
 from ..entry import ParsedFeed
+from ..errors import FeedwatchError
 
 
-class ParseError(ValueError):
+class ParseError(FeedwatchError, ValueError):
     """The body could not be understood; str() is a one-line reason."""
 
 

@@ -8,6 +8,7 @@ feedparser's test for HTML in a plain-text title. Split from xmlfeed so the pars
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -94,7 +95,7 @@ _SAFE_ENTITY_RE = re.compile(r"&#\w+;|[^&]*")
 _EXPANSION_BUDGET = 1_000_000  # characters per element; libxml2 refuses real bombs before this
 
 
-def expand_entities(el) -> None:
+def expand_entities(el: Any) -> None:
     """Replace the entity references the parser left in `el` (resolve_entities=False) by text.
 
     As feedparser does: HTML named entities (RSS 0.91 documents declare the Netscape DTD and use

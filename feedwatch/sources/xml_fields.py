@@ -8,6 +8,8 @@ whatever that namespace is.
 
 from __future__ import annotations
 
+from typing import Any
+
 ATOM10 = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -53,7 +55,7 @@ ATOM_EXT = {
 }
 
 
-def field_map(core: dict, ext: dict, core_ns: tuple[str, ...]) -> dict:
+def field_map(core: dict[str, Any], ext: dict[str, Any], core_ns: tuple[str, ...]) -> dict[str, Any]:
     m = dict(ext)
     for ns in core_ns:
         for name, code in core.items():
@@ -69,10 +71,10 @@ RDF_ABOUT = f"{{{RDF}}}about"
 HTML_TYPES = frozenset(("text/html", "application/xhtml+xml", "html", "xhtml"))
 
 
-_extra_maps: dict[str, dict] = {}
+_extra_maps: dict[str, dict[str, Any]] = {}
 
 
-def rss_fields(tag: str) -> dict:
+def rss_fields(tag: str) -> dict[str, Any]:
     """The field map for the children of an RSS element (channel, item) with this tag.
 
     feedparser reads the elements of the document's default namespace as core RSS elements,

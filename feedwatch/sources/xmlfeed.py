@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -30,9 +31,29 @@ from ..text import clean_body, clean_line, html_to_text, safe_url
 from .entry_rules import CONTENT_MAX, SUMMARY_MAX, arxiv_listing, display_title, fallback_guid, split_authors
 from .text_repairs import expand_entities, looks_like_html, repair, repair_is_identity
 from .xml_fields import (
-    ATOM03, ATOM10, ATOM_MAPS, F_ANNOUNCE, F_ATOM_AUTHOR, F_ATOMLINK, F_AUTHOR, F_CATEGORY, F_CONTENT, F_DESC,
-    F_ENCODED, F_GUID, F_ID, F_LINK, F_PUBLISHED, F_SUMMARY, F_TITLE, F_UPDATED, HTML_TYPES, ITEM_TAGS, RDF_ABOUT,
-    RSS_MAP, rss_fields,
+    ATOM03,
+    ATOM10,
+    ATOM_MAPS,
+    F_ANNOUNCE,
+    F_ATOM_AUTHOR,
+    F_ATOMLINK,
+    F_AUTHOR,
+    F_CATEGORY,
+    F_CONTENT,
+    F_DESC,
+    F_ENCODED,
+    F_GUID,
+    F_ID,
+    F_LINK,
+    F_PUBLISHED,
+    F_SUMMARY,
+    F_TITLE,
+    F_UPDATED,
+    HTML_TYPES,
+    ITEM_TAGS,
+    RDF_ABOUT,
+    RSS_MAP,
+    rss_fields,
 )
 
 _local_state = threading.local()
@@ -57,14 +78,14 @@ def _parser() -> etree.XMLParser:
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def _local(tag) -> str:
+def _local(tag: Any) -> str:
     if not isinstance(tag, str):
         return ""
     i = tag.rfind("}")
     return tag[i + 1:] if i >= 0 else tag
 
 
-def _text(el) -> str:
+def _text(el: Any) -> str:
     if not len(el):
         text = el.text or ""
         return text if text.isascii() or _local_state.fix_is_identity else repair(text)
@@ -121,7 +142,7 @@ def parse_xml_feed(body: bytes, url: str) -> ParsedFeed | None:
     return None
 
 
-def _rss(channel, children, url: str) -> ParsedFeed:
+def _rss(channel: Any, children: Any, url: str) -> ParsedFeed:
     feed = ParsedFeed()
     if channel is not None:
         fields = rss_fields(channel.tag)
@@ -138,14 +159,14 @@ def _rss(channel, children, url: str) -> ParsedFeed:
     return feed
 
 
-def _rss_item(el, url: str, fields: dict) -> Entry:
+def _rss_item(el: Any, url: str, fields: dict[str, Any]) -> Entry:
     title = link = guid = description = content = atom_content = ""
     atom_link = None
     permalink = False
     authors: list[str] = []
     categories: list[str] = []
     published = updated = None
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     for c in el:
         f = fields.get(c.tag)
         if f is None:
@@ -208,7 +229,7 @@ def _rss_item(el, url: str, fields: dict) -> Entry:
     return entry
 
 
-def _atom(root, url: str, ns: str) -> ParsedFeed:
+def _atom(root: Any, url: str, ns: str) -> ParsedFeed:
     feed = ParsedFeed()
     fields = ATOM_MAPS[ns]
     entry_tag = f"{{{ns}}}entry"
@@ -221,7 +242,7 @@ def _atom(root, url: str, ns: str) -> ParsedFeed:
     return feed
 
 
-def _xhtml_source(el) -> str:
+def _xhtml_source(el: Any) -> str:
     """The markup inside an Atom type="xhtml" element, without namespace prefixes."""
     from copy import deepcopy
     el = deepcopy(el)
@@ -232,7 +253,7 @@ def _xhtml_source(el) -> str:
     return (el.text or "") + "".join(etree.tostring(c, encoding="unicode", method="html") for c in el)
 
 
-def _atom_text(el, max_len: int) -> str:
+def _atom_text(el: Any, max_len: int) -> str:
     kind = (el.get("type") or "text").lower()
     if kind in ("xhtml", "application/xhtml+xml"):
         return html_to_text(repair(_xhtml_source(el)), max_len)
@@ -250,14 +271,14 @@ def _atom_text(el, max_len: int) -> str:
     return clean_body(value, max_len)
 
 
-def _atom_entry(el, url: str, fields: dict) -> Entry:
+def _atom_entry(el: Any, url: str, fields: dict[str, Any]) -> Entry:
     guid = title = ""
     html_link = other_link = None
     summary = content = ""
     authors: list[str] = []
     categories: list[str] = []
     published = updated = None
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     for c in el:
         f = fields.get(c.tag)
         if f is None:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .db import Conn, Database
+
+if TYPE_CHECKING:
+    from ..entry import Entry
 
 COLUMNS = ("catalog", "provider", "model_id", "model_key", "status", "deprecation_date", "shutdown_date",
            "earliest_shutdown", "replacement", "release_date", "source_url", "aliases", "alias_of", "family",
@@ -57,7 +61,7 @@ def _upsert_state(c: Conn, name: str, kind: str, url: str, now: str) -> None:
               {"n": name, "k": kind, "u": url, "now": now})
 
 
-def replace_models(db: Database, name: str, kind: str, url: str, rows: list[dict], *, etag: str | None,
+def replace_models(db: Database, name: str, kind: str, url: str, rows: list[dict[str, Any]], *, etag: str | None,
                    last_modified: str | None, status: int, now: str, next_due: str | None) -> dict[str, str]:
     """Store a catalogue's new data instead of its old; returns the old alias map (`alias_map`) so the
     caller can tell which aliases moved."""
@@ -107,14 +111,14 @@ def alias_map(c: Conn, name: str) -> dict[str, str]:
     return out
 
 
-def load_models(db: Database, catalogs: list[str] | None = None, keys: set[str] | None = None) -> list[dict]:
+def load_models(db: Database, catalogs: list[str] | None = None, keys: set[str] | None = None) -> list[dict[str, Any]]:
     """The stored rows (of the named catalogues), `aliases` and `alias_keys` decoded to tuples.
 
     With `keys`, only the rows a lookup of those keys can need: the rows of those keys, the dated
     snapshots of those families, every row with aliases, and the rows the matched aliases point to."""
     sql = f"SELECT {', '.join(COLUMNS)} FROM catalog_models"
     where: list[str] = []
-    params: dict = {}
+    params: dict[str, Any] = {}
     if catalogs is not None:
         if not catalogs:
             return []
@@ -131,9 +135,9 @@ def load_models(db: Database, catalogs: list[str] | None = None, keys: set[str] 
     return rows
 
 
-def _rows_for(c: Conn, sql: str, where: list[str], params: dict, keys: set[str]) -> list[dict]:
-    rows: list[dict] = []
-    seen: set[tuple] = set()
+def _rows_for(c: Conn, sql: str, where: list[str], params: dict[str, Any], keys: set[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
     pending, done = set(keys), set()
     first = True
     while pending:
@@ -158,7 +162,7 @@ def _rows_for(c: Conn, sql: str, where: list[str], params: dict, keys: set[str])
     return rows
 
 
-def record_catalog_item(db: Database, source: str, entry, links: list[tuple[str, str, float]], now: str) -> int:
+def record_catalog_item(db: Database, source: str, entry: Entry, links: list[tuple[str, str, float]], now: str) -> int:
     """Store an item a catalogue change produced (`entry`, an `Entry`) with its asset links
     (asset, reason, score), in one transaction; returns the item id. A link a user already decided
     on is left as it is."""
@@ -175,7 +179,7 @@ def record_catalog_item(db: Database, source: str, entry, links: list[tuple[str,
     return int(row["item_id"])
 
 
-def items_about(db: Database, asset: str, model: str, phrase_ids: list[int], limit: int = 20) -> list[dict]:
+def items_about(db: Database, asset: str, model: str, phrase_ids: list[int], limit: int = 20) -> list[dict[str, Any]]:
     """Items about a model an asset runs on: those whose link to the asset names the model (newest
     first), then `phrase_ids` (a search for the model's id) not already listed; id, title, date."""
     linked = [r["item_id"] for r in db.query(

@@ -9,17 +9,22 @@ also when it was enriched by another enricher, model or prompt version. `enriche
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from ..enrich.base import EnrichFailure, Enrichment, ItemText
+from ..enrichment import EnrichFailure, Enrichment, ItemText
 from .db import Conn, Database
+
+if TYPE_CHECKING:
+    from ..enrichment import LinkSuggestion
 
 RETRY_BASE = 5 * 60
 RETRY_MAX = 24 * 3600
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(dt: datetime) -> str:
@@ -33,7 +38,7 @@ def pending_items(db: Database, *, key_prefix: str, source: str | None = None, l
     `ignore_backoff` (`enrich --now`): items waiting for an LLM retry are taken at once."""
     now = now or _iso(_now())
     where = []
-    params: dict = {"prefix": key_prefix, "now": now}
+    params: dict[str, Any] = {"prefix": key_prefix, "now": now}
     if redo:   # anything not enriched by exactly this enricher, model and prompt version
         where.append("(enriched_key IS NULL OR enriched_key <> (:prefix || content_hash))")
     else:      # never enriched, or its content changed since (by whichever enricher)
@@ -62,9 +67,9 @@ def pending_items(db: Database, *, key_prefix: str, source: str | None = None, l
     return out
 
 
-def cached(db: Database, cache_keys: list[str]) -> dict[str, dict]:
+def cached(db: Database, cache_keys: list[str]) -> dict[str, dict[str, Any]]:
     """The newest enrichment stored under each cache key (the LLM cache)."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for i in range(0, len(cache_keys), 500):
         chunk = cache_keys[i:i + 500]
         params = {f"k{j}": k for j, k in enumerate(chunk)}
@@ -77,7 +82,7 @@ def cached(db: Database, cache_keys: list[str]) -> dict[str, dict]:
 
 def save_results(db: Database, results: list[Enrichment], failures: list[EnrichFailure], *,
                  hashes: dict[int, str], cache_keys: dict[int, str], key_prefix: str,
-                 stopgaps: list[Enrichment] = ()) -> None:
+                 stopgaps: Sequence[Enrichment] = ()) -> None:
     """Store a batch in one transaction: item fields, the log row, and the links.
 
     `stopgaps`: the offline enrichment of items the LLM failed on. It lands at once (summary, tags,
@@ -136,7 +141,7 @@ def save_results(db: Database, results: list[Enrichment], failures: list[EnrichF
                        "id": f.item_id})
 
 
-def _bare(c: Conn, stopgaps: list[Enrichment]) -> list[Enrichment]:
+def _bare(c: Conn, stopgaps: Sequence[Enrichment]) -> list[Enrichment]:
     """The stopgaps of items with no enrichment of their current content."""
     if not stopgaps:
         return []
@@ -155,13 +160,13 @@ def waiting_for_llm(db: Database) -> tuple[int, str | None]:
     return (int(rows[0]["n"]), rows[0]["until"]) if rows else (0, None)
 
 
-def _link_dict(link) -> dict:
+def _link_dict(link: LinkSuggestion) -> dict[str, Any]:
     return {"asset": link.asset, "reason": link.reason, "score": link.score, "origin": link.origin}
 
 
-def _links_of(c: Conn, item_ids: list[int]) -> dict[int, dict[str, dict]]:
+def _links_of(c: Conn, item_ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
     """Current links of many items in one query per 500 (not one per item)."""
-    out: dict[int, dict[str, dict]] = {}
+    out: dict[int, dict[str, dict[str, Any]]] = {}
     for i in range(0, len(item_ids), 500):
         params = {f"i{n}": v for n, v in enumerate(item_ids[i:i + 500])}
         for r in c.execute(f"SELECT item_id, asset, status, origin FROM asset_links "
@@ -191,11 +196,11 @@ class _LinkPlan:
 
     def __init__(self, stamp: str):
         self.stamp = stamp
-        self.deletes: list[dict] = []
-        self.inserts: list[dict] = []
-        self.updates: list[dict] = []
+        self.deletes: list[dict[str, Any]] = []
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
 
-    def add(self, item_id: int, links, current: dict[str, dict]) -> None:
+    def add(self, item_id: int, links: list[LinkSuggestion], current: dict[str, dict[str, Any]]) -> None:
         if not current and not links:
             return
         if current:
@@ -204,11 +209,11 @@ class _LinkPlan:
                 if asset not in keep and row["status"] == "suggested" and row["origin"] != "user":
                     self.deletes.append({"id": item_id, "asset": asset})
         for link in links:
-            row = current.get(link.asset)
-            if row is None:
+            old = current.get(link.asset)
+            if old is None:
                 self.inserts.append({"id": item_id, "asset": link.asset, "reason": link.reason, "score": link.score,
                                      "origin": link.origin, "now": self.stamp})
-            elif row["status"] == "suggested" and row["origin"] != "user":
+            elif old["status"] == "suggested" and old["origin"] != "user":
                 self.updates.append({"id": item_id, "asset": link.asset, "reason": link.reason, "score": link.score,
                                      "origin": link.origin, "now": self.stamp})
 
@@ -218,7 +223,8 @@ class _LinkPlan:
                 c.executemany(sql, rows)
 
 
-def replace_suggestions(c: Conn, item_id: int, links, stamp: str, current: dict[str, dict] | None = None) -> None:
+def replace_suggestions(c: Conn, item_id: int, links: list[LinkSuggestion], stamp: str,
+                        current: dict[str, dict[str, Any]] | None = None) -> None:
     """New suggestions replace old ones; a user's confirm, dismiss or own link is never touched."""
     if current is None:
         current = _links_of(c, [item_id]).get(item_id, {})
@@ -247,8 +253,8 @@ def set_link_status(db: Database, item_id: int, asset: str, status: str, user: s
                        "status": status, "now": stamp, "user": user})
 
 
-def links_for(db: Database, item_ids: list[int], include_dismissed: bool = False) -> dict[int, list[dict]]:
-    out: dict[int, list[dict]] = {}
+def links_for(db: Database, item_ids: list[int], include_dismissed: bool = False) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
     for i in range(0, len(item_ids), 500):
         chunk = item_ids[i:i + 500]
         params = {f"i{j}": v for j, v in enumerate(chunk)}
@@ -274,5 +280,6 @@ def add_spend(db: Database, cost: float, calls: int, prompt_tokens: int, complet
         c.execute("INSERT INTO llm_spend (day, cost_usd, calls, prompt_tokens, completion_tokens) "
                   "VALUES (:day, :cost, :calls, :pt, :ct) ON CONFLICT (day) DO UPDATE SET "
                   "cost_usd = llm_spend.cost_usd + :cost, calls = llm_spend.calls + :calls, "
-                  "prompt_tokens = llm_spend.prompt_tokens + :pt, completion_tokens = llm_spend.completion_tokens + :ct",
+                  "prompt_tokens = llm_spend.prompt_tokens + :pt, "
+                  "completion_tokens = llm_spend.completion_tokens + :ct",
                   {"day": day, "cost": cost, "calls": calls, "pt": prompt_tokens, "ct": completion_tokens})

@@ -6,9 +6,10 @@ Split from experiments.py, which re-exports these names and keeps what reads and
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ..errors import UserInputError
 from ..text import clean_body, clean_line, safe_url
 
 STATUSES = ("proposed", "running", "done", "abandoned")
@@ -27,7 +28,7 @@ LABEL_MAX = 60
 TEXT_MAX = 20000    # hypothesis, one note, results
 WHAT_MAX = 300      # one history line
 
-class ExperimentError(ValueError):
+class ExperimentError(UserInputError):
     """Something the user asked for that cannot be done; str() is a one-line message."""
 
 
@@ -92,7 +93,7 @@ def parse_outcome(outcome: str) -> str:
     return o
 
 
-def parse_id(value) -> int:
+def parse_id(value: str | int) -> int:
     """An experiment id from user text ("3" or "#3"); ExperimentError otherwise."""
     try:
         value = value.strip().lstrip("#") if isinstance(value, str) else value
@@ -161,4 +162,6 @@ def _bad_due(text: str) -> str:
 
 def is_overdue(due: str | None, status: str, today: str) -> bool:
     """Past its due date and still open."""
-    return bool(due) and status not in FINAL and due < today
+    if not due:
+        return False
+    return status not in FINAL and due < today

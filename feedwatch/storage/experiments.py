@@ -16,17 +16,21 @@ All errors a user can cause are `ExperimentError` (a ValueError) with a one-line
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import Any
 
 from ..dates import utc_now_iso
 from ..text import clean_line
 from .db import Conn, Database
-from .experiment_rules import (  # noqa: F401  (re-exported: callers use experiments.X)
+
+# isort: off
+from .experiment_rules import (  # noqa: F401  (re-exported, packed: callers use experiments.X)
     FINAL, LABEL_MAX, NAME_MAX, OUTCOMES, STATUSES, TEXT_MAX, TITLE_MAX, TRANSITIONS, WHAT_MAX, ConflictError,
     ExperimentError, NotFoundError, TransitionError, check_transition, clean_assets, clean_text, clean_title,
     clean_url, clean_who, guess_label, is_overdue, parse_due, parse_id, parse_outcome, parse_status,
 )
+# isort: on
 
 _COLUMNS = ("id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, "
             "version, due")
@@ -49,8 +53,8 @@ class Experiment:
     due: str | None = None          # YYYY-MM-DD the work must be done by (a migration: the shutdown date)
     items: list[int] = field(default_factory=list)      # item ids, ascending
     assets: list[str] = field(default_factory=list)     # asset names, sorted
-    links: list[dict] = field(default_factory=list)     # {"url", "label", "added_at"}, oldest first
-    history: list[dict] = field(default_factory=list)   # {"at", "who", "what"}, oldest first
+    links: list[dict[str, Any]] = field(default_factory=list)     # {"url", "label", "added_at"}, oldest first
+    history: list[dict[str, Any]] = field(default_factory=list)   # {"at", "who", "what"}, oldest first
 
     @property
     def is_final(self) -> bool:
@@ -61,7 +65,7 @@ class Experiment:
         """The statuses this experiment may move to ("done" only through close(), with an outcome)."""
         return TRANSITIONS.get(self.status, ())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -79,7 +83,7 @@ def list_experiments(db: Database, status: str | None = None, asset: str | None 
                      item: int | None = None) -> list[Experiment]:
     """Experiments, overdue ones first (earliest due first), then most recently changed first;
     optionally only those with a status, asset or linked item."""
-    where, params = [], {}
+    where, params = list[str](), dict[str, Any]()
     if status is not None:
         where.append("status = :status")
         params["status"] = parse_status(status)
@@ -100,14 +104,14 @@ def list_experiments(db: Database, status: str | None = None, asset: str | None 
     return overdue + [e for e in found if not is_overdue(e.due, e.status, today)]
 
 
-def linked_items(db: Database, experiment_id: int) -> list[dict]:
+def linked_items(db: Database, experiment_id: int) -> list[dict[str, Any]]:
     """The items an experiment links, with what is needed to show them: id, title, url, source, published."""
     return db.query("SELECT i.id, i.title, i.url, i.source, i.published FROM experiment_items x "
                     "JOIN items i ON i.id = x.item_id WHERE x.experiment_id = :id ORDER BY i.id",
                     {"id": int(experiment_id)})
 
 
-def changed_between(db: Database, since: str, until: str) -> list[dict]:
+def changed_between(db: Database, since: str, until: str) -> list[dict[str, Any]]:
     """Experiments with any change (created, updated, closed) in since <= time < until, for the digest.
 
     Each is `Experiment.to_dict()` plus `created_in_window` and `closed_in_window` (bools) and
@@ -128,7 +132,7 @@ def changed_between(db: Database, since: str, until: str) -> list[dict]:
     return out
 
 
-def _load(c: Conn, rows: list[dict]) -> list[Experiment]:
+def _load(c: Conn, rows: list[dict[str, Any]]) -> list[Experiment]:
     """Experiments for the given experiments rows, in that order, with their items, assets, links, history."""
     exps = {r["id"]: Experiment(**r) for r in rows}
     ids = list(exps)
@@ -166,13 +170,13 @@ def insert(c: Conn, title: str, hypothesis: str = "", items: Iterable[int] = (),
            due: str | None = None) -> int:
     """`create` inside a caller's transaction (a migration proposal is created with its ledger row)."""
     owner = clean_line(owner or "", NAME_MAX) or None
-    values = {"title": clean_title(title), "hypothesis": clean_text(hypothesis), "owner": owner,
-              "now": now or utc_now_iso(), "due": parse_due(due) or None}
+    values: dict[str, Any] = {"title": clean_title(title), "hypothesis": clean_text(hypothesis), "owner": owner,
+                              "now": now or utc_now_iso(), "due": parse_due(due) or None}
     who, asset_names, item_ids = clean_who(who if who is not None else owner), clean_assets(assets), _items(c, items)
     [row] = c.execute("INSERT INTO experiments (title, hypothesis, status, owner, notes, results, created_at, "
                       "updated_at, version, due) VALUES (:title, :hypothesis, 'proposed', :owner, '', '', :now, "
                       ":now, 1, :due) RETURNING id", values)
-    eid, now, due = row["id"], values["now"], values["due"]
+    eid, now, due = int(row["id"]), values["now"], values["due"]
     c.executemany("INSERT INTO experiment_items (experiment_id, item_id) VALUES (:e, :i)",
                   [{"e": eid, "i": i} for i in item_ids])
     c.executemany("INSERT INTO experiment_assets (experiment_id, asset) VALUES (:e, :a)",
@@ -253,7 +257,7 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
 
     with db.transaction() as c:
         row = _lock(c, db.dialect, eid, expected_version)
-        sets: dict = {}
+        sets: dict[str, Any] = {}
         events: list[str] = []
         if new_title is not None and new_title != row["title"]:
             sets["title"] = new_title
@@ -305,7 +309,7 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
 
 
 # --- internals ----------------------------------------------------------------------------------
-def _lock(c: Conn, dialect: str, eid: int, expected_version: int | None) -> dict:
+def _lock(c: Conn, dialect: str, eid: int, expected_version: int | None) -> dict[str, Any]:
     """Read the row for a change (locked on PostgreSQL; SQLite already holds the write lock)."""
     rows = c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id"
                      + (" FOR UPDATE" if dialect == "postgresql" else ""), {"id": eid})
@@ -317,7 +321,7 @@ def _lock(c: Conn, dialect: str, eid: int, expected_version: int | None) -> dict
     return row
 
 
-def _save(c: Conn, row: dict, sets: dict, now: str) -> None:
+def _save(c: Conn, row: dict[str, Any], sets: dict[str, Any], now: str) -> None:
     """The optimistic write: only if the row is still at the version read."""
     assignments = "".join(f"{k} = :v_{k}, " for k in sets)
     params = {f"v_{k}": v for k, v in sets.items()}
@@ -343,7 +347,7 @@ def _conflict(c: Conn, eid: int, expected: int, current: int) -> ConflictError:
     return ConflictError(message, eid, expected, current)
 
 
-def _history(c: Conn, eid: int, at: str, who: str, what: str) -> None:
+def _history(c: Conn, eid: int, at: str, who: str | None, what: str) -> None:
     c.execute("INSERT INTO experiment_history (experiment_id, at, who, what) VALUES (:e, :at, :who, :what)",
               {"e": eid, "at": at, "who": who, "what": clean_line(what, WHAT_MAX)})
 
@@ -356,7 +360,7 @@ def _replace_assets(c: Conn, eid: int, wanted: list[str]) -> list[str]:
     return _replace_links(c, eid, "experiment_assets", "asset", wanted, "asset")
 
 
-def _replace_links(c: Conn, eid: int, table: str, column: str, wanted: list, noun: str) -> list[str]:
+def _replace_links(c: Conn, eid: int, table: str, column: str, wanted: list[Any], noun: str) -> list[str]:
     """Make the experiment's set in `table` exactly `wanted`; history lines for what changed.
     `table` and `column` are constants of this module, never user text."""
     have = {r["v"] for r in c.execute(f"SELECT {column} AS v FROM {table} WHERE experiment_id = :e", {"e": eid})}
@@ -373,7 +377,7 @@ def _replace_links(c: Conn, eid: int, table: str, column: str, wanted: list, nou
     return events
 
 
-def _plural(what: str, values: list) -> str:
+def _plural(what: str, values: list[Any]) -> str:
     return f"{what}{'s' if len(values) > 1 else ''} {', '.join(str(v) for v in values)}"
 
 

@@ -7,6 +7,8 @@ Times are ISO 8601 UTC text ("YYYY-MM-DDTHH:MM:SSZ"); windows are half-open, sin
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..text import clean_line
 from .db import Conn, Database
 
@@ -23,16 +25,16 @@ def record_fetch_failure(conn: Conn, source: str, at: str, status: int | None, e
                   "error": clean_line(error or "", ERROR_MAX)})
 
 
-def failures_between(db: Database, since: str, until: str) -> list[dict]:
+def failures_between(db: Database, since: str, until: str) -> list[dict[str, Any]]:
     """Every failure with since <= at < until, oldest first: dicts with id, source, at, status, error."""
     return db.query("SELECT id, source, at, status, error FROM fetch_failures WHERE at >= :since AND at < :until "
                     "ORDER BY at, id", {"since": since, "until": until})
 
 
-def failures_by_source(db: Database, since: str, until: str) -> list[dict]:
+def failures_by_source(db: Database, since: str, until: str) -> list[dict[str, Any]]:
     """One dict per source that failed in the window, most failures first:
     source, failures (count), first_at, last_at, last_status, last_error (of its latest failure)."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for r in failures_between(db, since, until):
         s = out.setdefault(r["source"], {"source": r["source"], "failures": 0, "first_at": r["at"]})
         s["failures"] += 1

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..entry import Entry
@@ -117,7 +119,7 @@ _UPSERT_SOURCE = (
 
 
 def _row(e: Entry, source: str, tags: list[str], now: str, h: str, canon: str | None,
-         extra: str | None = None) -> dict:
+         extra: str | None = None) -> dict[str, Any]:
     if extra is None:
         extra = _JSON_SORTED(e.extra) if e.extra else ""
     return {
@@ -134,12 +136,12 @@ def _json_list(values: list[str]) -> str:
     return _JSON(values) if values else "[]"
 
 
-def _chunks(values: list, size: int = 500):
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
 
 
-def _in_clause(prefix: str, values: list) -> tuple[str, dict]:
+def _in_clause(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
     params = {f"{prefix}{i}": v for i, v in enumerate(values)}
     return ", ".join(f":{k}" for k in params), params
 
@@ -167,8 +169,8 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
             url_counts[cu] = url_counts.get(cu, 0) + 1
     unique_urls = [cu for e in fresh if not e.arxiv_id and (cu := canon[e.guid]) and url_counts[cu] == 1]
     by_url = _lookup(c, "canonical_url", unique_urls, unique_only=True) if unique_urls else {}
-    links: list[dict] = []
-    inserts: list[dict] = []
+    links: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
     pending: dict[str, str] = {}          # arXiv id -> guid of the entry inserting it in this batch
     attach: list[tuple[str, str, str]] = []   # (guid, guid of the inserting entry, hash)
     for e in batch:
@@ -217,8 +219,8 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
     return counts
 
 
-def _lookup(c: Conn, column: str, values: list[str], unique_only: bool = False) -> dict[str, dict]:
-    found: dict[str, dict] = {}
+def _lookup(c: Conn, column: str, values: list[str], unique_only: bool = False) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
     dupes: set[str] = set()
     for chunk in _chunks(sorted(set(values))):
         clause, params = _in_clause("v", chunk)

@@ -9,11 +9,11 @@ lock (a file lock for SQLite, an advisory lock for PostgreSQL) so two processes 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable
 from pathlib import Path
 
-from .db import Database, StorageError
+from .connection import Database, StorageError
 
 HEAD = "0010"   # tests check this equals the newest revision in migrations/versions
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -134,7 +134,7 @@ def _known_revisions() -> set[str]:
 
 
 @contextmanager
-def _migration_lock(db: Database):
+def _migration_lock(db: Database) -> Iterator[None]:
     if db.dialect == "sqlite":
         if db.path == ":memory:":
             yield

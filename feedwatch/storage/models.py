@@ -7,8 +7,6 @@ JSON strings (see the first migration for why).
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import BigInteger, Column, Float, ForeignKey, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
@@ -21,14 +19,14 @@ class SourceRow(SQLModel, table=True):
     kind: str = Field(sa_column=Column(Text, nullable=False))
     url: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     title: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    etag: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_modified: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_attempt: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_success: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_status: Optional[int] = Field(default=None, sa_column=Column(Integer))
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    etag: str | None = Field(default=None, sa_column=Column(Text))
+    last_modified: str | None = Field(default=None, sa_column=Column(Text))
+    last_attempt: str | None = Field(default=None, sa_column=Column(Text))
+    last_success: str | None = Field(default=None, sa_column=Column(Text))
+    last_status: int | None = Field(default=None, sa_column=Column(Integer))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
     consecutive_errors: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
-    next_due: Optional[str] = Field(default=None, sa_column=Column(Text))
+    next_due: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ItemRow(SQLModel, table=True):
@@ -43,40 +41,40 @@ class ItemRow(SQLModel, table=True):
         Index("ix_items_story_follower", "id", sqlite_where=text("story_lead = 0"),
               postgresql_where=text("story_lead = 0")),
     )
-    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     source: str = Field(sa_column=Column(Text, nullable=False))
     guid: str = Field(sa_column=Column(Text, nullable=False))
-    url: Optional[str] = Field(default=None, sa_column=Column(Text))
-    canonical_url: Optional[str] = Field(default=None, sa_column=Column(Text))
-    arxiv_id: Optional[str] = Field(default=None, sa_column=Column(Text))
-    arxiv_version: Optional[int] = Field(default=None, sa_column=Column(Integer))
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    canonical_url: str | None = Field(default=None, sa_column=Column(Text))
+    arxiv_id: str | None = Field(default=None, sa_column=Column(Text))
+    arxiv_version: int | None = Field(default=None, sa_column=Column(Integer))
     title: str = Field(sa_column=Column(Text, nullable=False))
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     content: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     authors: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     categories: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     extra: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
-    published: Optional[str] = Field(default=None, sa_column=Column(Text))
-    updated: Optional[str] = Field(default=None, sa_column=Column(Text))
+    published: str | None = Field(default=None, sa_column=Column(Text))
+    updated: str | None = Field(default=None, sa_column=Column(Text))
     first_seen: str = Field(sa_column=Column(Text, nullable=False))
-    changed_at: Optional[str] = Field(default=None, sa_column=Column(Text))
-    change_note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    changed_at: str | None = Field(default=None, sa_column=Column(Text))
+    change_note: str | None = Field(default=None, sa_column=Column(Text))
     content_hash: str = Field(sa_column=Column(Text, nullable=False))
     tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     user_tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    ai_summary: Optional[str] = Field(default=None, sa_column=Column(Text))
+    ai_summary: str | None = Field(default=None, sa_column=Column(Text))
     enrich_tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
-    relevance: Optional[float] = Field(default=None, sa_column=Column(Float))
+    relevance: float | None = Field(default=None, sa_column=Column(Float))
     enrich_state: str = Field(default="pending", sa_column=Column(Text, nullable=False, server_default="pending"))
-    enrich_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    enrich_error: str | None = Field(default=None, sa_column=Column(Text))
     enrich_attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
-    enrich_after: Optional[str] = Field(default=None, sa_column=Column(Text))
-    enriched_key: Optional[str] = Field(default=None, sa_column=Column(Text))
-    story_id: Optional[int] = Field(default=None, sa_column=Column(Integer))
+    enrich_after: str | None = Field(default=None, sa_column=Column(Text))
+    enriched_key: str | None = Field(default=None, sa_column=Column(Text))
+    story_id: int | None = Field(default=None, sa_column=Column(Integer))
     story_lead: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
     story_pinned: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
-    story_sig: Optional[str] = Field(default=None, sa_column=Column(Text))
+    story_sig: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ItemTriageRow(SQLModel, table=True):
@@ -116,7 +114,7 @@ class EnrichmentRow(SQLModel, table=True):
 
     __tablename__ = "enrichments"
     __table_args__ = (Index("ix_enrichments_cache_key", "cache_key"), Index("ix_enrichments_item_id", "item_id"))
-    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     item_id: int = Field(sa_column=Column(Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False))
     cache_key: str = Field(sa_column=Column(Text, nullable=False))
     enricher: str = Field(sa_column=Column(Text, nullable=False))
@@ -126,7 +124,7 @@ class EnrichmentRow(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     links: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
-    relevance: Optional[float] = Field(default=None, sa_column=Column(Float))
+    relevance: float | None = Field(default=None, sa_column=Column(Float))
     prompt_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     completion_tokens: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     cost_usd: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
@@ -148,7 +146,7 @@ class AssetLinkRow(SQLModel, table=True):
     status: str = Field(default="suggested", sa_column=Column(Text, nullable=False, server_default="suggested"))
     created_at: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: str = Field(sa_column=Column(Text, nullable=False))
-    updated_by: Optional[str] = Field(default=None, sa_column=Column(Text))
+    updated_by: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class LLMSpendRow(SQLModel, table=True):
@@ -167,19 +165,19 @@ class ExperimentRow(SQLModel, table=True):
 
     __tablename__ = "experiments"
     __table_args__ = (Index("ix_experiments_updated_at", "updated_at"),)
-    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     title: str = Field(sa_column=Column(Text, nullable=False))
     hypothesis: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     status: str = Field(default="proposed", sa_column=Column(Text, nullable=False, server_default="proposed"))
-    outcome: Optional[str] = Field(default=None, sa_column=Column(Text))
-    owner: Optional[str] = Field(default=None, sa_column=Column(Text))
+    outcome: str | None = Field(default=None, sa_column=Column(Text))
+    owner: str | None = Field(default=None, sa_column=Column(Text))
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     results: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: str = Field(sa_column=Column(Text, nullable=False))
-    closed_at: Optional[str] = Field(default=None, sa_column=Column(Text))
+    closed_at: str | None = Field(default=None, sa_column=Column(Text))
     version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
-    due: Optional[str] = Field(default=None, sa_column=Column(Text))
+    due: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ExperimentItemRow(SQLModel, table=True):
@@ -219,7 +217,7 @@ class ExperimentHistoryRow(SQLModel, table=True):
     __tablename__ = "experiment_history"
     __table_args__ = (Index("ix_experiment_history_experiment_id", "experiment_id"),
                       Index("ix_experiment_history_at", "at"))
-    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     experiment_id: int = Field(sa_column=Column(Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
                                                 nullable=False))
     at: str = Field(sa_column=Column(Text, nullable=False))
@@ -232,10 +230,10 @@ class FetchFailureRow(SQLModel, table=True):
 
     __tablename__ = "fetch_failures"
     __table_args__ = (Index("ix_fetch_failures_at", "at"),)
-    id: Optional[int] = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     source: str = Field(sa_column=Column(Text, nullable=False))
     at: str = Field(sa_column=Column(Text, nullable=False))
-    status: Optional[int] = Field(default=None, sa_column=Column(Integer))
+    status: int | None = Field(default=None, sa_column=Column(Integer))
     error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
@@ -246,14 +244,14 @@ class CatalogRow(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, primary_key=True))
     kind: str = Field(sa_column=Column(Text, nullable=False))
     url: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    etag: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_modified: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_attempt: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_success: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_status: Optional[int] = Field(default=None, sa_column=Column(Integer))
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    etag: str | None = Field(default=None, sa_column=Column(Text))
+    last_modified: str | None = Field(default=None, sa_column=Column(Text))
+    last_attempt: str | None = Field(default=None, sa_column=Column(Text))
+    last_success: str | None = Field(default=None, sa_column=Column(Text))
+    last_status: int | None = Field(default=None, sa_column=Column(Integer))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
     consecutive_errors: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
-    next_due: Optional[str] = Field(default=None, sa_column=Column(Text))
+    next_due: str | None = Field(default=None, sa_column=Column(Text))
     models: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
@@ -266,18 +264,18 @@ class CatalogModelRow(SQLModel, table=True):
     provider: str = Field(sa_column=Column(Text, primary_key=True))
     model_id: str = Field(sa_column=Column(Text, primary_key=True))
     model_key: str = Field(sa_column=Column(Text, nullable=False))
-    status: Optional[str] = Field(default=None, sa_column=Column(Text))
-    deprecation_date: Optional[str] = Field(default=None, sa_column=Column(Text))
-    shutdown_date: Optional[str] = Field(default=None, sa_column=Column(Text))
-    earliest_shutdown: Optional[str] = Field(default=None, sa_column=Column(Text))
-    replacement: Optional[str] = Field(default=None, sa_column=Column(Text))
-    release_date: Optional[str] = Field(default=None, sa_column=Column(Text))
-    source_url: Optional[str] = Field(default=None, sa_column=Column(Text))
+    status: str | None = Field(default=None, sa_column=Column(Text))
+    deprecation_date: str | None = Field(default=None, sa_column=Column(Text))
+    shutdown_date: str | None = Field(default=None, sa_column=Column(Text))
+    earliest_shutdown: str | None = Field(default=None, sa_column=Column(Text))
+    replacement: str | None = Field(default=None, sa_column=Column(Text))
+    release_date: str | None = Field(default=None, sa_column=Column(Text))
+    source_url: str | None = Field(default=None, sa_column=Column(Text))
     aliases: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
-    alias_of: Optional[str] = Field(default=None, sa_column=Column(Text))
-    family: Optional[str] = Field(default=None, sa_column=Column(Text))
+    alias_of: str | None = Field(default=None, sa_column=Column(Text))
+    family: str | None = Field(default=None, sa_column=Column(Text))
     alias_keys: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
-    alias_of_key: Optional[str] = Field(default=None, sa_column=Column(Text))
+    alias_of_key: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class LifecycleProposalRow(SQLModel, table=True):
@@ -286,9 +284,9 @@ class LifecycleProposalRow(SQLModel, table=True):
     __tablename__ = "lifecycle_proposals"
     asset: str = Field(sa_column=Column(Text, primary_key=True))
     model: str = Field(sa_column=Column(Text, primary_key=True))
-    experiment_id: Optional[int] = Field(default=None, sa_column=Column(Integer, ForeignKey("experiments.id",
+    experiment_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("experiments.id",
                                                                                          ondelete="SET NULL")))
-    shutdown_date: Optional[str] = Field(default=None, sa_column=Column(Text))
+    shutdown_date: str | None = Field(default=None, sa_column=Column(Text))
     created_at: str = Field(sa_column=Column(Text, nullable=False))
 
 
@@ -298,9 +296,9 @@ class NotifyTargetRow(SQLModel, table=True):
     __tablename__ = "notify_targets"
     name: str = Field(sa_column=Column(Text, primary_key=True))
     since: str = Field(sa_column=Column(Text, nullable=False))
-    last_attempt: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_sent: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_attempt: str | None = Field(default=None, sa_column=Column(Text))
+    last_sent: str | None = Field(default=None, sa_column=Column(Text))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class NotificationRow(SQLModel, table=True):
@@ -313,11 +311,11 @@ class NotificationRow(SQLModel, table=True):
     kind: str = Field(sa_column=Column(Text, nullable=False))
     state: str = Field(default="pending", sa_column=Column(Text, nullable=False, server_default="pending"))
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
-    next_attempt: Optional[str] = Field(default=None, sa_column=Column(Text))
-    claim_until: Optional[str] = Field(default=None, sa_column=Column(Text))
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    next_attempt: str | None = Field(default=None, sa_column=Column(Text))
+    claim_until: str | None = Field(default=None, sa_column=Column(Text))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: str = Field(sa_column=Column(Text, nullable=False))
-    sent_at: Optional[str] = Field(default=None, sa_column=Column(Text))
+    sent_at: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class StoryKeyRow(SQLModel, table=True):

@@ -11,7 +11,8 @@ leaves a lease that lapses after `LEASE`, and the event is retried then.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from .db import Database
 
@@ -22,12 +23,12 @@ BACKOFF_MAX = timedelta(hours=1)
 
 
 def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, ... minutes after the n-th failed attempt, at most an hour."""
-    return min(BACKOFF_FIRST * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
+    return min(BACKOFF_FIRST * (1 << max(0, attempts - 1)), BACKOFF_MAX)
 
 
 def target_since(db: Database, name: str, now: datetime, *, record: bool = True) -> str:
@@ -35,13 +36,13 @@ def target_since(db: Database, name: str, now: datetime, *, record: bool = True)
     remembers it (a dry run does not)."""
     rows = db.query("SELECT since FROM notify_targets WHERE name = :n", {"n": name})
     if rows:
-        return rows[0]["since"]
+        return str(rows[0]["since"])
     since = iso(now - LOOKBACK)
     if record:
         with db.transaction() as c:
             c.execute("INSERT INTO notify_targets (name, since) VALUES (:n, :s) ON CONFLICT (name) DO NOTHING",
                       {"n": name, "s": since})
-        return db.query("SELECT since FROM notify_targets WHERE name = :n", {"n": name})[0]["since"]
+        return str(db.query("SELECT since FROM notify_targets WHERE name = :n", {"n": name})[0]["since"])
     return since
 
 
@@ -66,14 +67,15 @@ def due_now(db: Database, target: str, events: list[str], now: datetime) -> list
     return [e for e in events if e not in held or _claimable(held[e], stamp)]
 
 
-def _claimable(row: dict, stamp: str) -> bool:
+def _claimable(row: dict[str, Any], stamp: str) -> bool:
     if row["state"] == "pending":
         return row["next_attempt"] is None or row["next_attempt"] <= stamp
     return row["state"] == "sending" and (row["claim_until"] or "") < stamp
 
 
 _CLAIM = ("UPDATE notifications SET state = 'sending', claim_until = :lease, attempts = attempts + 1 "
-          "WHERE target = :t AND event = :e AND ((state = 'pending' AND (next_attempt IS NULL OR next_attempt <= :now)) "
+          "WHERE target = :t AND event = :e "
+          "AND ((state = 'pending' AND (next_attempt IS NULL OR next_attempt <= :now)) "
           "OR (state = 'sending' AND claim_until < :now)) RETURNING event")
 
 
@@ -106,7 +108,8 @@ def finish(db: Database, target: str, events: list[str], now: datetime, error: s
                       "WHERE name = :t", {"t": target, "now": stamp})
             return
         for e in events:
-            rows = c.execute("SELECT attempts FROM notifications WHERE target = :t AND event = :e", {"t": target, "e": e})
+            rows = c.execute("SELECT attempts FROM notifications WHERE target = :t AND event = :e",
+                             {"t": target, "e": e})
             attempts = rows[0]["attempts"] if rows else 1
             c.execute("UPDATE notifications SET state = 'pending', claim_until = NULL, next_attempt = :next, "
                       "last_error = :err WHERE target = :t AND event = :e",
@@ -139,7 +142,7 @@ def waiting(db: Database, target: str, now: datetime) -> Waiting:
     return Waiting(len(rows), rows[0]["next_attempt"] if rows else None, rows[0]["last_error"] if rows else None)
 
 
-def target_states(db: Database) -> dict[str, dict]:
+def target_states(db: Database) -> dict[str, dict[str, Any]]:
     """name -> last_attempt, last_sent, last_error, pending (count): for `sources` and the TUI."""
     out = {r["name"]: {**r, "pending": 0} for r in db.query(
         "SELECT name, last_attempt, last_sent, last_error FROM notify_targets")}
@@ -158,7 +161,7 @@ _AFFECTS_SQL = (
     "ORDER BY l.asset, l.status, l.score DESC, l.item_id LIMIT :limit")
 
 
-def new_links(db: Database, target: str, since: str, min_score: float, limit: int = 2000) -> list[dict]:
+def new_links(db: Database, target: str, since: str, min_score: float, limit: int = 2000) -> list[dict[str, Any]]:
     """Links that qualify for the affects event and were not sent to this target yet."""
     return db.query(_AFFECTS_SQL, {"t": target, "since": since, "min_score": min_score, "limit": limit})
 

@@ -7,43 +7,16 @@ dicts with JSON columns decoded.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from .db import Database
+from .rows import QueryError, merged_tags, parse_since
 
-_RELATIVE = re.compile(r"^(\d+)([hdw])$")
+__all__ = ["QueryError", "SourceHealth", "count_items", "list_items", "merged_tags", "parse_since",
+           "source_health"]
 
-
-class QueryError(ValueError):
-    """Bad user input to a query (a date that is not a date, ...)."""
-
-
-def parse_since(value: str, now: datetime | None = None) -> str:
-    """'2026-11-01', '2026-11-01T12:00', '7d', '12h', '2w' -> ISO 8601 UTC string."""
-    now = now or datetime.now(timezone.utc)
-    value = value.strip()
-    m = _RELATIVE.match(value)
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
-        return (now - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD, an ISO time, or 7d / 12h / 2w)") from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def merged_tags(row: dict) -> list[str]:
-    """What an item is tagged with: the source's, the enricher's and the user's tags (decoded lists)."""
-    return sorted(set(row["tags"]) | set(row["enrich_tags"]) | set(row["user_tags"]))
-
-
-def _decode(row: dict) -> dict:
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("authors", "categories", "tags", "user_tags", "enrich_tags"):
         if key in row and isinstance(row[key], str):
             row[key] = json.loads(row[key])
@@ -53,7 +26,7 @@ def _decode(row: dict) -> dict:
 
 
 def list_items(db: Database, *, person: str = "", source: str | None = None, since: str | None = None,
-               limit: int | None = None, query: str | None = None) -> list[dict]:
+               limit: int | None = None, query: str | None = None) -> list[dict[str, Any]]:
     """Items newest first (by published date, else first-seen), with their merged tags and the
     person's triage state (`state`, `starred`, `hidden`).
 
@@ -116,4 +89,5 @@ def source_health(db: Database) -> dict[str, SourceHealth]:
 
 
 def count_items(db: Database) -> int:
-    return db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
+    n: int = db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
+    return n

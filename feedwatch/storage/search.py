@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .db import Conn, Database
-from .queries import QueryError
+from .rows import QueryError
 from .search_query import Query, Term, parse_query
 
 __all__ = ["Query", "QueryError", "Term", "count_items", "parse_query", "search_items", "sync_index", "tag_condition",
@@ -86,7 +88,7 @@ class _Backend:
         where, params = _where(q, self, person)
         return _count(c, where, params)
 
-    def _select_ids(self, c: Conn, source: str, where: list[str], params: dict, limit: int | None,
+    def _select_ids(self, c: Conn, source: str, where: list[str], params: dict[str, Any], limit: int | None,
                     offset: int) -> list[int]:
         sql = f"SELECT items.id FROM {source}"
         if where:
@@ -262,7 +264,7 @@ def _tag_condition(tag: str, p: _Params, backend: _Backend) -> str:
     return backend.has_tag(tag, p)
 
 
-def tag_condition(tag: str, dialect: str) -> tuple[str, dict]:
+def tag_condition(tag: str, dialect: str) -> tuple[str, dict[str, Any]]:
     """SQL (on `items`) and parameters for "the item has this tag", exactly as a tag:x search tests it."""
     p = _Params()
     return _backend(dialect).has_tag(tag.lower(), p), p.values
@@ -288,7 +290,7 @@ def _flag_condition(flag: str, person: str, p: _Params, backend: _Backend) -> st
     return f"NOT ({sql})" if flag == "unread" else sql
 
 
-def _where(q: Query, backend: _Backend, person: str = "") -> tuple[list[str], dict]:
+def _where(q: Query, backend: _Backend, person: str = "") -> tuple[list[str], dict[str, Any]]:
     """Conditions for the query; hidden items (the person's) only with is:hidden."""
     p = _Params()
     where: list[str] = []
@@ -298,14 +300,12 @@ def _where(q: Query, backend: _Backend, person: str = "") -> tuple[list[str], di
         where.append(text)
     if q.exclude_terms:
         where.append(f"NOT ({backend.match_any(q.exclude_terms, p)})")
-    for values, condition, negate in ((tags, _tag_condition, False),
-                                      ([t.lower() for t in q.exclude_tags], _tag_condition, True),
-                                      (q.sources, _source_condition, False),
-                                      (q.exclude_sources, _source_condition, True),
-                                      (q.assets, _asset_condition, False),
-                                      (q.exclude_assets, _asset_condition, True),
-                                      (q.stories, _story_condition, False),
-                                      (q.exclude_stories, _story_condition, True)):
+    filters: tuple[tuple[Iterable[Any], Callable[[Any, _Params, _Backend], str], bool], ...] = (
+        (tags, _tag_condition, False), ([t.lower() for t in q.exclude_tags], _tag_condition, True),
+        (q.sources, _source_condition, False), (q.exclude_sources, _source_condition, True),
+        (q.assets, _asset_condition, False), (q.exclude_assets, _asset_condition, True),
+        (q.stories, _story_condition, False), (q.exclude_stories, _story_condition, True))
+    for values, condition, negate in filters:
         for value in dict.fromkeys(values):
             sql = condition(value, p, backend)
             where.append(f"NOT ({sql})" if negate else sql)
@@ -322,7 +322,7 @@ def _where(q: Query, backend: _Backend, person: str = "") -> tuple[list[str], di
     return where, p.values
 
 
-def _count(c: Conn, where: list[str], params: dict) -> int:
+def _count(c: Conn, where: list[str], params: dict[str, Any]) -> int:
     sql = "SELECT COUNT(*) AS n FROM items"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -365,7 +365,7 @@ def sync_index(db: Database, batch: int = SYNC_BATCH) -> int:
         done += len(ids)
 
 
-def where_sql(query: Query | str, dialect: str, person: str = "") -> tuple[list[str], dict]:
+def where_sql(query: Query | str, dialect: str, person: str = "") -> tuple[list[str], dict[str, Any]]:
     """SQL conditions on `items` (ANDed) and their parameters (named q_N), for callers that add
     their own columns and filters (`list_items`). `search_items` and `count_items` plan better.
     `person`: whose read / starred / hidden state `is:` means (see `feedwatch.identity`)."""

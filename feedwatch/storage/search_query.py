@@ -22,9 +22,10 @@ quoted (FTS5) or goes through phraseto_tsquery as a bound parameter (PostgreSQL)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .queries import QueryError, parse_since
+from .rows import QueryError, parse_since
 
 __all__ = ["FLAGS", "KEYS", "Query", "QueryError", "Term", "parse_query"]
 
@@ -93,7 +94,7 @@ def _quoted(text: str, start: int) -> tuple[str, int, bool]:
     return text[start + 1:end], end + 1, True
 
 
-def _tokens(text: str):
+def _tokens(text: str) -> Iterator[_Token]:
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
@@ -131,7 +132,7 @@ def parse_query(text: str) -> Query:
     """The search box's text as a `Query`; raises only `QueryError`, for a bad `since:` value."""
     text = _clean(text)
     q = Query()
-    tokens = []
+    tokens: list[_Token] = []
     for tok in _tokens(text):
         if len(tokens) >= MAX_TERMS:
             break

@@ -9,17 +9,18 @@ one transaction, so a reader sees a story before or after, never half of it.
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .db import Conn, Database
 
 
-def _in(prefix: str, values: list) -> tuple[str, dict]:
+def _in(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
     params = {f"{prefix}{n}": v for n, v in enumerate(values)}
     return ", ".join(":" + k for k in params), params
 
 
-def pending(db: Database, limit: int = 5000) -> list[dict]:
+def pending(db: Database, limit: int = 5000) -> list[dict[str, Any]]:
     """The oldest items not grouped yet, with what grouping reads of them."""
     rows = db.query("SELECT id, source, title, url, substr(summary, 1, 4000) AS summary, "
                     "substr(content, 1, 16000) AS content, arxiv_id, COALESCE(published, first_seen) AS published, "
@@ -62,10 +63,10 @@ def keys_of_stories(db: Database, story_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict]]:
+def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """story id -> its items (id, source, title, url, published, tags, arxiv_id, pinned), oldest first."""
     ids = list(dict.fromkeys(story_ids))
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for start in range(0, len(ids), 500):
         inside, params = _in("s", ids[start:start + 500])
         for r in db.query("SELECT id, story_id, source, title, url, COALESCE(published, first_seen) AS published, "

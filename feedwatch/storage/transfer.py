@@ -26,9 +26,11 @@ line leaves the target database exactly as it was.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable
+from typing import Any, BinaryIO
 
+from ..errors import FeedwatchError
 from .db import Conn, Database, StorageError
 
 FORMAT = 1
@@ -36,7 +38,7 @@ PAGE = 500
 BATCH = 500
 
 
-class TransferError(Exception):
+class TransferError(FeedwatchError):
     """A one-line reason an export or import could not be done (bad file, schema mismatch, ...)."""
 
 
@@ -121,14 +123,14 @@ def export_database(db: Database, out: BinaryIO, *, page: int = PAGE) -> Transfe
     return counts
 
 
-def _dump_row(table: str, row: dict) -> bytes:
+def _dump_row(table: str, row: dict[str, Any]) -> bytes:
     try:
         return json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError, UnicodeError) as exc:
         raise TransferError(f"cannot export a row of {table}: {exc}") from None
 
 
-def _pages(c: Conn, dialect: str, table: Table, columns: list[str], page: int):
+def _pages(c: Conn, dialect: str, table: Table, columns: list[str], page: int) -> Iterator[dict[str, Any]]:
     """Every row of `table`, in primary-key order, read `page` rows at a time (keyset pagination)."""
     def col(name: str) -> str:
         # PostgreSQL sorts text by the database's locale unless told otherwise; "C" is code point
@@ -258,7 +260,7 @@ def _schema_message(name: str, schema: str, current: str | None, head: str) -> s
     return base + "; run `feedwatch db upgrade` on this database first"
 
 
-def _parse_line(raw: bytes, lineno: int, name: str) -> tuple[str, dict]:
+def _parse_line(raw: bytes, lineno: int, name: str) -> tuple[str, dict[str, Any]]:
     try:
         obj = json.loads(raw)
     except UnicodeDecodeError:
@@ -282,10 +284,10 @@ class _Loader:
     def __init__(self, c: Conn, name: str, batch: int, counts: TransferCounts):
         self.c, self.name, self.batch, self.counts = c, name, max(1, batch), counts
         self.key: tuple[str, tuple[str, ...]] | None = None
-        self.rows: list[dict] = []
+        self.rows: list[dict[str, Any]] = []
         self.first = self.last = 0
 
-    def add(self, table: str, row: dict, lineno: int) -> None:
+    def add(self, table: str, row: dict[str, Any], lineno: int) -> None:
         key = (table, tuple(sorted(row)))
         if key != self.key or len(self.rows) >= self.batch:
             self.flush()

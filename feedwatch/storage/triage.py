@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, Literal, get_args
 
 from .db import Database
-from .queries import merged_tags
+from .rows import merged_tags
 
 NEEDS_EXPERIMENT = "needs-experiment"   # the user tag behind the "Needs experiment" view
 AFFECTS_MIN_SCORE = 0.5                 # topic-only links (0.4) show under their asset, not in "Affects our stack"
+
+
+# What a view can be: the sidebar's fixed views, one per tag/source/asset (with a value), and the
+# sidebar's non-selectable lines ("header", "info"), which list no items.
+ViewKind = Literal["inbox", "starred", "hidden", "affects", "needs-experiment", "all", "tag", "source", "asset",
+                   "header", "info"]
+VIEW_KINDS: frozenset[str] = frozenset(get_args(ViewKind))
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,18 +31,22 @@ class View:
 
     Read, starred and hidden are one person's (see `item_triage`, migration 0005); a hidden item
     shows in the "hidden" view only."""
-    kind: str
+    kind: ViewKind
     value: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in VIEW_KINDS:   # a typo must not silently mean "everything"
+            raise ValueError(f"unknown view kind {self.kind!r} (one of {', '.join(sorted(VIEW_KINDS))})")
 
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.value}" if self.value else self.kind
 
-    def where(self, person: str, dialect: str) -> tuple[str, dict]:
+    def where(self, person: str, dialect: str) -> tuple[str, dict[str, Any]]:
         """One row per story (its lead item: feedwatch/stories), except in a source's view, which lists
         every item that source delivered; a story is in an asset's view when any of its items is."""
         k, v = self.kind, self.value
-        params = {"person": person}
+        params: dict[str, Any] = {"person": person}
         lead = [] if k == "source" else [LEAD]
         if k == "hidden":
             return " AND ".join([*lead, _mine("t.hidden = 1")]), params
@@ -61,6 +73,8 @@ class View:
         elif k == "asset":
             conditions.append(_story_linked("l.asset = :asset AND l.status <> 'dismissed'"))
             params["asset"] = v
+        elif k in ("header", "info"):
+            raise ValueError(f"a sidebar {k} line lists no items")
         return " AND ".join(conditions), params
 
 
@@ -90,7 +104,7 @@ LIST_COLUMNS = ("items.id, items.source, items.title, items.published, items.fir
 
 
 def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int = 200,
-         ids: list[int] | None = None) -> list[dict]:
+         ids: list[int] | None = None) -> list[dict[str, Any]]:
     """One page of list rows for a view (or for the given ids, in that order) with their linked assets
     and the person's state (`state` "unread" | "read", `starred`, `hidden`)."""
     where, params = view.where(person, db.dialect)
@@ -123,7 +137,7 @@ def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int =
     return ordered
 
 
-def _story_members(db: Database, rows: list[dict]) -> dict[int, list[int]]:
+def _story_members(db: Database, rows: list[dict[str, Any]]) -> dict[int, list[int]]:
     """story id -> its item ids, for the rows' stories that have more than one item."""
     sids = list({r["story_id"] for r in rows if r.get("story_id") is not None})
     out: dict[int, list[int]] = {}
@@ -138,9 +152,9 @@ def _story_members(db: Database, rows: list[dict]) -> dict[int, list[int]]:
 UNTOUCHED = {"state": "unread", "starred": 0, "hidden": 0}   # an item the person never triaged
 
 
-def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict]:
+def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The person's state of each item that has one (others are UNTOUCHED)."""
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     for i in range(0, len(item_ids), 500):
         chunk = item_ids[i:i + 500]
         p = {f"i{n}": v for n, v in enumerate(chunk)}
@@ -150,14 +164,15 @@ def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def _state_of(row: dict) -> dict:
+def _state_of(row: dict[str, Any]) -> dict[str, Any]:
     """An item_triage row as the list and preview use it."""
     return {"state": "read" if row["read"] else "unread", "starred": row["starred"], "hidden": row["hidden"]}
 
 
 def count(db: Database, view: View, person: str) -> int:
     where, params = view.where(person, db.dialect)
-    return db.query(f"SELECT COUNT(*) AS n FROM items WHERE {where}", params)[0]["n"]
+    n: int = db.query(f"SELECT COUNT(*) AS n FROM items WHERE {where}", params)[0]["n"]
+    return n
 
 
 def counts(db: Database, person: str) -> dict[str, int]:
@@ -191,7 +206,7 @@ def any_fetch_recorded(db: Database) -> bool:
     return bool(db.query("SELECT name FROM sources LIMIT 1"))
 
 
-def item_detail(db: Database, item_id: int, person: str) -> dict | None:
+def item_detail(db: Database, item_id: int, person: str) -> dict[str, Any] | None:
     """Everything the preview shows: the item, its sources and links, the person's state, and who starred it."""
     rows = db.query("SELECT id, source, guid, url, arxiv_id, title, summary, ai_summary, content, authors, "
                     "categories, published, first_seen, changed_at, change_note, tags, enrich_tags, user_tags, "

@@ -9,12 +9,13 @@ and other processes' changes (the database's change counter) and shows them with
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Input
 
 from ..config import Config
@@ -26,9 +27,9 @@ from .background import BackgroundWork, FetchProgressed
 from .empty_state import EmptyList, EmptyState
 from .failures import WorkerFailures
 from .item_actions import ItemActions
-from .story_actions import StoryActions
 from .layout import ResponsiveLayout
 from .screens import HelpScreen
+from .story_actions import StoryActions
 from .watch import ChangeWatcher
 from .widgets import ItemTable, Preview, Sidebar, StatusBar
 from .writes import QueuedWrites
@@ -56,6 +57,9 @@ ModalScreen { align: center middle; }
 #dialog OptionList { height: auto; max-height: 20; }
 .hint { color: $text-muted; }
 """
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 
 SEARCH_LIMIT = 1000   # newest matches shown; a narrower query finds the rest
@@ -98,16 +102,27 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
         super().__init__()
         self.config = config
         self.db_url = db_url
-        self.db: Database | None = None
+        self._db: Database | None = None   # opened on mount
         self.view = View("inbox")
         self.search_text = ""
         self.parse_executor_factory = parse_executor_factory
-        self._preview_timer = None
-        self._landed_timer = None
+        self._preview_timer: Timer | None = None
+        self._landed_timer: Timer | None = None
         self.person = current_user(config)
         self._sidebar_data: tuple | None = None   # the (counts, health) the sidebar shows
         self.init_watcher()
         self.init_writes()
+
+    @property
+    def db(self) -> Database:
+        """The app's database; it is opened in `on_mount`, before any handler can run."""
+        if self._db is None:
+            raise RuntimeError("the database is opened when the app is mounted")
+        return self._db
+
+    @db.setter
+    def db(self, value: Database) -> None:
+        self._db = value
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -138,7 +153,7 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
         self.set_interval(self.WATCH_INTERVAL, self._watch_tick)
 
     def on_unmount(self) -> None:
-        if self.db is not None:
+        if self._db is not None:
             self.db.close()
         self.close_watcher()
 
@@ -337,5 +352,7 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
                                     partial(self.run_action, binding.action))
 
 
-def run_tui(config: Config, db_url: str) -> None:
-    FeedwatchApp(config, db_url).run()
+def run_tui(config: Config, db_url: str, *, debug: bool = False) -> None:
+    app = FeedwatchApp(config, db_url)
+    app.debug_failures = debug   # -v/--debug: a failure's notification says where it was raised
+    app.run()

@@ -7,6 +7,8 @@ Evidence and paths come from scanned files: they are shown as `Content`, never p
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +19,9 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..scan.scanner import clean
+
+if TYPE_CHECKING:
+    from ..scan.assets import Proposal
 
 
 class AssetsScreen(Screen):
@@ -33,7 +38,7 @@ class AssetsScreen(Screen):
         super().__init__()
         self.config = config
         self.db_url = db_url
-        self.scanned: dict[str, object] = {}      # asset name -> Proposal of the latest re-scan
+        self.scanned: dict[str, Proposal] = {}      # asset name -> Proposal of the latest re-scan
         self.changes: list[str] = []
         self.scan_note = ""
 
@@ -143,7 +148,8 @@ class AssetsScreen(Screen):
         self.scanned = scanned
         self.changes = [*errors, *changes]
         found = sum(len(r.findings) for r in results)
-        what = f"{len(changes)} change(s) since the last recorded scan" if changes else "no changes since the last recorded scan"
+        what = (f"{len(changes)} change(s) since the last recorded scan" if changes
+                else "no changes since the last recorded scan")
         self.scan_note = f"re-scan: {len(results)} repo(s), {found} findings, {what}" + (
             "; record with `feedwatch assets scan --write`" if changes else "")
         self._show()

@@ -8,11 +8,20 @@ lands). A worker that fails ends in one notification (`failures.WorkerFailures`)
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
 
 from ..storage.db import Database
+
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 
 class FetchProgressed(Message):
@@ -23,8 +32,10 @@ class FetchProgressed(Message):
         self.landed = landed   # items stored by this step: show them without waiting for the whole run
 
 
-class BackgroundWork:
+class BackgroundWork(_AppHost):
     """Mixed into the app: needs `config`, `db`, `db_url`, `view`, `table`, `status`, `refresh_sidebar`."""
+
+    _landed_timer: Timer | None
 
     LANDED_RELOAD = 1.0   # s: at most this often the list is reloaded while a refresh stores items
 

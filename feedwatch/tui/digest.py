@@ -7,8 +7,9 @@ locked database, ...) says so in place of the preview.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,6 +24,7 @@ from ..digest import build_digest, render
 from ..digest.week import last_complete_week, week_period
 from ..storage.db import Database
 from .digest_markdown import DigestMarkdown
+from .failures import WorkerFailures
 
 EXTENSIONS = {"md": "md", "html": "html", "json": "json"}
 
@@ -41,7 +43,7 @@ class DigestScreen(Screen):
         super().__init__()
         self.config = config
         self.db_url = db_url
-        self.period = last_complete_week(today or datetime.now(timezone.utc).date())
+        self.period = last_complete_week(today or datetime.now(UTC).date())
         self.out_dir = out_dir or Path.cwd()
         self.digest = None
 
@@ -61,7 +63,7 @@ class DigestScreen(Screen):
             digest = build_digest(db, self.config, self.period.since, self.period.until)
         finally:
             db.close()
-        self.app.call_from_thread(self._show, digest)
+        self.app.call_from_thread(self._show, digest)   # type: ignore[arg-type]  # textual: async callback
 
     async def _show(self, digest) -> None:
         self.digest = digest
@@ -72,7 +74,7 @@ class DigestScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self._say(f"could not build the digest for {self.period.label}; see the notification")
-        self.app.handle_worker_error(event)   # the app's one handler: a one-line notification
+        cast(WorkerFailures, self.app).handle_worker_error(event)   # the app's one handler: a one-line notification
 
     def _say(self, text: str) -> None:
         note = self.query_one("#digest-note", Static)

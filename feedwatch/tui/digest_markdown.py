@@ -24,7 +24,7 @@ def _links_as_text(state) -> None:
         if block.type != "inline" or not block.children:
             continue
         out: list[Token] = []
-        href, label = "", []
+        href, label = "", list[str]()
         for child in block.children:
             if child.type == "link_open":
                 href, label = str(child.attrs.get("href", "")), []

@@ -6,10 +6,17 @@ empty each get one or two lines in place of a bare table.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
 
 from ..storage.triage import View
+
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
 DEMO = "To look around with sample data first, run `feedwatch demo`."
 
@@ -38,7 +45,8 @@ def why_empty(*, sources: int, total: int, fetched: int, failed: int, refreshing
         return ("Nothing to watch yet: no sources are configured. Add feeds to feeds.toml (or "
                 "`feedwatch opml import FILE`), then press r to fetch them. " + DEMO)
     if refreshing:
-        return f"No items yet: fetching your {sources} source{'s' if sources != 1 else ''}… they appear here as they arrive."
+        return (f"No items yet: fetching your {sources} source{'s' if sources != 1 else ''}… "
+                "they appear here as they arrive.")
     if failed and failed >= fetched:
         return (f"No items yet: all {failed} source{'s' if failed != 1 else ''} failed to fetch. Is this machine "
                 "offline? Press r to try again; the Sources list on the left marks failing ones with !, and "
@@ -58,7 +66,7 @@ class EmptyList(Static):
         self.update(Content(text))   # never parsed as markup (a search text is in it)
 
 
-class EmptyState:
+class EmptyState(_AppHost):
     """Mixed into the app: needs `config`, `db`, `view`, `search_text`, `workers`."""
 
     def on_item_table_loaded(self, event) -> None:

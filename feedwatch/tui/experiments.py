@@ -48,7 +48,8 @@ class ExperimentForm(ModalScreen[dict | None]):
             self.notify("an experiment needs a title", severity="warning")
             return
         self.dismiss({"title": title, "hypothesis": self.query_one("#exp-hypothesis", TextArea).text,
-                      "assets": [a.strip() for a in self.query_one("#exp-assets", Input).value.split(",") if a.strip()]})
+                      "assets": [a.strip() for a in self.query_one("#exp-assets", Input).value.split(",")
+                                 if a.strip()]})
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -151,7 +152,7 @@ class ExperimentsScreen(Screen):
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.by_row.get(key)
+        return self.by_row.get(key) if key is not None else None
 
     def on_data_table_row_highlighted(self, event) -> None:
         self.show_current()

@@ -2,19 +2,27 @@
 
 A worker (refresh, enrich, search index, search, change watcher, digest, background writes) that
 raises ends in `WorkerState.ERROR` instead of exiting the app (`exit_on_error=False` on each), and
-`handle_worker_error` turns the error into one line: a locked database, a full disk and a
-`StorageError` get words a user can act on; anything else its type and first line.
+`handle_worker_error` turns the error into one line: a locked database and a full disk get words a
+user can act on, any `FeedwatchError` (config, database, fetch, input, ...) its own one line, anything
+else its type and first line. With -v/--debug the line also says where the error was raised.
 """
 
 from __future__ import annotations
 
 import errno
 import sqlite3
+from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
 
-from ..storage.db import StorageError, is_busy
+from ..errors import FeedwatchError
+from ..storage.db import is_busy
 from ..text import clean_line
+
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
 # worker group -> what the user knows it as
 WORK = {"fetch": "refresh", "enrich": "enrichment", "index": "search index update", "search": "search",
@@ -33,8 +41,8 @@ def describe_failure(exc: BaseException) -> str:
         return "the disk is full: free some space, then try again"
     if is_busy(exc):
         return "the database is busy: another feedwatch is writing to it; try again in a moment"
-    if isinstance(exc, StorageError):
-        return f"database error: {clean_line(str(exc), 200)}"
+    if isinstance(exc, FeedwatchError):   # the family's one line ("database error: ...", "config error: ...")
+        return clean_line(f"{exc.label}{exc}", 200)
     if isinstance(exc, sqlite3.Error):
         return f"database error: {clean_line(str(exc), 200)}"
     if isinstance(exc, OSError):
@@ -43,10 +51,22 @@ def describe_failure(exc: BaseException) -> str:
     return clean_line(f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__, 200)
 
 
-class WorkerFailures:
+def where_raised(exc: BaseException) -> str:
+    """' (KeyError at feedwatch/storage/triage.py:91)': the detail -v/--debug adds to the line."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return f" ({type(exc).__name__})"
+    return f" ({type(exc).__name__} at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno})"
+
+
+class WorkerFailures(_AppHost):
     """Mixed into the app (screens with workers forward their `Worker.StateChanged` here).
 
     A handler by name, not `@on`: Textual collects `@on` handlers only from its own classes, not mixins."""
+
+    debug_failures = False   # -v/--debug: name where a failure was raised
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.handle_worker_error(event)
@@ -55,5 +75,7 @@ class WorkerFailures:
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
         what = WORK.get(event.worker.group, event.worker.name or "background work")
-        self.notify(f"{what} failed: {describe_failure(event.worker.error)}", severity="error", markup=False,
-                    timeout=8)
+        line = describe_failure(event.worker.error)
+        if self.debug_failures:
+            line += where_raised(event.worker.error)
+        self.notify(f"{what} failed: {line}", severity="error", markup=False, timeout=8)

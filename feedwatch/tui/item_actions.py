@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import webbrowser
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..storage import triage
@@ -16,13 +17,18 @@ from ..storage.triage import NEEDS_EXPERIMENT
 from .screens import LinkScreen, TagScreen
 from .widgets import Preview
 
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
+
 
 def _story(row: dict) -> list[int]:
     """The items a key press acts on: read, star and hide act on the row's whole story."""
     return list(row.get("members") or [row["id"]])
 
 
-class ItemActions:
+class ItemActions(_AppHost):
     """Mixed into the app: needs `db`, `person`, `config`, `table`, `status` and the App's screens and notify."""
 
     def _current(self) -> dict | None:
@@ -61,6 +67,8 @@ class ItemActions:
         if row is None:
             return
         detail = triage.item_detail(self.db, row["id"], self.person)
+        if detail is None:   # deleted since the list was drawn
+            return
         vocab = [t.name for t in self.config.tags]
         self.push_screen(TagScreen(row["title"], detail["user_tags"], vocab),
                          partial(self._tags_done, row["id"], list(detail["user_tags"])))
@@ -114,7 +122,8 @@ class ItemActions:
             from .failures import describe_failure
             self.notify(f"experiment not saved: {describe_failure(exc)}", severity="error", markup=False)
             return
-        if NEEDS_EXPERIMENT in triage.item_detail(self.db, item_id, self.person)["user_tags"]:   # it has one now
+        detail = triage.item_detail(self.db, item_id, self.person)
+        if detail is not None and NEEDS_EXPERIMENT in detail["user_tags"]:   # it has one now
             self.write("tags", item_id, triage.toggle_user_tag, item_id, NEEDS_EXPERIMENT,
                        then=partial(self._show_saved, item_id))
         self.notify(f"experiment {e.id} proposed; X lists experiments", markup=False)
@@ -127,6 +136,8 @@ class ItemActions:
             self.notify("no [[assets]] in feeds.toml to link to", severity="warning")
             return
         detail = triage.item_detail(self.db, row["id"], self.person)
+        if detail is None:   # deleted since the list was drawn
+            return
         self.push_screen(LinkScreen(row["title"], [a.name for a in self.config.assets], detail["links"]),
                          partial(self._link_done, row["id"]))
 

@@ -4,13 +4,20 @@ back, narrower) and the list runs compact, so an item's title keeps at least hal
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
+
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
 NARROW = 120        # terminal columns below which the sidebar collapses by default
 NARROW_SIDEBAR = 22
 
 
-class ResponsiveLayout:
+class ResponsiveLayout(_AppHost):
     """Mixed into the app: needs `table` and a `#main` container holding the Sidebar."""
 
     sidebar_choice: bool | None = None   # the user's `b` (shown / hidden); None: by the terminal's width

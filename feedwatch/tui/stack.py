@@ -90,7 +90,8 @@ class StackScreen(Screen):
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
-        return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key) if key is not None else None
 
     def on_data_table_row_highlighted(self, event) -> None:
         self.show_current(details=False)

@@ -7,6 +7,8 @@ one into that item's story. Grouping never undoes either (storage/stories.py pin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,6 +19,11 @@ from textual.widgets.option_list import Option
 
 from ..storage import stories
 from . import safe
+
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
 
 class SplitScreen(ModalScreen[int | None]):
@@ -35,13 +42,14 @@ class SplitScreen(ModalScreen[int | None]):
                                       id=str(m["id"])) for m in self.members])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id))
+        if event.option.id is not None:   # every option is made with its item's id
+            self.dismiss(int(event.option.id))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class StoryActions:
+class StoryActions(_AppHost):
     """Mixed into the app: needs `db`, `table`, `status`, `view`, `write` and the App's screens."""
 
     story_mark: int | None = None

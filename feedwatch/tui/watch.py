@@ -10,6 +10,7 @@ thread then applies the differences without ever moving the cursor under the use
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.css.query import NoMatches
@@ -19,8 +20,13 @@ from ..storage.db import Database
 from ..storage.triage import View
 from .widgets import Preview
 
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
-class ChangeWatcher:
+
+class ChangeWatcher(_AppHost):
     """Mixed into the app: needs `db`, `person`, `view`, `search_text`, `table`, `status`, `refresh_sidebar`,
     `items_being_written`."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -13,6 +15,9 @@ from textual.widgets.option_list import Option
 from ..storage import triage
 from ..storage.triage import View
 from . import safe
+
+if TYPE_CHECKING:
+    from ..storage.db import Database
 
 
 class Sidebar(OptionList):
@@ -90,7 +95,7 @@ class ItemTable(DataTable):
 
     def __init__(self, **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kw)
-        self.db = None
+        self.db: Database | None = None
         self.view: View = View("inbox")
         self.ids: list[int] | None = None   # a search result, in order
         self.loaded = 0
@@ -122,7 +127,7 @@ class ItemTable(DataTable):
         compact (a narrow terminal): at least half the width, the other columns share the rest."""
         fixed = sum(w or 0 for _, _, w in self.COLUMNS) + 2 * self.cell_padding * len(self.COLUMNS)
         width = self.scrollable_content_region.width or self.size.width
-        widths = {key: w for _, key, w in self.COLUMNS}
+        widths = {key: w for _, key, w in self.COLUMNS if w is not None}   # the title's is set next
         widths["title"] = max(20, width - fixed - 1)
         half = (self.size.width + 1) // 2   # of the whole list, scrollbar included
         if self.compact and width - fixed - 1 < half:
@@ -146,12 +151,16 @@ class ItemTable(DataTable):
         self.post_message(self.Loaded(self.row_count))
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
+        if self.db is None:   # not loaded yet
+            return []
         if self.ids is not None:
             return triage.page(self.db, self.view, self.person, ids=self.ids[offset:offset + limit])
         return triage.page(self.db, self.view, self.person, offset=offset, limit=limit)
 
     def _total(self) -> int:
-        return len(self.ids) if self.ids is not None else triage.count(self.db, self.view, self.person)
+        if self.ids is not None:
+            return len(self.ids)
+        return triage.count(self.db, self.view, self.person) if self.db is not None else 0
 
     def _add(self, rows: list[dict]) -> None:
         for r in rows:
@@ -208,7 +217,7 @@ class ItemTable(DataTable):
         if r is None:
             return
         r.update(changes)
-        for key, cell in zip(("mark", "date", "source", "title", "tags", "assets"), self._cells(r)):
+        for key, cell in zip(("mark", "date", "source", "title", "tags", "assets"), self._cells(r), strict=False):
             self.update_cell(str(item_id), key, cell)
 
     @property

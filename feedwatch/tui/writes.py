@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -19,11 +20,15 @@ from ..storage import triage
 from ..storage.db import Database, is_busy
 from .failures import describe_failure
 
+if TYPE_CHECKING:
+    from .host import AppHost as _AppHost  # the app this mixin is part of
+else:
+    _AppHost = object
 
 FORM_WAIT = 1.0   # s a form's save (an experiment) may wait for the write lock before saying "not saved"
 
 
-class QueuedWrites:
+class QueuedWrites(_AppHost):
     """Mixed into the app: needs `db`, `person`, `table`, `status`, `notify`, `call_from_thread`."""
 
     UI_WAIT = 0.1        # s the UI thread may wait for the write lock before handing the write over

@@ -168,9 +168,9 @@ class QuietHandler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 30  # idle keep-alive connections give up eventually
     disable_nagle_algorithm = True  # headers and body are separate writes: avoid 40 ms stalls
-    server: "QuietServer"
+    server: QuietServer
 
-    def log_message(self, format, *args):  # noqa: A002 - silence request/error logging
+    def log_message(self, format, *args):
         pass
 
     def setup(self):
@@ -225,7 +225,7 @@ class QuietServer(ThreadingHTTPServer):
 
 class _Handler(QuietHandler):
     server_version = "feedwatch-loopback"
-    server: "_Server"
+    server: _Server
 
     # -- dispatch ---------------------------------------------------------
     def _handle(self):
@@ -242,7 +242,7 @@ class _Handler(QuietHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
 
-    def _serve(self, owner: "LoopbackServer"):
+    def _serve(self, owner: LoopbackServer):
         now = time.monotonic()
         body_in = self._read_request_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -382,7 +382,7 @@ class _Handler(QuietHandler):
 
 
 class _Server(QuietServer):
-    owner: "LoopbackServer"
+    owner: LoopbackServer
 
 
 class ServerOwner:

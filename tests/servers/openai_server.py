@@ -24,8 +24,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from tests.servers.http import QuietHandler, QuietServer, ServerOwner, _is_disconnect
@@ -107,7 +108,7 @@ def _error_body(status: int, message: str, *, type_: str | None = None, code: st
 
 class _Handler(QuietHandler):
     server_version = "feedwatch-openai-test"
-    server: "_Server"
+    server: _Server
 
     def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         hdrs = {"Content-Type": "application/json", "x-request-id": f"req_{uuid.uuid4().hex[:24]}"}
@@ -149,7 +150,7 @@ class _Handler(QuietHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-    def _chat(self, owner: "OpenAIServer", raw: bytes) -> None:
+    def _chat(self, owner: OpenAIServer, raw: bytes) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             req = json.loads(raw or b"null")
@@ -247,7 +248,7 @@ class _Handler(QuietHandler):
 
 
 class _Server(QuietServer):
-    owner: "OpenAIServer"
+    owner: OpenAIServer
 
 
 class OpenAIServer(ServerOwner):

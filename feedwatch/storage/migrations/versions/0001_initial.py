@@ -5,8 +5,8 @@ Revises:
 Timestamps are ISO 8601 UTC text ("YYYY-MM-DDTHH:MM:SSZ") and lists are JSON text, so that the
 same SQL runs on SQLite and PostgreSQL and sorts correctly on both.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0001"
 down_revision = None

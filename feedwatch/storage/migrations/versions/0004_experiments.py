@@ -11,8 +11,8 @@ they read before someone else's change is told instead of silently overwriting i
 `fetch_failures` is one row per failed fetch of a source (the weekly digest lists sources that
 failed in a week; `sources` only keeps the latest attempt).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"

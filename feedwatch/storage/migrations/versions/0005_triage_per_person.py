@@ -17,10 +17,10 @@ colleague's changes without restarting. `PRAGMA data_version` would do on SQLite
 SQLite: the columns are dropped with ALTER TABLE DROP COLUMN (3.35+), which keeps the table and
 its search triggers; `ix_items_recency` covered them and is rebuilt without them first.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import context, op
 import sqlalchemy as sa
+from alembic import context, op
 
 revision = "0005"
 down_revision = "0004"
@@ -36,7 +36,7 @@ RECENCY_SQLITE_0003 = ("CREATE INDEX ix_items_recency ON items (COALESCE(publish
 def _person() -> str:
     person = context.config.attributes.get("person") if context.config is not None else None
     if person:
-        return person
+        return str(person)
     from feedwatch.identity import login_name
     return login_name()
 
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.text("INSERT INTO item_triage (person, item_id, read, starred, hidden, updated_at) "
                 "SELECT :person, id, CASE WHEN state = 'read' THEN 1 ELSE 0 END, starred, 0, :now FROM items "
                 "WHERE state = 'read' OR starred <> 0"),
-        {"person": _person(), "now": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")})
+        {"person": _person(), "now": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP INDEX IF EXISTS ix_items_recency")
         op.execute("ALTER TABLE items DROP COLUMN state")

@@ -15,6 +15,9 @@ may create. Where it cannot be created (not installed, no privilege), `feedwatch
 
 SQLite: nothing to do (FTS5's tokenizer has `remove_diacritics 2` since 0003).
 """
+
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -47,7 +50,7 @@ def _rebuild_column(vector: str) -> None:
     op.execute("CREATE INDEX ix_items_search_vector ON items USING gin (search_vector)")
 
 
-def _fold_configuration(bind) -> bool:
+def _fold_configuration(bind: Any) -> bool:
     """Create unaccent (if need be) and `feedwatch_fold`; False, with nothing changed, if that fails.
 
     The dictionary is named with its schema: the extension may live in a schema other than ours.

@@ -7,12 +7,13 @@ Revises: 0007
 has), `catalog_models` what each says of each model, replaced whole by a successful update, so a
 catalogue that breaks keeps its last good data. `model_key` is `mentions.catalog_key(model_id)`, what
 assets match on; `family`, `alias_keys` and `alias_of_key` are worked out when the catalogue is read
-too, so reading needs no canonicaliser (lifecycle/names.py says why). `lifecycle_proposals` remembers which (asset, model) already got a migration
+too, so reading needs no canonicaliser (lifecycle/names.py says why). `lifecycle_proposals` remembers which
+(asset, model) already got a migration
 experiment, so none is proposed twice, even after it was closed or deleted; its primary key makes
 two concurrent `stack --propose` runs create one. `experiments.due` is a YYYY-MM-DD or NULL.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0008"
 down_revision = "0007"

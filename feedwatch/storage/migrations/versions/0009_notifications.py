@@ -11,8 +11,8 @@ pending with `next_attempt` pushed out (backoff). `notify_targets` keeps, per ta
 was first seen (what counts as new for it) and its last delivery and error, for the sources
 screen. Neither table ever holds a target's URL: they name a target by its `name`.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0009"
 down_revision = "0008"

@@ -7,13 +7,14 @@ Revises: 0009
 a lone item's story is its own id). `story_lead` marks the one item a list shows for its story,
 `story_pinned` an item a person split out of or merged into a story by hand: grouping never moves
 it again. `story_sig` is the title's signature (stories/titles.py): items whose titles may be
-near-identical share it, so title matching looks up candidates by index. `story_keys` maps each piece of strong evidence (an arXiv id, a canonical URL, a release, a
-model event) to the story that has it, so a new item finds its story with one indexed lookup.
+near-identical share it, so title matching looks up candidates by index. `story_keys` maps each piece
+of strong evidence (an arXiv id, a canonical URL, a release, a model event) to the story that has it,
+so a new item finds its story with one indexed lookup.
 
 Items stored before this revision become stories of their own (no re-clustering on upgrade).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010"
 down_revision = "0009"
