@@ -181,3 +181,30 @@ def test_the_digest_lists_a_story_once_with_all_its_sources(tmp_path):
     assert "arxiv-cs-cl + community-news + hf-papers + lab-blog" in md
     titles = [i["title"] for i in data["highlights"]["items"]]
     assert len(titles) == len(set(titles))
+
+
+def test_the_preview_shows_a_storys_asset_links_once(tmp_path):
+    from feedwatch.entry import Entry
+    from feedwatch.storage import triage
+    from feedwatch.storage.db import open_database
+    from feedwatch.storage.enrichment import set_link_status
+    from feedwatch.storage.ingest import write_entries
+    from feedwatch.stories.run import group_pending
+    db = open_database(str(tmp_path / "p.db"))
+    try:
+        with db.transaction() as c:
+            write_entries(c, "arxiv", [Entry(guid="a", title="A paper", arxiv_id="2611.05555",
+                                             published="2026-11-20T10:00:00Z")], ["paper"], "2026-11-20T10:00:00Z")
+            write_entries(c, "blog", [Entry(guid="b", title="Why it matters", summary="https://arxiv.org/abs/2611.05555",
+                                            published="2026-11-21T10:00:00Z")], [], "2026-11-21T10:00:00Z")
+        group_pending(db)
+        ids = {r["source"]: r["id"] for r in db.query("SELECT id, source FROM items")}
+        set_link_status(db, ids["blog"], "rag", "confirmed", "ana", reason="about our retriever")
+        set_link_status(db, ids["arxiv"], "summarizer", "confirmed", "ana")
+        set_link_status(db, ids["blog"], "summarizer", "dismissed", "bob")
+        detail = triage.item_detail(db, ids["arxiv"], "ana")
+        assert [o["source"] for o in detail["story"]] == ["blog"]
+        shown = [(x["asset"], x["status"]) for x in detail["links"]]
+        assert shown == [("summarizer", "confirmed"), ("rag", "confirmed")]     # the lead's own decision first
+    finally:
+        db.close()

@@ -228,6 +228,14 @@ def item_detail(db: Database, item_id: int, person: str) -> dict[str, Any] | Non
     r["story"] = db.query("SELECT o.id, o.source, o.title, o.url, COALESCE(o.published, o.first_seen) AS date "
                           "FROM items i JOIN items o ON o.story_id = i.story_id AND o.id <> i.id WHERE i.id = :id "
                           "ORDER BY COALESCE(o.published, o.first_seen), o.id LIMIT 50", {"id": item_id})
+    if r["story"]:      # a story's asset links show once: the item's own, then its other reports' for other assets
+        others = links_for(db, [o["id"] for o in r["story"]])
+        have = {x["asset"] for x in r["links"]}
+        for o in r["story"]:
+            for x in others.get(o["id"], []):
+                if x["asset"] not in have:
+                    have.add(x["asset"])
+                    r["links"].append(x)
     return r
 
 

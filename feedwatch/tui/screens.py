@@ -18,6 +18,7 @@ HELP = [
     ("enter", "open the item (marks it read)"), ("space or m", "toggle read / unread"), ("s", "star / unstar"),
     ("h", "hide from every view but Hidden (for you only) / unhide"),
     ("t", "edit your tags"), ("a", "link to an asset, confirm or dismiss a suggested link"),
+    ("A", "assets: each asset's models, prompts and evidence from `assets scan`; R re-scans"),
     ("x", "new experiment from the item (prefilled)"),
     ("X", "experiments: r running, d done, b abandon, n note, l link"),
     ("S", "story: split a report out of the row's story, or mark a lone item and S on another to merge it"),
