@@ -104,8 +104,10 @@ def cmd_fetch(args) -> int:
         reporter.totals(summary)
         db = _open_db(args, config)
         try:
-            from .stories.run import group_pending
-            group_pending(db, config)      # new items join the stories they report on
+            from .storage.stories import any_pending
+            if any_pending(db):            # new items join the stories they report on
+                from .stories.run import group_pending
+                group_pending(db, config)
         finally:
             db.close()
     if config.catalogs and not args.source:

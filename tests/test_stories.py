@@ -7,8 +7,18 @@ from itertools import combinations
 
 from feedwatch.stories.assign import StoryIndex
 from feedwatch.stories.evidence import StoryItem, model_event_keys
-from feedwatch.stories.titles import near_identical
+from feedwatch.story_titles import near_identical
 from tests.stories_fixture import ITEMS
+
+KINDS = {"hf-meta-llama": "huggingface", **{r[1]: "github" for r in ITEMS if r[7]}}
+
+
+def extra_of(source: str, title: str) -> dict:
+    """deprecations.info items carry their record (`_deprecation`), as the real feed's do."""
+    if source != "deprecations":
+        return {}
+    provider, model = title.split(": ", 1)
+    return {"_deprecation": {"provider": provider, "model_id": model}}
 
 
 def group(rows=ITEMS):
@@ -17,7 +27,7 @@ def group(rows=ITEMS):
     ordered = sorted(enumerate(rows, 1), key=lambda r: (r[1][6], r[0]))     # as a fetch would store them
     for n, (label, source, title, url, text, arxiv_id, published, repo) in ordered:
         item = StoryItem(n, source, title, url, text, arxiv_id, published, repo,
-                         model_event_keys(source, title, text))
+                         model_event_keys(source, title, text, extra_of(source, title), KINDS.get(source)))
         labels[n] = label
         stories[n] = index.add(item)
     return labels, {n: index.story_of[n] for n in stories}, index
@@ -82,7 +92,7 @@ def _store_fixture(db):
     with db.transaction() as c:
         for n, (_label, source, title, url, text, arxiv_id, published, _repo) in ordered:
             write_entries(c, source, [Entry(guid=f"g{n}", title=title, url=url, summary=text, arxiv_id=arxiv_id,
-                                            published=published)], [], published)
+                                            published=published, extra=extra_of(source, title))], [], published)
     for r in db.query("SELECT i.id, s.guid FROM items i JOIN item_sources s ON s.item_id = i.id"):
         ids[int(r["guid"][1:])] = r["id"]
     return ids
@@ -91,7 +101,8 @@ def _store_fixture(db):
 def _config():
     from feedwatch.config import parse_config
     repos = {r[1]: r[7] for r in ITEMS if r[7]}
-    return parse_config({"sources": [{"name": s, "kind": "github", "repo": repo} for s, repo in repos.items()]})
+    return parse_config({"sources": [{"name": s, "kind": "github", "repo": repo} for s, repo in repos.items()]
+                         + [{"name": "hf-meta-llama", "kind": "huggingface", "author": "meta-llama"}]})
 
 
 def test_grouping_in_the_database_matches_the_labels_and_is_incremental(db_url):

@@ -11,16 +11,10 @@ from dataclasses import dataclass
 
 from ..config import Asset
 from .base import ItemText, LinkSuggestion
+from .events import detect_event
 from .mentions import Mention, catalog_key, find_mentions, same_model, split_model
 from .phrases import alternation
 
-_DEPRECATION_RE = re.compile(r"\b(deprecat\w*|retir(?:e|es|ed|ing|ement)|shut\s?down|sunset\w*|end[- ]of[- ]life|"
-                             r"discontinu\w*|decommission\w*)\b", re.IGNORECASE)
-_RELEASE_RE = re.compile(r"\b(releas\w*|launch\w*|introduc\w*|now available|available (?:today|now)|announc\w*|"
-                         r"new (?:model|version|checkpoint)s?|general availability|GA|preview|open[- ]sourc\w*|"
-                         r"we(?:'re| are) (?:excited|releasing)|ships?)\b", re.IGNORECASE)
-
-# "gpt-4o-mini now points to gpt-4o-mini-2025-04-14": an alias an asset runs on moves to another snapshot
 _ALIAS_MOVE_RE = re.compile(r"\b(now points? to|will point to|points? to|now (?:routes?|resolves?|maps?) to|"
                             r"will (?:be updated|route|resolve|map) to|(?:is|are) being (?:updated|upgraded|moved) to|"
                             r"alias(?:es)? (?:now|will))\b", re.IGNORECASE)
@@ -38,15 +32,6 @@ TOPIC_SCORE = 0.4
 class _AssetMatcher:
     asset: Asset
     topics: list[tuple[str, re.Pattern[str] | None]]
-
-
-def detect_event(item: ItemText, text: str) -> str:
-    """deprecation | release | mention: what the item says about the models it names."""
-    if item.extra.get("_deprecation") or _DEPRECATION_RE.search(item.title) or _DEPRECATION_RE.search(text[:1500]):
-        return "deprecation"
-    if _RELEASE_RE.search(item.title) or item.source.endswith("releases") or _RELEASE_RE.search(text[:600]):
-        return "release"
-    return "mention"
 
 
 def item_mentions(item: ItemText, text: str, low: str | None = None) -> list[Mention]:

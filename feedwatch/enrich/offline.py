@@ -11,7 +11,8 @@ import re
 from ..config import Asset, Tag
 from ..text import clean_line
 from .base import Enrichment, ItemText
-from .linking import Linker, detect_event, item_mentions
+from .events import detect_event
+from .linking import Linker, item_mentions
 from .phrases import alternation
 
 SUMMARY_MAX = 300

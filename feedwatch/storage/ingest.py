@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..entry import Entry
+from ..story_titles import signature
 from .db import Conn, Database
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "fbclid", "gclid", "ref_src", "_hs")
@@ -97,13 +98,14 @@ def load_source_states(db: Database) -> dict[str, SourceState]:
 
 _INSERT_ITEM = (
     "INSERT INTO items (source, guid, url, canonical_url, arxiv_id, arxiv_version, title, summary, content, "
-    "authors, categories, extra, published, updated, first_seen, content_hash, tags) VALUES (:source, :guid, "
-    ":url, :canonical_url, :arxiv_id, :arxiv_version, :title, :summary, :content, :authors, :categories, "
-    ":extra, :published, :updated, :now, :content_hash, :tags)")
+    "authors, categories, extra, published, updated, first_seen, content_hash, tags, story_links, story_sig) "
+    "VALUES (:source, :guid, :url, :canonical_url, :arxiv_id, :arxiv_version, :title, :summary, :content, :authors, "
+    ":categories, :extra, :published, :updated, :now, :content_hash, :tags, :story_links, :story_sig)")
 _UPDATE_ITEM = (
     "UPDATE items SET url = :url, canonical_url = :canonical_url, arxiv_version = :arxiv_version, "
     "title = :title, summary = :summary, content = :content, authors = :authors, categories = :categories, "
-    "extra = :extra, published = COALESCE(:published, published), updated = :updated, "
+    "extra = :extra, published = COALESCE(:published, published), updated = :updated, story_links = :story_links, "
+    "story_sig = :story_sig, "
     "content_hash = :content_hash, changed_at = :now, change_note = :change_note WHERE id = :id")
 _LINK = ("INSERT INTO item_sources (source, guid, item_id, content_hash) VALUES (:source, :guid, :item_id, "
          ":content_hash) ON CONFLICT (source, guid) DO UPDATE SET item_id = :item_id, "
@@ -129,7 +131,13 @@ def _row(e: Entry, source: str, tags: list[str], now: str, h: str, canon: str | 
         "extra": extra or "{}",
         "published": e.published, "updated": e.updated, "now": now, "content_hash": h,
         "tags": _json_list(sorted(set(tags))),
+        # whether the text links a paper (story grouping then reads the body; most items it never has to)
+        "story_links": 1 if any(p in t for t in (e.summary, e.content) for p in _PAPER_LINKS) else 0,
+        "story_sig": signature(e.title),        # what a near-identical title shares (story grouping)
     }
+
+
+_PAPER_LINKS = ("arxiv.org/", "huggingface.co/papers/")
 
 
 def _json_list(values: list[str]) -> str:

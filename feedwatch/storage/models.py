@@ -75,6 +75,7 @@ class ItemRow(SQLModel, table=True):
     story_lead: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
     story_pinned: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     story_sig: str | None = Field(default=None, sa_column=Column(Text))
+    story_links: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class ItemTriageRow(SQLModel, table=True):

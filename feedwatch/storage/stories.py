@@ -20,12 +20,20 @@ def _in(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
     return ", ".join(":" + k for k in params), params
 
 
+def any_pending(db: Database) -> bool:
+    """Whether some item waits for grouping (one indexed probe: a fetch that stored nothing new pays no more)."""
+    return bool(db.query("SELECT 1 AS x FROM items WHERE story_id IS NULL LIMIT 1"))
+
+
 def pending(db: Database, limit: int = 5000) -> list[dict[str, Any]]:
-    """The oldest items not grouped yet, with what grouping reads of them."""
-    rows = db.query("SELECT id, source, title, url, substr(summary, 1, 4000) AS summary, "
-                    "substr(content, 1, 16000) AS content, arxiv_id, COALESCE(published, first_seen) AS published, "
-                    "tags, extra FROM items WHERE story_id IS NULL "
-                    "ORDER BY COALESCE(published, first_seen), id LIMIT :limit", {"limit": limit})
+    """The oldest items not grouped yet, with what grouping reads of them: the title and link, and the
+    text only of an item whose text links a paper (`story_links`, set as it was stored)."""
+    rows = db.query("SELECT id, source, title, url, CASE WHEN story_links = 1 THEN substr(summary, 1, 3000) || ' ' "
+                    "|| substr(content, 1, 6000) ELSE '' END AS text, arxiv_id, "
+                    "COALESCE(published, first_seen) AS published, tags, story_sig, "
+                    "CASE WHEN extra LIKE '%deprecation%' THEN extra ELSE '{}' END AS extra "
+                    "FROM items WHERE story_id IS NULL ORDER BY COALESCE(published, first_seen), id LIMIT :limit",
+                    {"limit": limit})
     for r in rows:
         r["tags"] = json.loads(r["tags"])
         try:
@@ -70,24 +78,23 @@ def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict[str, 
     for start in range(0, len(ids), 500):
         inside, params = _in("s", ids[start:start + 500])
         for r in db.query("SELECT id, story_id, source, title, url, COALESCE(published, first_seen) AS published, "
-                          f"tags, arxiv_id, story_pinned FROM items WHERE story_id IN ({inside}) "
+                          f"tags, arxiv_id, story_pinned, story_sig FROM items WHERE story_id IN ({inside}) "
                           "ORDER BY COALESCE(published, first_seen), id", params):
             r["tags"] = json.loads(r["tags"])
             out.setdefault(r.pop("story_id"), []).append(r)
     return out
 
 
-def save(db: Database, assigned: dict[int, int], keys: dict[str, int], leads: dict[int, int],
-         sigs: dict[int, str | None]) -> None:
-    """Write a grouping pass: item -> story, evidence key -> story, story -> its lead item, and the
-    title signatures of the items grouped for the first time."""
+def save(db: Database, assigned: dict[int, int], keys: dict[str, int], leads: dict[int, int]) -> None:
+    """Write a grouping pass: item -> story, evidence key -> story, and the lead item of each story
+    with more than one."""
     with db.transaction() as c:
-        c.executemany("UPDATE items SET story_sig = :g WHERE id = :i", [{"i": i, "g": g} for i, g in sigs.items()])
         c.executemany("UPDATE items SET story_id = :s WHERE id = :i AND story_pinned = 0",
                       [{"i": i, "s": s} for i, s in assigned.items()])
         c.executemany("INSERT INTO story_keys (key, story_id) VALUES (:k, :s) "
                       "ON CONFLICT (key) DO UPDATE SET story_id = excluded.story_id",
-                      [{"k": k, "s": s} for k, s in keys.items()])
+                      [{"k": k, "s": s} for k, s in keys.items() if not k.startswith("url:")])
+        # (a URL is not kept: ingestion already makes one item of one canonical URL, whatever its sources)
         _set_leads(c, leads)
 
 

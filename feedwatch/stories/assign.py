@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..story_titles import near_identical, signature
 from .evidence import StoryItem, keys
-from .titles import near_identical, signature
 
 MAX_CANDIDATES = 200
 
@@ -63,7 +63,7 @@ class StoryIndex:
         self.touched: set[int] = set()             # stories that gained items (or absorbed another story)
 
     def seed(self, item_id: int, story_id: int, source: str, title: str, published: str,
-             keys: tuple[str, ...] = (), pinned: bool = False) -> None:
+             keys: tuple[str, ...] = (), pinned: bool = False, sig: str | None = None) -> None:
         """An item already grouped (its story as stored), so that new items can join it."""
         story = self.stories.get(story_id)
         if story is None:
@@ -74,10 +74,9 @@ class StoryIndex:
         self._keys_to(story, keys)
         self.story_of[item_id] = story_id
         self.meta[item_id] = (source, title, _time(published))
-        self._index_title(item_id, title)
+        self._index_title(item_id, sig if sig is not None else signature(title))
 
-    def _index_title(self, item_id: int, title: str) -> None:
-        sig = signature(title)
+    def _index_title(self, item_id: int, sig: str | None) -> None:
         if sig is not None:
             self.by_sig.setdefault(sig, []).append(item_id)
 
@@ -99,7 +98,7 @@ class StoryIndex:
         return True
 
     def _title_match(self, item: StoryItem, when: float, new_keys: tuple[str, ...]) -> int | None:
-        sig = signature(item.title)
+        sig = item.sig if item.sig is not None else signature(item.title)
         if sig is None:
             return None
         for other in self.by_sig.get(sig, ())[-MAX_CANDIDATES:]:    # a near-identical title has the same
@@ -113,9 +112,10 @@ class StoryIndex:
                 return story.id
         return None
 
-    def add(self, item: StoryItem) -> int:
+    def add(self, item: StoryItem, new_keys: tuple[str, ...] | None = None) -> int:
+        """Put a new item into a story; `new_keys` are its `evidence.keys` when the caller has them."""
         when = _time(item.published)
-        new_keys = keys(item)
+        new_keys = keys(item) if new_keys is None else new_keys
         joined: _Story | None = None
         for k in new_keys:
             sid = self.by_key.get(k)
@@ -138,7 +138,7 @@ class StoryIndex:
         self.touched.add(joined.id)
         self.story_of[item.id] = joined.id
         self.meta[item.id] = (item.source, item.title, when)
-        self._index_title(item.id, item.title)
+        self._index_title(item.id, item.sig if item.sig is not None else signature(item.title))
         return joined.id
 
     def _mergeable(self, a: _Story, b: _Story) -> bool:

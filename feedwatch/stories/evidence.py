@@ -5,7 +5,8 @@
 - `url:URL`: its canonical URL.
 - `release:PROJECT:VERSION`: a release of a project, from a GitHub release ("v0.14.0" of
   vllm-project/vllm) or a title ("vLLM v0.14.0: ..."); the version must be exact.
-- `model:ID:EVENT`: one model's release or deprecation, when the title names exactly one model
+- `model:ID:EVENT`: one model's release or deprecation, when the title names exactly one model and
+  announces that
   (the canonical id keeps sizes and dates apart: the 8B is not the 70B); a hosting platform's
   retirement (Azure, Bedrock, Vertex, Groq) is its own (`model:ID:deprecation@azure`).
 """
@@ -24,6 +25,7 @@ _VERSION = r"v?(\d+\.\d+(?:\.\d+)?(?:[-.]?(?:rc|post|beta|alpha|a|b)\d*)?)"
 _TITLE_RELEASE = re.compile(rf"^\s*(?:release\s+)?([A-Za-z][\w.+-]{{1,40}}?)[\s:-]+{_VERSION}(?![\w.])", re.IGNORECASE)
 _TAG_RELEASE = re.compile(rf"^\s*(?:release\s+|version\s+)?{_VERSION}(?![\w.])", re.IGNORECASE)
 _PROJECT_NOISE = re.compile(r"[^a-z0-9]")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class StoryItem:
     published: str = ""                 # ISO 8601 UTC
     repo: str | None = None             # "owner/name" for a GitHub releases source
     model_events: tuple[str, ...] = field(default=())   # "model:ID:EVENT" keys, worked out by the caller
+    sig: str | None = None              # story_titles.signature(title), as stored with the item
 
 
 def project_key(name: str) -> str:
@@ -60,8 +63,11 @@ def release_key(item: StoryItem) -> str | None:
 def arxiv_key(item: StoryItem) -> str | None:
     if item.arxiv_id:
         return f"arxiv:{item.arxiv_id}"
+    where = (item.url or "") + " " + item.text[:20000]
+    if "arxiv.org/" not in where and "huggingface.co/papers/" not in where:     # most items: no regex pass
+        return None
     found = set()
-    for m in _ARXIV_LINK.finditer((item.url or "") + " " + item.text[:20000]):
+    for m in _ARXIV_LINK.finditer(where):
         parsed = split_arxiv_id(m.group(1))
         if parsed:
             found.add(parsed[0])
@@ -82,21 +88,28 @@ def keys(item: StoryItem) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def model_event_keys(source: str, title: str, text: str, extra: dict | None = None) -> tuple[str, ...]:
+def model_event_keys(source: str, title: str, text: str, extra: dict | None = None,
+                     kind: str | None = None) -> tuple[str, ...]:
     """`model:ID:EVENT` when the title names exactly one model and announces its release or its
     deprecation (a deprecations.info record names its model exactly)."""
     from ..enrich.base import ItemText
-    from ..enrich.linking import detect_event
-    from ..enrich.mentions import find_mentions
+    from ..enrich.events import detect_event
     extra = extra or {}
     dep = extra.get("_deprecation")
+    if not isinstance(dep, dict) and not _DIGIT.search(title):    # a model name has a version number
+        return ()
+    # what the title (or the record) announces; a new Hugging Face model or a GitHub release is a release
+    if kind in ("huggingface", "github"):
+        event = "release"
+    else:
+        event = detect_event(ItemText(0, source, title, extra=extra), "")
+    if event not in ("release", "deprecation"):
+        return ()
+    from ..enrich.mentions import find_mentions  # the grammar: only for items that announce something
     found = {(m.version or m.model) for m in find_mentions(title)}
     if isinstance(dep, dict) and isinstance(dep.get("model_id"), str):
         found = {(m.version or m.model) for m in find_mentions(dep["model_id"])} or found
     if len(found) != 1:
-        return ()
-    event = detect_event(ItemText(0, source, title, summary=text[:1500], extra=extra), text[:1500])
-    if event not in ("release", "deprecation"):
         return ()
     provider = str(dep.get("provider") or "") if isinstance(dep, dict) else title.split(":", 1)[0]
     platform = _HOSTS.get(provider.strip().lower(), "")      # Azure retires its copy on its own day

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from ..config import Config
 from ..storage import stories as store
 from ..storage.db import Database
+from ..story_titles import signature
 from .assign import StoryIndex
 from .evidence import StoryItem, keys, model_event_keys
-from .titles import signature
 
 VENDOR_TAGS = frozenset({"lab-blog", "release", "model-hub", "changelog", "sdk", "deprecation", "vendor"})
 ROUNDUP_TAGS = frozenset({"newsletter", "community", "community-feed", "roundup", "digest", "aggregator"})
@@ -48,27 +48,31 @@ def lead_rank(item: dict) -> tuple:
 def group_pending(db: Database, config: Config | None = None, window_days: float = 3.0) -> GroupingSummary:
     """Group every item not grouped yet; returns how many, and how many joined another item's story."""
     repos = {s.name: s.repo for s in (config.sources if config else ()) if s.kind == "github" and s.repo}
+    kinds = {s.name: s.kind for s in (config.sources if config else ())}
     summary = GroupingSummary()
     while True:
         rows = store.pending(db, BATCH)
         if not rows:
             return summary
-        done = _group(db, rows, repos, window_days)
+        done = _group(db, rows, repos, kinds, window_days)
         summary.items += len(rows)
         summary.joined += done
         if len(rows) < BATCH:
             return summary
 
 
-def _group(db: Database, rows: list[dict], repos: dict[str, str], window_days: float) -> int:
+def _group(db: Database, rows: list[dict], repos: dict[str, str], kinds: dict[str, str], window_days: float) -> int:
     items = []
     for r in rows:
-        text = (r["summary"] or "") + "\n" + (r["content"] or "")
+        text = r["text"] or ""              # only a text that links a paper (see storage.stories.pending)
+        events = model_event_keys(r["source"], r["title"], text, r["extra"], kinds.get(r["source"]))
         item = StoryItem(r["id"], r["source"], r["title"], r["url"], text, r["arxiv_id"], r["published"] or "",
-                         repos.get(r["source"]), model_event_keys(r["source"], r["title"], text, r["extra"]))
+                         repos.get(r["source"]), events,
+                         r["story_sig"] if r["story_sig"] is not None else signature(r["title"]))
         items.append(item)
-    new_keys = sorted({k for it in items for k in keys(it)})
-    sigs = {it.id: signature(it.title) for it in items}
+    item_keys = {it.id: keys(it) for it in items}
+    new_keys = sorted({k for ks in item_keys.values() for k in ks})
+    sigs = {it.id: it.sig for it in items}
     story_ids = (store.stories_of_signatures(db, sorted({g for g in sigs.values() if g}))
                  | set(store.stories_of_keys(db, new_keys).values()))
     known = store.members(db, story_ids)
@@ -77,16 +81,17 @@ def _group(db: Database, rows: list[dict], repos: dict[str, str], window_days: f
     for sid, found in known.items():
         for n, m in enumerate(found):
             index.seed(m["id"], sid, m["source"], m["title"], m["published"] or "",
-                       tuple(story_keys.get(sid, ())) if n == 0 else (), bool(m["story_pinned"]))
+                       tuple(story_keys.get(sid, ())) if n == 0 else (), bool(m["story_pinned"]), m["story_sig"])
     for it in items:
-        index.add(it)
+        index.add(it, item_keys[it.id])
     by_id = {r["id"]: r for r in rows} | {m["id"]: m for found in known.values() for m in found}
     assigned, leads = {}, {}
     for sid in index.touched:
         story = index.stories[sid]
         for i in story.items:
             assigned[i] = sid
-        leads[sid] = min((by_id[i] for i in story.items), key=lead_rank)["id"]
+        if len(story.items) > 1:          # a lone item leads its story already (story_lead defaults to 1)
+            leads[sid] = min((by_id[i] for i in story.items), key=lead_rank)["id"]
     key_map = {k: sid for k, sid in index.by_key.items() if sid in index.touched}
-    store.save(db, assigned, key_map, leads, sigs)
+    store.save(db, assigned, key_map, leads)
     return sum(1 for it in items if len(index.stories[index.story_of[it.id]].items) > 1)

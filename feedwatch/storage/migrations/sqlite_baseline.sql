@@ -39,7 +39,7 @@ CREATE TABLE items (
 	content_hash TEXT NOT NULL, 
 	tags TEXT DEFAULT '[]' NOT NULL, 
 	user_tags TEXT DEFAULT '[]' NOT NULL, 
-	note TEXT DEFAULT '' NOT NULL, ai_summary TEXT, enrich_tags TEXT DEFAULT '[]' NOT NULL, relevance FLOAT, enrich_state TEXT DEFAULT 'pending' NOT NULL, enrich_error TEXT, enrich_attempts INTEGER DEFAULT '0' NOT NULL, enrich_after TEXT, enriched_key TEXT, story_id INTEGER, story_lead INTEGER DEFAULT '1' NOT NULL, story_pinned INTEGER DEFAULT '0' NOT NULL, story_sig TEXT, 
+	note TEXT DEFAULT '' NOT NULL, ai_summary TEXT, enrich_tags TEXT DEFAULT '[]' NOT NULL, relevance FLOAT, enrich_state TEXT DEFAULT 'pending' NOT NULL, enrich_error TEXT, enrich_attempts INTEGER DEFAULT '0' NOT NULL, enrich_after TEXT, enriched_key TEXT, story_id INTEGER, story_lead INTEGER DEFAULT '1' NOT NULL, story_pinned INTEGER DEFAULT '0' NOT NULL, story_sig TEXT, story_links INTEGER DEFAULT '0' NOT NULL, 
 	PRIMARY KEY (id)
 );
 CREATE TABLE item_sources (

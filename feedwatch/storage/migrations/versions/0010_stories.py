@@ -7,9 +7,10 @@ Revises: 0009
 a lone item's story is its own id). `story_lead` marks the one item a list shows for its story,
 `story_pinned` an item a person split out of or merged into a story by hand: grouping never moves
 it again. `story_sig` is the title's signature (stories/titles.py): items whose titles may be
-near-identical share it, so title matching looks up candidates by index. `story_keys` maps each piece
-of strong evidence (an arXiv id, a canonical URL, a release, a model event) to the story that has it,
-so a new item finds its story with one indexed lookup.
+near-identical share it, so title matching looks up candidates by index; `story_links` says (set
+when the item is stored) whether its text links a paper, so grouping reads only those bodies.
+`story_keys` maps each piece of strong evidence (an arXiv id, a release, a model event) to the story
+that has it, so a new item finds its story with one indexed lookup.
 
 Items stored before this revision become stories of their own (no re-clustering on upgrade).
 """
@@ -28,6 +29,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("story_lead", sa.Integer, nullable=False, server_default="1"))
         batch.add_column(sa.Column("story_pinned", sa.Integer, nullable=False, server_default="0"))
         batch.add_column(sa.Column("story_sig", sa.Text))
+        batch.add_column(sa.Column("story_links", sa.Integer, nullable=False, server_default="0"))
     op.execute("UPDATE items SET story_id = id")
     op.create_index("ix_items_story_id", "items", ["story_id"])
     op.create_index("ix_items_story_sig", "items", ["story_sig"])
@@ -49,6 +51,7 @@ def downgrade() -> None:
     op.drop_index("ix_items_story_sig", table_name="items")
     op.drop_index("ix_items_story_id", table_name="items")
     with op.batch_alter_table("items") as batch:
+        batch.drop_column("story_links")
         batch.drop_column("story_sig")
         batch.drop_column("story_pinned")
         batch.drop_column("story_lead")

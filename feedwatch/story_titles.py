@@ -1,4 +1,7 @@
-"""Near-identical titles: the fuzzy part of story grouping, tuned for precision.
+"""Near-identical titles: the fuzzy part of story grouping (feedwatch/stories), tuned for precision.
+
+A leaf module (text in, text out) because a title's `signature` is worked out when an item is stored,
+in the parse workers, beside the parsing, rather than in the grouping pass after a fetch.
 
 Two titles are near-identical when, after normalisation (case, accents, punctuation, hyphenation,
 a leading "Source:" or "[R]" tag), they have the same numbers (versions, sizes, years: "v0.14.0"
@@ -14,8 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-
-from rapidfuzz import fuzz
 
 _TAG = re.compile(r"^\s*(?:\[[^\]]{1,20}\]\s*|\([^)]{1,20}\)\s*)+")
 _SOURCE = re.compile(r"^[A-Za-z][\w.&-]{0,20}(?: [\w.&-]{1,20})?:\s+(?=\S)")   # "OpenAI: ", "Hugging Face: "
@@ -33,8 +34,10 @@ TITLE_MIN = 90
 @lru_cache(maxsize=65536)
 def normalise(title: str) -> str:
     """Lower case, accents folded, a leading tag or "Source: " dropped, punctuation as spaces."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = title
+    if not text.isascii():                     # accents folded (the common ASCII title skips the pass)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = _TAG.sub("", text)
     text = _SOURCE.sub("", text, count=1)
     text = text.lower().replace("-", " ").replace("_", " ").replace("’", "'")
@@ -52,6 +55,7 @@ def content_words(norm: str) -> frozenset[str]:
 def _variant(a: str, b: str) -> bool:
     if a in MEANING or b in MEANING:
         return False
+    from rapidfuzz import fuzz  # here, not at the top: storing an item needs only `signature`
     return fuzz.ratio(a, b) >= VARIANT_MIN
 
 
@@ -76,9 +80,11 @@ def near_identical(a: str, b: str) -> bool:
         return False
     if not all(any(_variant(y, x) for x in only_a) for y in only_b):
         return False
+    from rapidfuzz import fuzz
     return fuzz.token_sort_ratio(na, nb) >= TITLE_MIN
 
 
+@lru_cache(maxsize=65536)
 def signature(title: str) -> str | None:
     """What near-identical titles share (for looking candidates up by index): the numbers, and the first
     five letters of each content word ("optimisation" and "optimization" agree); None for a title too
