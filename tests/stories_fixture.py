@@ -126,5 +126,8 @@ ITEMS = [
           ("arxiv-cs-lg", "Retrieval heads in large language models"),
           ("hf-papers", "Reward models for code review"),
           ("the-decoder", "Reward models for code review are not enough"),
+          ("tech-news", "TLS 1.3 in practice: lessons from a migration"),     # a version named, no release
+          ("lab-blog", "TLS 1.3 deployment guide for inference servers"),
+          ("ai-digest", "Python 3.12 tips for faster tokenizers"),
       ])],
 ]

@@ -25,6 +25,11 @@ _VERSION = r"v?(\d+\.\d+(?:\.\d+)?(?:[-.]?(?:rc|post|beta|alpha|a|b)\d*)?)"
 _TITLE_RELEASE = re.compile(rf"^\s*(?:release\s+)?([A-Za-z][\w.+-]{{1,40}}?)[\s:-]+{_VERSION}(?![\w.])", re.IGNORECASE)
 _TAG_RELEASE = re.compile(rf"^\s*(?:release\s+|version\s+)?{_VERSION}(?![\w.])", re.IGNORECASE)
 _PROJECT_NOISE = re.compile(r"[^a-z0-9]")
+# A title names a release only when it says so at the version: "vLLM v0.14.0: ...", "vLLM 0.14.0
+# released", "Release llama.cpp 1.2". "TLS 1.3 in practice" or "Python 3.12 tips" name a version, not a
+# release of it, even if "patch" or "changelog" appears further on.
+_RELEASE_AFTER = re.compile(r"\s*[:,\-\u2013\u2014]?\s*(?:is\s+)?(?:now\s+)?(?:out|released|release|available|ships|"
+                            r"shipped|patch\s+release|hotfix)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 
 
@@ -55,9 +60,12 @@ def release_key(item: StoryItem) -> str | None:
             return f"release:{project_key(item.repo)}:{m.groups()[-1].lower()}"
         return None
     m = _TITLE_RELEASE.match(item.title)
-    if m:
-        return f"release:{project_key(m.group(1))}:{m.group(2).lower()}"
-    return None
+    if m is None:
+        return None
+    said = (m.group(0).rstrip().rsplit(None, 1)[-1][:1] in "vV"          # "v0.14.0"
+            or m.group(0).lstrip().lower().startswith("release")           # "Release llama.cpp 1.2"
+            or _RELEASE_AFTER.match(item.title, m.end()) is not None)      # "0.14.0 released", "0.14.1 patch release"
+    return f"release:{project_key(m.group(1))}:{m.group(2).lower()}" if said else None
 
 
 def arxiv_key(item: StoryItem) -> str | None:
