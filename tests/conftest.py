@@ -118,3 +118,14 @@ def llm_server():
         yield server
     finally:
         server.close()
+
+
+def store_in_old_schema(c, source: str, guid: str, title: str, published: str | None = None) -> int:
+    """An item written the way a feedwatch of revision 0001-0009 wrote it (the columns every old schema
+    has), for tests that upgrade an old database: today's write path uses today's columns."""
+    [row] = c.execute("INSERT INTO items (source, guid, title, published, first_seen, content_hash) "
+                      "VALUES (:s, :g, :t, :p, '2026-11-26T00:00:00Z', 'h') RETURNING id",
+                      {"s": source, "g": guid, "t": title, "p": published})
+    c.execute("INSERT INTO item_sources (source, guid, item_id, content_hash) VALUES (:s, :g, :i, 'h')",
+              {"s": source, "g": guid, "i": row["id"]})
+    return int(row["id"])

@@ -353,7 +353,9 @@ def test_old_database_is_indexed_by_the_migration(db_url):
     old = Database(resolve_db_url(db_url))
     try:
         upgrade(old, "0002")
-        add(old, "s", Entry(guid="g", title="Pre-search era paper about distillation", published=ago(1)))
+        from tests.conftest import store_in_old_schema
+        with old.transaction() as c:
+            store_in_old_schema(c, "s", "g", "Pre-search era paper about distillation", ago(1))
     finally:
         old.close()
     db = open_database(db_url)

@@ -363,8 +363,9 @@ def test_cli_db_status_and_upgrade(tmp_path, capsys):
     assert not path.exists()
     old = Database(f"sqlite:///{path}")
     upgrade(old, "0002")
+    from tests.conftest import store_in_old_schema
     with old.transaction() as c:
-        write_entries(c, "src", [Entry(guid="g", title="kept across the upgrade")], [], "2026-11-26T00:00:00Z")
+        store_in_old_schema(c, "src", "g", "kept across the upgrade")
     old.close()
     assert main(["--db", str(path), "db", "status"]) == 0
     assert capsys.readouterr().out == f"database at revision 0002 (HEAD {HEAD}): run `feedwatch db upgrade`\n"
