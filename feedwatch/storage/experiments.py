@@ -1,15 +1,13 @@
 """Experiments: what the team tries because of what it read, stored with the items and shared by the team.
 
-An experiment has a title, a hypothesis, a status (proposed -> running -> done | abandoned), an
-outcome once done (improved, regressed, no-change, inconclusive), an owner, Markdown notes (each
-note appended under a timestamped heading) and results, linked items and assets, and links to
-external runs (MLflow, W&B, promptfoo reports). Every change appends a line to its history
-(who, when, what) in the same transaction.
+An experiment has a title, a hypothesis, a status (proposed -> running -> done | abandoned), an outcome
+once done (improved, regressed, no-change, inconclusive), an owner, a due date, Markdown notes (each under
+a timestamped heading) and results, linked items and assets, and links to external runs (MLflow, W&B,
+promptfoo reports). Every change appends a line to its history (who, when, what) in the same transaction.
 
-Concurrent edits are optimistic: each row carries a `version`, bumped by every change, and a
-change made with `expected_version` (the version the caller read) is refused with `ConflictError`
-when someone else saved in between, so nothing is silently overwritten. Without
-`expected_version` (the CLI), a change applies to whatever is current.
+Concurrent edits are optimistic: each row carries a `version`, bumped by every change; a change made with
+`expected_version` (the version the caller read) is refused with `ConflictError` when someone else saved
+in between, so nothing is silently overwritten. Without it (the CLI), a change applies to what is current.
 
 All errors a user can cause are `ExperimentError` (a ValueError) with a one-line message.
 """
@@ -68,8 +66,6 @@ class Experiment:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-
-# --- reading ------------------------------------------------------------------------------------
 
 def get(db: Database, experiment_id: int) -> Experiment | None:
     """One experiment with everything linked to it, or None."""
@@ -153,8 +149,6 @@ def _load(c: Conn, rows: list[dict[str, Any]]) -> list[Experiment]:
             exps[r.pop("experiment_id")].history.append(r)
     return list(exps.values())
 
-
-# --- changing -----------------------------------------------------------------------------------
 
 def create(db: Database, title: str, hypothesis: str = "", items: Iterable[int] = (), assets: Iterable[str] = (),
            owner: str | None = None, *, who: str | None = None, now: str | None = None,
