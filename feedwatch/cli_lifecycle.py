@@ -73,7 +73,8 @@ def cmd_catalog_update(args) -> int:
                                               on_result=lambda r: print(r.line(), flush=True)))
         ok = any(r.outcome in ("updated", "not-modified") for r in results)
         if ok:
-            for p in _propose(db, config, _as_of(None)):
+            from .lifecycle.propose import propose_due
+            for p in propose_due(db, config, _as_of(None)):
                 print(p.line())
     finally:
         db.close()
@@ -85,23 +86,13 @@ def refresh_due_catalogs(config, db, *, force: bool = False) -> None:
     that was fetched), then propose the migrations that are due."""
     import asyncio
 
-    from .lifecycle.update import select_catalogs, update_catalogs
-    results = asyncio.run(update_catalogs(config, db, select_catalogs(config, None), due_only=True, force=force))
+    from .lifecycle.update import refresh_due
+    results, proposals = asyncio.run(refresh_due(config, db, force=force))
     for r in results:
         if r.outcome != "skipped":
             print(f"catalog {r.line()}")
-    if any(r.outcome in ("updated", "not-modified") for r in results):
-        for p in _propose(db, config, _as_of(None)):
-            print(p.line())
-
-
-def _propose(db, config, as_of: date):
-    from .lifecycle.propose import propose_migrations
-    from .lifecycle.schedule import stack_rows
-    from .lifecycle.source import load_catalogue
-    catalogue, _ = load_catalogue(db, config, (m for a in config.assets for m in a.models))
-    within = config.lifecycle.propose_within // 86400
-    return propose_migrations(db, stack_rows(config.assets, catalogue, as_of), as_of, within)
+    for p in proposals:
+        print(p.line())
 
 
 def cmd_catalog_show(args) -> int:
@@ -158,20 +149,19 @@ def cmd_catalog_show(args) -> int:
 
 def cmd_stack(args) -> int:
     from .lifecycle.schedule import stack_rows
-    from .lifecycle.source import load_catalogue
+    from .lifecycle.source import for_assets
     from .text import clean_line
     as_of = _as_of(args.as_of)
     within = _days(args.within) if args.within else None
     config = _load_config(args)
     db = _open_db(args, config)
     try:
-        catalogue, bundled = load_catalogue(db, config, (m for a in config.assets for m in a.models))
+        catalogue, bundled = for_assets(db, config)
         rows = stack_rows(config.assets, catalogue, as_of, within)
         proposals = []
         if args.propose:
-            from .lifecycle.propose import propose_migrations
-            everything = rows if within is None else stack_rows(config.assets, catalogue, as_of)
-            proposals = propose_migrations(db, everything, as_of, config.lifecycle.propose_within // 86400)
+            from .lifecycle.propose import propose_due
+            proposals = propose_due(db, config, as_of, catalogue)
     finally:
         db.close()
     if args.format == "jsonl":

@@ -34,13 +34,13 @@ class Retirement:
 
 def retirements(db, config, last_day: str) -> tuple[Retirement, ...]:
     from ..lifecycle.schedule import stack_rows
-    from ..lifecycle.source import load_catalogue
+    from ..lifecycle.source import for_assets
     from ..storage import experiments as xp
     from ..storage.proposals import experiments_by_pair
     if config is None or not config.assets:
         return ()
     as_of = date.fromisoformat(last_day)
-    catalogue, _ = load_catalogue(db, config, (m for a in config.assets for m in a.models))
+    catalogue, _ = for_assets(db, config)
     rows = stack_rows(config.assets, catalogue, as_of, config.lifecycle.propose_within // 86400)
     pairs = experiments_by_pair(db)
     out = []

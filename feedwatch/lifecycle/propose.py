@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..config import Config
 from ..dates import utc_now_iso
 from ..storage.db import Database
 from ..storage.proposals import propose
+from .catalog import Catalogue
 from .schedule import StackRow
 
 
@@ -32,6 +34,17 @@ def hypothesis_of(row: StackRow) -> str:
     to = f" to {row.replacement}" if row.replacement else " to a supported model"
     return (f"{row.model} shuts down on {row.shutdown_date} (per {said}). Moving {row.asset}{to} before then "
             f"keeps it working; check that its outputs hold on the new model.")
+
+
+def propose_due(db: Database, config: Config, as_of: date, catalogue: Catalogue | None = None) -> list[Proposal]:
+    """The migration experiments due on `as_of` for the configured assets (`stack --propose`,
+    `catalog update`, `fetch` and the app's refresh all ask this); `catalogue`: one already read."""
+    from .schedule import stack_rows
+    from .source import for_assets
+    if catalogue is None:
+        catalogue, _ = for_assets(db, config)
+    return propose_migrations(db, stack_rows(config.assets, catalogue, as_of), as_of,
+                              config.lifecycle.propose_within // 86400)
 
 
 def propose_migrations(db: Database, rows: list[StackRow], as_of: date, within_days: int) -> list[Proposal]:

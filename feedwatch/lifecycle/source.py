@@ -27,6 +27,16 @@ def load_catalogue(db: Database, config: Config, models: Iterable[str] | None = 
     return Catalogue(_entries(store.load_models(db, names, keys)), names), False
 
 
+def asset_models(config: Config) -> list[str]:
+    """Every model id the configured assets list (what `stack`, proposals and the digest look up)."""
+    return [m for a in config.assets for m in a.models]
+
+
+def for_assets(db: Database, config: Config) -> tuple[Catalogue, bool]:
+    """`load_catalogue` with only what the assets' models need."""
+    return load_catalogue(db, config, asset_models(config))
+
+
 def _entries(rows: list[dict]) -> list[CatalogEntry]:
     return [CatalogEntry(catalog=r["catalog"], model_id=r["model_id"], key=r["model_key"], provider=r["provider"],
                           status=r["status"], deprecation_date=r["deprecation_date"],

@@ -22,6 +22,7 @@ from ..storage import catalogs as store
 from ..storage.db import Database, StorageError
 from .alias_moves import record_alias_moves
 from .formats import CatalogFormatError, parse_catalog
+from .propose import Proposal, propose_due
 
 RETRY_BASE = 15 * 60       # a failing catalogue is retried after 15 min, doubling, at most its interval
 
@@ -134,6 +135,17 @@ async def _one(config: Config, db: Database, catalog: Catalog, state: store.Cata
     except StorageError as exc:
         message = f"{message} (and could not record it: {exc})"
     return CatalogResult(catalog.name, "error", kept, message, status)
+
+
+async def refresh_due(config: Config, db: Database, *, force: bool = False
+                      ) -> tuple[list[CatalogResult], list[Proposal]]:
+    """What a fetch does after its sources: update the catalogues that are due, then, when one of them
+    answered, propose the migrations that became due (today, UTC)."""
+    results = await update_catalogs(config, db, select_catalogs(config, None), due_only=True, force=force)
+    if not any(r.outcome in ("updated", "not-modified") for r in results):
+        return results, []
+    today = datetime.now(UTC).date()
+    return results, await asyncio.to_thread(propose_due, db, config, today)
 
 
 def _next(now: datetime, seconds: int | float) -> str:

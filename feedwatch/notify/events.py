@@ -52,8 +52,8 @@ def retirements(db: Database, config, target: NotifyTarget, now: datetime) -> li
     if not any(a.models for a in config.assets):
         return []
     from ..lifecycle.schedule import stack_rows
-    from ..lifecycle.source import load_catalogue
-    catalogue, _ = load_catalogue(db, config, (m for a in config.assets for m in a.models))
+    from ..lifecycle.source import for_assets
+    catalogue, _ = for_assets(db, config)
     within = config.lifecycle.propose_within // 86400
     sent = ledger.sent_events(db, target.name, "retirement")
     out = []

@@ -94,28 +94,14 @@ class BackgroundWork(_AppHost):
         a phrase for the status line, empty when nothing was due."""
         if not self.config.catalogs:
             return ""
-        import asyncio
-        from datetime import date
-
-        from ..dates import utc_now_iso
-        from ..lifecycle.propose import propose_migrations
-        from ..lifecycle.schedule import stack_rows
-        from ..lifecycle.source import load_catalogue
-        from ..lifecycle.update import select_catalogs, update_catalogs
-        results = await update_catalogs(self.config, db, select_catalogs(self.config, None), due_only=True)
+        from ..lifecycle.update import refresh_due
+        results, proposals = await refresh_due(self.config, db)
         fetched = [r for r in results if r.outcome != "skipped"]
-        if not any(r.outcome in ("updated", "not-modified") for r in fetched):
-            return f"; {len(fetched)} catalogues failed" if fetched else ""
-
-        def propose() -> int:
-            as_of = date.fromisoformat(utc_now_iso()[:10])
-            catalogue, _ = load_catalogue(db, self.config, (m for a in self.config.assets for m in a.models))
-            rows = stack_rows(self.config.assets, catalogue, as_of)
-            return len(propose_migrations(db, rows, as_of, self.config.lifecycle.propose_within // 86400))
-        proposed = await asyncio.to_thread(propose)
         failed = sum(r.outcome == "error" for r in fetched)
+        if not fetched or failed == len(fetched):
+            return f"; {failed} catalogues failed" if failed else ""
         return (f"; catalogues: {len(fetched) - failed} updated" + (f", {failed} failed" if failed else "")
-                + (f", {proposed} migration experiments proposed" if proposed else ""))
+                + (f", {len(proposals)} migration experiments proposed" if proposals else ""))
 
     def _reload_landed(self) -> None:
         self._landed_timer = None

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ..lifecycle.schedule import StackRow, stack_rows
-from ..lifecycle.source import load_catalogue
+from ..lifecycle.source import for_assets
 from ..storage.catalogs import items_about
 from ..storage.proposals import experiments_by_pair
 from ..storage.search import search_items
@@ -70,8 +70,7 @@ class StackScreen(Screen):
         for label, width in (("asset", 22), ("model", 28), ("status", 10), ("shutdown", 10), ("days", 5),
                              ("replacement", 24), ("experiment", 10)):
             table.add_column(label, key=label, width=width)
-        catalogue, self.bundled = load_catalogue(self.db, self.config,
-                                                 (m for a in self.config.assets for m in a.models))
+        catalogue, self.bundled = for_assets(self.db, self.config)
         experiments = experiments_by_pair(self.db)
         for n, row in enumerate(stack_rows(self.config.assets, catalogue, self.today)):
             key = str(n)
