@@ -12,9 +12,7 @@ declares XML entities (XXE, "billion laughs"): an OPML file has no use for them.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -28,6 +26,7 @@ import tomlkit
 from lxml import etree
 
 from .errors import FeedwatchError
+from .files import write_text_atomic
 
 __all__ = ["ImportReport", "OpmlError", "export_opml", "import_opml", "normalise_url", "slugify"]
 
@@ -228,26 +227,6 @@ def _existing(doc, config_path: Path) -> tuple[set[str], set[str]]:
     return names, urls
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = None
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _append_sources(text: str, doc, new_tables: list, opml_path: Path) -> str:
     """The config text with `new_tables` added as sources, existing text left untouched."""
     existing = doc.get("sources")
@@ -332,7 +311,7 @@ def import_opml(opml_path: Path, config_path: Path) -> ImportReport:
 
     if new_tables:
         new_text = _append_sources(text, doc, new_tables, opml_path)
-        _write_atomic(config_path, new_text)
+        write_text_atomic(config_path, new_text)
     return report
 
 
