@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from feedwatch.enrich.evidence import StoryItem, model_event_keys
 from feedwatch.stories.assign import StoryIndex
-from feedwatch.stories.evidence import StoryItem, model_event_keys
 from feedwatch.story_titles import near_identical
 from tests.stories_fixture import ITEMS
 
@@ -60,7 +60,7 @@ def test_what_must_not_merge():
     assert not near_identical("Chain-of-Thought Prompting Improves Multilingual Reasoning",
                               "Chain-of-Thought Prompting Does Not Improve Multilingual Reasoning")
     assert not near_identical("Introducing Llama 4.1 8B", "Introducing Llama 4.1 70B")
-    from feedwatch.stories.evidence import release_key
+    from feedwatch.enrich.evidence import release_key
     assert release_key(StoryItem(1, "s", "TLS 1.3 in practice: lessons from a migration")) is None
     assert release_key(StoryItem(1, "s", "vLLM 0.14.0 released")) == "release:vllm:0.14.0"
     assert near_identical("Optimisation tricks for serving mixture-of-experts models",
@@ -118,9 +118,10 @@ def test_grouping_in_the_database_matches_the_labels_and_is_incremental(db_url):
         labels = {ids[n]: ITEMS[n - 1][0] for n in ids}        # the same URL twice is one item already at ingest
         in_groups = sum(1 for i, lab in labels.items() if sum(x == lab for x in labels.values()) > 1)
         assert first.items == len(labels) == len(ITEMS) - 1 and first.joined == in_groups
-        story = {r["id"]: r["story_id"] for r in db.query("SELECT id, story_id FROM items")}
+        story = {r["id"]: r["story_id"] for r in db.query("SELECT id, COALESCE(story_id, id) AS story_id FROM items")}
         assert pairwise(labels, story) == (1.0, 1.0)
-        leads = {r["story_id"]: r["id"] for r in db.query("SELECT id, story_id FROM items WHERE story_lead = 1")}
+        leads = {r["story_id"]: r["id"] for r in db.query("SELECT id, COALESCE(story_id, id) AS story_id FROM items "
+                                                          "WHERE story_lead = 1")}
         assert len(leads) == len(set(story.values()))                       # one lead per story
         p1 = {n: ids[n] for n, row in enumerate(ITEMS, 1) if row[0] == "p1"}
         assert leads[story[p1[1]]] == p1[1]                                   # the paper leads its story
@@ -131,7 +132,7 @@ def test_grouping_in_the_database_matches_the_labels_and_is_incremental(db_url):
             write_entries(c, "late-news", [Entry(guid="x", title="vLLM v0.14.0 is out", url="https://late.example/x",
                                                  published="2026-11-16T10:00:00Z")], [], "2026-11-16T10:00:00Z")
         assert group_pending(db, _config()).joined == 1
-        [late] = db.query("SELECT story_id FROM items WHERE source = 'late-news'")
+        [late] = db.query("SELECT COALESCE(story_id, id) AS story_id FROM items WHERE source = 'late-news'")
         v140 = {story[ids[n]] for n, row in enumerate(ITEMS, 1) if row[0] == "v140"}
         assert {late["story_id"]} == v140
     finally:

@@ -78,7 +78,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .mention_grammar import NAME_RX, ORG_CASE
+from .mention_grammar import ORG_CASE, name_rx
 from .model_ids import BEDROCK as _BEDROCK, ROUTING as _ROUTING, platform_hint
 from .model_names import canonical, in_context, lower_same_length
 
@@ -111,7 +111,7 @@ def find_mentions(text: str, lowered: str | None = None) -> list[Mention]:
     out: list[Mention] = []
     seen: set[tuple[str, str | None]] = set()
     context: dict[str, Any] = {}                     # per kind: checks made, then offsets of context words
-    for m in NAME_RX.finditer(low):
+    for m in name_rx().finditer(low):
         start, end = m.start(1), m.end(1)
         orig = text[start - 1:end - 1]
         parsed = canonical(orig)
@@ -142,7 +142,7 @@ def split_model(name: str) -> tuple[str, str | None]:
     if not name:
         return "", None
     low = " " + lower_same_length(name)
-    if NAME_RX.fullmatch(low):
+    if name_rx().fullmatch(low):
         parsed = canonical(name)           # a whole name needs no context, even a bare "o3"
         if parsed is not None:
             return parsed[0]
@@ -183,7 +183,7 @@ def catalog_key(model_id: str) -> str:
     bedrock = _BEDROCK.match(rest)
     if bedrock:
         rest = bedrock.group(1)
-    if NAME_RX.fullmatch(" " + lower_same_length(rest)):
+    if name_rx().fullmatch(" " + lower_same_length(rest)):
         parsed = canonical(rest)
         if parsed is not None:
             model, version = parsed[0]

@@ -9,7 +9,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Any
 
-from .mention_grammar import CONTEXT, CONTEXT_WINDOW, NAME_RX, ORG_CASE, ORG_FAMILIES
+from .mention_grammar import CONTEXT, CONTEXT_WINDOW, ORG_CASE, ORG_FAMILIES, name_rx
 
 _SEP_TRANS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00a0": " ", "\u202f": " ", "\u00b7": "-",
                             "\u2022": "-"})
@@ -187,7 +187,7 @@ def _hf(s: str, orig: str) -> tuple[str, str | None] | None:
     if not any(c.isdigit() for c in name):
         return None
     families = ORG_FAMILIES.get(org)
-    if families and NAME_RX.fullmatch(" " + name):
+    if families and name_rx().fullmatch(" " + name):
         parsed = canonical(orig_name)
         if parsed is not None and parsed[1] is None and parsed[2] in families:
             return parsed[0]

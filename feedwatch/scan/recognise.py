@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from ..enrich.mention_grammar import HF_ORGS, NAME_RX
+from ..enrich.mention_grammar import HF_ORGS, name_rx
 from ..enrich.mentions import find_mentions, normalize_model
 
 # promptfoo provider ids (`openai:gpt-4o`, `openai:chat:gpt-4o`, `ollama:chat:llama3.1:8b`, `bedrock:...`).
@@ -92,7 +92,7 @@ class Recognizer:
         if not core:
             return None
         low = core.lower()
-        if NAME_RX.fullmatch(" " + low):
+        if name_rx().fullmatch(" " + low):
             if find_mentions(core) or keyed:                # bare "o1" needs a model key
                 return normalize_model(core)
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -107,6 +107,7 @@ _UPDATE_ITEM = (
     "extra = :extra, published = COALESCE(:published, published), updated = :updated, story_links = :story_links, "
     "story_sig = :story_sig, "
     "content_hash = :content_hash, changed_at = :now, change_note = :change_note WHERE id = :id")
+_QUEUE = "INSERT INTO story_queue (item_id, published, sig, evidence) VALUES (:i, :p, :g, :e)"
 _LINK = ("INSERT INTO item_sources (source, guid, item_id, content_hash) VALUES (:source, :guid, :item_id, "
          ":content_hash) ON CONFLICT (source, guid) DO UPDATE SET item_id = :item_id, "
          "content_hash = :content_hash")
@@ -132,12 +133,12 @@ def _row(e: Entry, source: str, tags: list[str], now: str, h: str, canon: str | 
         "published": e.published, "updated": e.updated, "now": now, "content_hash": h,
         "tags": _json_list(sorted(set(tags))),
         # whether the text links a paper (story grouping then reads the body; most items it never has to)
-        "story_links": 1 if any(p in t for t in (e.summary, e.content) for p in _PAPER_LINKS) else 0,
+        "story_links": 1 if any(p in t for t in (e.summary, e.content) for p in PAPER_LINKS) else 0,
         "story_sig": signature(e.title),        # what a near-identical title shares (story grouping)
     }
 
 
-_PAPER_LINKS = ("arxiv.org/", "huggingface.co/papers/")
+PAPER_LINKS = ("arxiv.org/", "huggingface.co/papers/")
 
 
 def _json_list(values: list[str]) -> str:
@@ -154,8 +155,13 @@ def _in_clause(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
     return ", ".join(f":{k}" for k in params), params
 
 
-def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], now: str) -> WriteCounts:
-    """Store one source's entries (inside the caller's transaction, which holds the write lock)."""
+def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], now: str,
+                  evidence: Callable[[Entry], str] | None = None) -> WriteCounts:
+    """Store one source's entries (inside the caller's transaction, which holds the write lock).
+
+    Each new item is queued for story grouping, with `evidence(entry)` (its grouping keys, see
+    enrich.evidence) when the caller gives it: a fetch's workers work them out beside each other,
+    and the pass after the fetch need not read the items again."""
     counts = WriteCounts()
     seen: set[str] = set()
     batch: list[Entry] = []
@@ -179,6 +185,7 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
     by_url = _lookup(c, "canonical_url", unique_urls, unique_only=True) if unique_urls else {}
     links: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
+    keys: list[str | None] = []               # the grouping evidence of each insert
     pending: dict[str, str] = {}          # arXiv id -> guid of the entry inserting it in this batch
     attach: list[tuple[str, str, str]] = []   # (guid, guid of the inserting entry, hash)
     for e in batch:
@@ -211,6 +218,7 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
             links.append({"source": source, "guid": e.guid, "item_id": item_id, "content_hash": h})
             continue
         inserts.append(_row(e, source, tags, now, h, canon[e.guid], extra))
+        keys.append(evidence(e) if evidence is not None else None)
         if e.arxiv_id:
             pending[e.arxiv_id] = e.guid
         counts.new += 1
@@ -223,6 +231,8 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
         links.extend({"source": source, "guid": r["guid"], "item_id": ids[r["guid"]],
                       "content_hash": r["content_hash"]} for r in inserts)
         links.extend({"source": source, "guid": g, "item_id": ids[owner], "content_hash": h} for g, owner, h in attach)
+        c.executemany(_QUEUE, [{"i": ids[r["guid"]], "p": r["published"] or now, "g": r["story_sig"], "e": k}
+                               for r, k in zip(inserts, keys, strict=True)])
     c.executemany(_LINK, links)
     return counts
 

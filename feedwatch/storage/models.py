@@ -326,3 +326,13 @@ class StoryKeyRow(SQLModel, table=True):
     __table_args__ = (Index("ix_story_keys_story_id", "story_id"),)
     key: str = Field(sa_column=Column(Text, primary_key=True))
     story_id: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class StoryQueueRow(SQLModel, table=True):
+    """An item not grouped into a story yet, with its evidence and title signature (migration 0011)."""
+
+    __tablename__ = "story_queue"
+    item_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    published: str = Field(sa_column=Column(Text, nullable=False))
+    sig: str | None = Field(default=None, sa_column=Column(Text))
+    evidence: str | None = Field(default=None, sa_column=Column(Text))

@@ -1,18 +1,21 @@
 """Stored stories: which items report the same thing (see feedwatch/stories for how they are found).
 
-An item's `story_id` is its story (NULL: not grouped yet), `story_lead` marks the item lists show
-for it, `story_pinned` an item a person moved by hand (grouping never moves it again);
-`story_keys` maps strong evidence to its story. Everything a grouping pass decided is written in
-one transaction, so a reader sees a story before or after, never half of it.
+An item's `story_id` is its story (NULL: a story of its own; `story_queue` holds the items not
+grouped yet), `story_lead` marks the item lists show for it, `story_pinned` an item a person moved
+by hand (grouping never moves it again); `story_keys` maps strong evidence to its story. Everything
+a grouping pass decided is written in one transaction, so a reader sees a story before or after,
+never half of it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .db import Conn, Database
+from .ingest import lock_for_ingest
 
 
 def _in(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
@@ -21,26 +24,51 @@ def _in(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
 
 
 def any_pending(db: Database) -> bool:
-    """Whether some item waits for grouping (one indexed probe: a fetch that stored nothing new pays no more)."""
-    return bool(db.query("SELECT 1 AS x FROM items WHERE story_id IS NULL LIMIT 1"))
+    """Whether some item waits for grouping (one probe: a fetch that stored nothing new pays no more)."""
+    return bool(db.query("SELECT 1 AS x FROM story_queue LIMIT 1"))
 
 
-def pending(db: Database, limit: int = 5000) -> list[dict[str, Any]]:
-    """The oldest items not grouped yet, with what grouping reads of them: the title and link, and the
-    text only of an item whose text links a paper (`story_links`, set as it was stored)."""
-    rows = db.query("SELECT id, source, title, url, CASE WHEN story_links = 1 THEN substr(summary, 1, 3000) || ' ' "
-                    "|| substr(content, 1, 6000) ELSE '' END AS text, arxiv_id, "
-                    "COALESCE(published, first_seen) AS published, tags, story_sig, "
-                    "CASE WHEN extra LIKE '%deprecation%' THEN extra ELSE '{}' END AS extra "
-                    "FROM items WHERE story_id IS NULL ORDER BY COALESCE(published, first_seen), id LIMIT :limit",
-                    {"limit": limit})
-    for r in rows:
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """An item waiting for grouping, as the fetch queued it (see migration 0011)."""
+    id: int
+    published: str
+    sig: str | None
+    evidence: str | None            # its keys, one per line; None: work them out from the item
+
+
+def queued(db: Database) -> list[Queued]:
+    """Every item waiting for grouping, oldest first (narrow rows: 100,000 of them are ~10 MB)."""
+    return [Queued(r["item_id"], r["published"], r["sig"], r["evidence"]) for r in db.query(
+        "SELECT item_id, published, sig, evidence FROM story_queue ORDER BY published, item_id")]
+
+
+def grouped_signatures(db: Database) -> set[str]:
+    """The title signatures of queued items that an item already grouped has too."""
+    return {r["sig"] for r in db.query(
+        "SELECT DISTINCT q.sig AS sig FROM story_queue q JOIN items i ON i.story_sig = q.sig "
+        "WHERE q.sig IS NOT NULL AND NOT EXISTS (SELECT 1 FROM story_queue o WHERE o.item_id = i.id)")}
+
+
+def pending(db: Database, ids: list[int]) -> list[dict[str, Any]]:
+    """What grouping reads of these queued items: the title and link, and the text (and record)
+    only of an item whose evidence was not worked out when it was stored and whose text links a paper."""
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 500):
+        inside, params = _in("i", ids[start:start + 500])
+        out += db.query(
+            "SELECT i.id, i.source, i.title, i.url, i.arxiv_id, q.published, i.tags, q.sig AS story_sig, "
+            "q.evidence, CASE WHEN q.evidence IS NULL AND i.story_links = 1 THEN substr(i.summary, 1, 3000) || ' ' "
+            "|| substr(i.content, 1, 6000) ELSE '' END AS text, "
+            "CASE WHEN q.evidence IS NULL AND i.extra LIKE '%deprecation%' THEN i.extra ELSE '{}' END AS extra "
+            f"FROM story_queue q JOIN items i ON i.id = q.item_id WHERE q.item_id IN ({inside})", params)
+    for r in out:
         r["tags"] = json.loads(r["tags"])
         try:
             r["extra"] = json.loads(r["extra"])
         except ValueError:
             r["extra"] = {}
-    return rows
+    return out
 
 
 def stories_of_signatures(db: Database, sigs: list[str]) -> set[int]:
@@ -48,8 +76,9 @@ def stories_of_signatures(db: Database, sigs: list[str]) -> set[int]:
     out: set[int] = set()
     for start in range(0, len(sigs), 500):
         inside, params = _in("g", sigs[start:start + 500])
-        out |= {r["story_id"] for r in db.query(
-            f"SELECT DISTINCT story_id FROM items WHERE story_sig IN ({inside}) AND story_id IS NOT NULL", params)}
+        out |= {r["story"] for r in db.query(
+            f"SELECT DISTINCT COALESCE(i.story_id, i.id) AS story FROM items i WHERE i.story_sig IN ({inside}) "
+            "AND NOT EXISTS (SELECT 1 FROM story_queue q WHERE q.item_id = i.id)", params)}
     return out
 
 
@@ -77,20 +106,28 @@ def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict[str, 
     out: dict[int, list[dict[str, Any]]] = {}
     for start in range(0, len(ids), 500):
         inside, params = _in("s", ids[start:start + 500])
-        for r in db.query("SELECT id, story_id, source, title, url, COALESCE(published, first_seen) AS published, "
-                          f"tags, arxiv_id, story_pinned, story_sig FROM items WHERE story_id IN ({inside}) "
+        for r in db.query("SELECT id, COALESCE(story_id, id) AS story, source, title, url, "
+                          "COALESCE(published, first_seen) AS published, tags, arxiv_id, story_pinned, story_sig "
+                          f"FROM items WHERE story_id IN ({inside}) OR (story_id IS NULL AND id IN ({inside})) "
                           "ORDER BY COALESCE(published, first_seen), id", params):
             r["tags"] = json.loads(r["tags"])
-            out.setdefault(r.pop("story_id"), []).append(r)
+            out.setdefault(r.pop("story"), []).append(r)
     return out
 
 
-def save(db: Database, assigned: dict[int, int], keys: dict[str, int], leads: dict[int, int]) -> None:
-    """Write a grouping pass: item -> story, evidence key -> story, and the lead item of each story
-    with more than one."""
+def save(db: Database, assigned: dict[int, int], keys: dict[str, int], leads: dict[int, int],
+         done: list[int]) -> None:
+    """Write a grouping pass: item -> story (only for items in a story with others: a lone item's
+    story_id stays NULL), evidence key -> story, the lead item of each story with more than one, and
+    the queued items `done` leave the queue."""
     with db.transaction() as c:
+        lock_for_ingest(c, db.dialect)          # no fetch queues an item while this one empties the queue
         c.executemany("UPDATE items SET story_id = :s WHERE id = :i AND story_pinned = 0",
                       [{"i": i, "s": s} for i, s in assigned.items()])
+        if c.execute("SELECT COUNT(*) AS n FROM story_queue")[0]["n"] == len(done):
+            c.execute("DELETE FROM story_queue")          # all of it (the common case): no per-row deletes
+        else:
+            c.executemany("DELETE FROM story_queue WHERE item_id = :i", [{"i": i} for i in done])
         c.executemany("INSERT INTO story_keys (key, story_id) VALUES (:k, :s) "
                       "ON CONFLICT (key) DO UPDATE SET story_id = excluded.story_id",
                       [{"k": k, "s": s} for k, s in keys.items() if not k.startswith("url:")])
@@ -155,6 +192,7 @@ def merge(db: Database, item_id: int, into_item: int) -> None:
             return
         c.execute("UPDATE items SET story_id = :t, story_lead = 0 WHERE story_id = :s OR id = :i",
                   {"t": target, "s": source, "i": item_id})
+        c.execute("UPDATE items SET story_id = :t WHERE id = :t AND story_id IS NULL", {"t": target})   # was alone
         c.execute("UPDATE items SET story_pinned = 1 WHERE id = :i", {"i": item_id})
         c.execute("UPDATE story_keys SET story_id = :t WHERE story_id = :s", {"t": target, "s": source})
         _relead(c, target)

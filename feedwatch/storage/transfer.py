@@ -76,6 +76,8 @@ TABLES: tuple[Table, ...] = (
 _BY_NAME = {t.name: t for t in TABLES}
 DERIVED_COLUMNS = {"items": frozenset({"search_vector"})}      # PostgreSQL's generated search column
 DERIVED_TABLES = ("items_fts", "search_queue")                  # SQLite's search index and its queue
+# Work a later pass does, not exported: an item waiting for story grouping is imported as a story of its own.
+TRANSIENT_TABLES = ("story_queue",)
 # Not exported either: `db_changes` (a counter open apps poll; an import bumps it like any write).
 
 
@@ -314,8 +316,8 @@ class _Loader:
 
 def _empty(c: Conn, dialect: str) -> None:
     """--replace: delete every row, children before parents; on SQLite also the search index."""
-    for t in reversed(TABLES):
-        c.execute(f"DELETE FROM {_q(t.name)}")
+    for name in (*TRANSIENT_TABLES, *(t.name for t in reversed(TABLES))):
+        c.execute(f"DELETE FROM {_q(name)}")
     if dialect == "sqlite":
         for name in reversed(DERIVED_TABLES):
             c.execute(f"DELETE FROM {_q(name)}")

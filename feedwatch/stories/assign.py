@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..enrich.evidence import StoryItem, keys
 from ..story_titles import near_identical, signature
-from .evidence import StoryItem, keys
 
 MAX_CANDIDATES = 200
 

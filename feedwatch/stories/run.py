@@ -12,14 +12,15 @@ earliest first within each, then the lowest id.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from ..config import Config
+from ..enrich.evidence import StoryItem, keys, model_event_keys, stored_evidence
 from ..storage import stories as store
 from ..storage.db import Database
 from ..story_titles import signature
 from .assign import StoryIndex
-from .evidence import StoryItem, keys, model_event_keys
 
 VENDOR_TAGS = frozenset({"lab-blog", "release", "model-hub", "changelog", "sdk", "deprecation", "vendor"})
 ROUNDUP_TAGS = frozenset({"newsletter", "community", "community-feed", "roundup", "digest", "aggregator"})
@@ -46,31 +47,62 @@ def lead_rank(item: dict) -> tuple:
 
 
 def group_pending(db: Database, config: Config | None = None, window_days: float = 3.0) -> GroupingSummary:
-    """Group every item not grouped yet; returns how many, and how many joined another item's story."""
+    """Group every item not grouped yet; returns how many, and how many joined another item's story.
+
+    Most new items share no evidence and no title signature with any other item: those are alone in
+    their stories, whatever the order, so they only leave the queue (and leave their keys for later
+    items). The others go through the index, oldest first, a batch at a time.
+    """
     repos = {s.name: s.repo for s in (config.sources if config else ()) if s.kind == "github" and s.repo}
     kinds = {s.name: s.kind for s in (config.sources if config else ())}
     summary = GroupingSummary()
-    while True:
-        rows = store.pending(db, BATCH)
-        if not rows:
-            return summary
-        done = _group(db, rows, repos, kinds, window_days)
+    waiting = store.queued(db)
+    if not waiting:
+        return summary
+    alone, keys_of = _alone(db, waiting)
+    if alone:
+        store.save(db, {}, {k: i for i in alone for k in keys_of.get(i, ()) if not k.startswith("url:")}, {},
+                   alone)
+        summary.items += len(alone)
+    left = set(alone)
+    rest = [q.id for q in waiting if q.id not in left]
+    for start in range(0, len(rest), BATCH):
+        rows = store.pending(db, rest[start:start + BATCH])
+        rows.sort(key=lambda r: (r["published"], r["id"]))
+        summary.joined += _group(db, rows, repos, kinds, window_days, rest[start:start + BATCH])
         summary.items += len(rows)
-        summary.joined += done
-        if len(rows) < BATCH:
-            return summary
+    return summary
 
 
-def _group(db: Database, rows: list[dict], repos: dict[str, str], kinds: dict[str, str], window_days: float) -> int:
+def _alone(db: Database, waiting: list[store.Queued]) -> tuple[list[int], dict[int, tuple[str, ...]]]:
+    """The queued items that can join no story and no other item (evidence and signature their own),
+    and the keys of those that have them."""
+    evidence = {q.id: stored_evidence(q.evidence) for q in waiting if q.evidence is not None}
+    count = Counter(k for ks in evidence.values() for k in ks)
+    sigs = Counter(q.sig for q in waiting if q.sig is not None)
+    taken = set(store.stories_of_keys(db, sorted(k for k in count if not k.startswith("url:"))))
+    shared = store.grouped_signatures(db) if sigs else set()
+    alone = [q.id for q in waiting
+             if q.id in evidence and (q.sig is None or (sigs[q.sig] == 1 and q.sig not in shared))
+             and all(count[k] == 1 and k not in taken for k in evidence[q.id])]
+    return alone, {i: evidence[i] for i in alone if evidence[i]}
+
+
+def _group(db: Database, rows: list[dict], repos: dict[str, str], kinds: dict[str, str], window_days: float,
+           done: list[int]) -> int:
     items = []
+    item_keys = {}
     for r in rows:
         text = r["text"] or ""              # only a text that links a paper (see storage.stories.pending)
-        events = model_event_keys(r["source"], r["title"], text, r["extra"], kinds.get(r["source"]))
+        if r["evidence"] is not None:
+            events: tuple[str, ...] = ()
+        else:
+            events = model_event_keys(r["source"], r["title"], text, r["extra"], kinds.get(r["source"]))
         item = StoryItem(r["id"], r["source"], r["title"], r["url"], text, r["arxiv_id"], r["published"] or "",
                          repos.get(r["source"]), events,
                          r["story_sig"] if r["story_sig"] is not None else signature(r["title"]))
         items.append(item)
-    item_keys = {it.id: keys(it) for it in items}
+        item_keys[item.id] = stored_evidence(r["evidence"]) if r["evidence"] is not None else keys(item)
     new_keys = sorted({k for ks in item_keys.values() for k in ks})
     sigs = {it.id: it.sig for it in items}
     story_ids = (store.stories_of_signatures(db, sorted({g for g in sigs.values() if g}))
@@ -88,10 +120,10 @@ def _group(db: Database, rows: list[dict], repos: dict[str, str], kinds: dict[st
     assigned, leads = {}, {}
     for sid in index.touched:
         story = index.stories[sid]
-        for i in story.items:
-            assigned[i] = sid
-        if len(story.items) > 1:          # a lone item leads its story already (story_lead defaults to 1)
+        if len(story.items) > 1:          # a lone item keeps story_id NULL and leads its story already
+            for i in story.items:
+                assigned[i] = sid
             leads[sid] = min((by_id[i] for i in story.items), key=lead_rank)["id"]
     key_map = {k: sid for k, sid in index.by_key.items() if sid in index.touched}
-    store.save(db, assigned, key_map, leads)
+    store.save(db, assigned, key_map, leads, done)
     return sum(1 for it in items if len(index.stories[index.story_of[it.id]].items) > 1)

@@ -232,6 +232,13 @@ CREATE TABLE story_keys (
 	story_id INTEGER NOT NULL, 
 	PRIMARY KEY ("key")
 );
+CREATE TABLE story_queue (
+	item_id INTEGER NOT NULL, 
+	published TEXT NOT NULL, 
+	sig TEXT, 
+	evidence TEXT, 
+	PRIMARY KEY (item_id)
+);
 CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
 CREATE INDEX ix_items_canonical_url ON items (canonical_url);
 CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
@@ -255,4 +262,4 @@ CREATE INDEX ix_story_keys_story_id ON story_keys (story_id);
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
-INSERT INTO alembic_version (version_num) VALUES ('0010');
+INSERT INTO alembic_version (version_num) VALUES ('0011');

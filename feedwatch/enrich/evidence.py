@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from ..entry import Entry
 from ..sources.arxiv_ids import split_arxiv_id
-from ..storage.ingest import canonical_url
+from ..storage.ingest import PAPER_LINKS, canonical_url
+from .mention_grammar import may_name_model
 
 _ARXIV_LINK = re.compile(r"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/)"
                          r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
@@ -96,16 +99,34 @@ def keys(item: StoryItem) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def model_event_keys(source: str, title: str, text: str, extra: dict | None = None,
+def entry_evidence(source: str, kind: str | None, repo: str | None, entry: Entry) -> str:
+    """An entry's evidence keys, one per line, worked out as it is stored (in a fetch's parse
+    workers), so that the grouping pass after the fetch reads them instead of every new item's text.
+    (A key with a line break in it, from a broken URL, is left out.)"""
+    text = ""
+    if any(p in t for t in (entry.summary, entry.content) for p in PAPER_LINKS):
+        text = entry.summary[:3000] + " " + entry.content[:6000]     # as storage.stories.pending reads it
+    events = model_event_keys(source, entry.title, text, entry.extra, kind)
+    found = keys(StoryItem(0, source, entry.title, entry.url, text, entry.arxiv_id, "", repo, events))
+    return "\n".join(k for k in found if "\n" not in k)
+
+
+def stored_evidence(value: str) -> tuple[str, ...]:
+    """The keys `entry_evidence` stored."""
+    return tuple(value.split("\n")) if value else ()
+
+
+def model_event_keys(source: str, title: str, text: str, extra: dict[str, Any] | None = None,
                      kind: str | None = None) -> tuple[str, ...]:
     """`model:ID:EVENT` when the title names exactly one model and announces its release or its
     deprecation (a deprecations.info record names its model exactly)."""
-    from ..enrich.base import ItemText
-    from ..enrich.events import detect_event
+    from .base import ItemText
+    from .events import detect_event
     extra = extra or {}
     dep = extra.get("_deprecation")
-    if not isinstance(dep, dict) and not _DIGIT.search(title):    # a model name has a version number
-        return ()
+    named = isinstance(dep, dict) and isinstance(dep.get("model_id"), str)
+    if not named and not (_DIGIT.search(title) and may_name_model(title.lower())):
+        return ()            # a model name has a version number, and one of the grammar's leading words
     # what the title (or the record) announces; a new Hugging Face model or a GitHub release is a release
     if kind in ("huggingface", "github"):
         event = "release"
@@ -113,9 +134,10 @@ def model_event_keys(source: str, title: str, text: str, extra: dict | None = No
         event = detect_event(ItemText(0, source, title, extra=extra), "")
     if event not in ("release", "deprecation"):
         return ()
-    from ..enrich.mentions import find_mentions  # the grammar: only for items that announce something
+    from .mentions import find_mentions  # the grammar: only for items that announce something
     found = {(m.version or m.model) for m in find_mentions(title)}
-    if isinstance(dep, dict) and isinstance(dep.get("model_id"), str):
+    if named:
+        assert isinstance(dep, dict)
         found = {(m.version or m.model) for m in find_mentions(dep["model_id"])} or found
     if len(found) != 1:
         return ()
