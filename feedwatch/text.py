@@ -15,9 +15,11 @@ from __future__ import annotations
 import html as _html
 import re
 import threading
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree  # imported where HTML is parsed: the app's first screen never needs it
 
 __all__ = ["CONTROL_RE", "clean_line", "clean_body", "html_to_text", "safe_url"]
 
@@ -165,6 +167,7 @@ def _parser() -> etree.HTMLParser:
     """
     p = getattr(_local, "parser", None)
     if p is None:
+        from lxml import etree
         p = _local.parser = etree.HTMLParser(
             encoding="utf-8",
             remove_comments=True,
@@ -324,6 +327,7 @@ def html_to_text(html: str | None, max_len: int = 20000) -> str:
         else:
             data = s.encode("ascii")
         parser = _parser()
+        from lxml import etree
         root = etree.fromstring(data, parser) if s.strip() else None
         if data.count(b"<") > 255 and _hit_limit(parser):
             return _fallback(s, max_len)  # nesting deeper than 256: libxml2 stopped parsing

@@ -316,7 +316,8 @@ def test_html_to_text_falls_back_when_lxml_fails(monkeypatch):
     def boom(*args, **kwargs):
         raise ValueError("parser exploded")
 
-    monkeypatch.setattr(text.etree, "fromstring", boom)
+    from lxml import etree  # feedwatch.text imports it where it parses (not at start-up)
+    monkeypatch.setattr(etree, "fromstring", boom)
     out = html_to_text("<p>one &amp; <b>two</b></p><script>alert(1)</script><div>three\x1b[31m</div>")
     assert out == "one & two\n\nthree"  # cruder layout, same safety
 

@@ -189,7 +189,7 @@ def name_rx() -> re.Pattern[str]:
 def _lead(alternative: str) -> str:
     """The literal text every match of `alternative` starts with, as a regex ("" if none): its
     leading letters, and the character class after them unless that class is optional."""
-    m = re.match(r"(?:[a-z0-9]|\\[^a-zA-Z0-9])+", alternative)
+    m = re.match(r"(?:[a-z0-9/]|\\[^a-zA-Z0-9])+", alternative)
     if m is None:
         return ""
     lead = re.escape(re.sub(r"\\(.)", r"\1", m.group(0)))
@@ -197,15 +197,15 @@ def _lead(alternative: str) -> str:
     return lead + (cls.group(0) if cls else "")
 
 
-# Every name the grammar can find contains one of these (an HF repo id contains "/"): a cheap test
-# that rules out most titles before the grammar is compiled or run.
-_LEADS = sorted({_lead(a) for a in _ALTERNATIVES if a not in _HF}, key=len, reverse=True)
+# Every name the grammar can find contains one of these (an HF repo id its "org/"): a cheap test that
+# rules out most titles before the grammar is compiled or run.
+_LEADS = sorted({_lead(a) for a in _ALTERNATIVES}, key=len, reverse=True)
 _LEADS_RX = re.compile("|".join(_LEADS)) if all(_LEADS) else re.compile("")
 
 
 def may_name_model(lowered: str) -> bool:
     """False only if the (lower-cased) text names no model `find_mentions` would find."""
-    return "/" in lowered or _LEADS_RX.search(lowered) is not None
+    return _LEADS_RX.search(lowered) is not None
 
 
 CONTEXT = {

@@ -136,21 +136,43 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
         yield StatusBar(id="status")
         yield Footer()
 
+    STARTING = "press ? for help"
+
     def on_mount(self) -> None:
+        """What the first frame shows: the views (their counts follow), the list's first page."""
         self.db = open_database(self.db_url, person=self.person)
         self._seen_changes = self.db.change_count()
         self.table.person = self.person
         self.apply_layout()
-        self.refresh_sidebar()
+        self.refresh_sidebar({}, {})
         self.table.load(self.db, self.view)
         self.table.focus()
-        total = triage.count(self.db, View("all"), self.person)
-        self.status.say(f"{total} items · {len(self.config.sources)} sources · press ? for help")
-        self.index_for_search()
-        if total == 0 and self.config.sources and not triage.any_fetch_recorded(self.db):
+        self.status.say(self.STARTING)
+        if self.config.sources and not triage.any_fetch_recorded(self.db) and not triage.any_item(self.db):
             self.status.say("first start: fetching your sources in the background…")
             self.refresh_sources()   # a new database: show something without making the user find `r`
+        self.call_after_refresh(self.load_counts)
         self.set_interval(self.WATCH_INTERVAL, self._watch_tick)
+
+    @work(exclusive=True, group="counts", thread=True, exit_on_error=False)
+    def load_counts(self) -> None:
+        """After the first frame, off the UI thread: the sidebar's counts and the sources' health (a
+        third of a second over 100,000 items) and the item total, then the search index."""
+        from ..storage.queries import source_health
+        db = self.worker_database()
+        try:
+            counts, health = triage.counts(db, self.person), source_health(db)
+            total = triage.count(db, View("all"), self.person)
+        finally:
+            db.close()
+        self.call_from_thread(self._counts_loaded, counts, health, total)
+        self.call_from_thread(self.index_for_search)
+
+    def _counts_loaded(self, counts: dict, health: dict, total: int) -> None:
+        if self._sidebar_data == ({}, {}):      # nothing newer (a refresh, the watcher) came first
+            self.refresh_sidebar(counts, health)
+        if self.status.said == self.STARTING:     # nothing else to say came first
+            self.status.say(f"{total} items · {len(self.config.sources)} sources · press ? for help")
 
     def on_unmount(self) -> None:
         if self._db is not None:
@@ -172,11 +194,11 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
         health = health if health is not None else source_health(self.db)
         self._sidebar_data = (counts, health)
         entries: list = [
-            (View("inbox"), "Inbox", counts["inbox"], ""), (View("starred"), "Starred", counts["starred"], ""),
-            (View("affects"), "Affects our stack", counts["affects"], ""),
-            (View("needs-experiment"), "Needs experiment", counts["needs-experiment"], ""),
+            (View("inbox"), "Inbox", counts.get("inbox"), ""), (View("starred"), "Starred", counts.get("starred"), ""),
+            (View("affects"), "Affects our stack", counts.get("affects"), ""),
+            (View("needs-experiment"), "Needs experiment", counts.get("needs-experiment"), ""),
             (View("all"), "All items", None, ""),
-            (View("hidden"), "Hidden", counts["hidden"], "dim"),
+            (View("hidden"), "Hidden", counts.get("hidden"), "dim"),
         ]
         if self.config.tags:
             entries.append((View("header"), "Tags", None, ""))

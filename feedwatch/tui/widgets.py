@@ -232,7 +232,7 @@ class ItemTable(DataTable):
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
-        if new.row >= self.row_count - 20 and not self.exhausted and not self._loading:
+        if self.row_count and new.row >= self.row_count - 20 and not self.exhausted and not self._loading:
             self.call_later(self.load_more)
         self.post_message(self.ItemHighlighted(self.current_id))
 
@@ -331,5 +331,8 @@ def _compact_widths(room: int, title: int) -> dict[str, int]:
 class StatusBar(Static):
     """One line of progress and errors from background work."""
 
+    said = ""   # the last message
+
     def say(self, message: str, style: str = "") -> None:
+        self.said = message
         self.update(Text(safe.line(message, 500).plain, style=style))
