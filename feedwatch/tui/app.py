@@ -150,9 +150,17 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
         self.status.say(self.STARTING)
         if self.config.sources and not triage.any_fetch_recorded(self.db) and not triage.any_item(self.db):
             self.status.say("first start: fetching your sources in the background…")
-            self.refresh_sources()   # a new database: show something without making the user find `r`
+            # a new database: show something without making the user find `r` (once the screen is up)
+            self.first_fetch_due = True
+            self.call_after_refresh(self._first_fetch)
         self.call_after_refresh(self.load_counts)
         self.set_interval(self.WATCH_INTERVAL, self._watch_tick)
+
+    first_fetch_due = False   # a first start's fetch, until it has started
+
+    def _first_fetch(self) -> None:
+        self.refresh_sources()
+        self.first_fetch_due = False
 
     @work(exclusive=True, group="counts", thread=True, exit_on_error=False)
     def load_counts(self) -> None:
