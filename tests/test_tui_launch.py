@@ -1,5 +1,5 @@
-"""What the first frame waits for (issue 18): the list's first page, one page only; the sidebar's
-counts and the item total come after it, from a worker."""
+"""What the first frame waits for (issue 18): a screenful of the list; the rest of its first page
+(one page only), the sidebar's counts and the item total come after it."""
 
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ def _labels(app) -> list[str]:
 async def test_the_first_frame_has_one_page_and_the_counts_follow(tmp_path):
     app = FeedwatchApp(_config(), _seed(tmp_path / "l.db"), parse_executor_factory=lambda: ThreadPoolExecutor(1))
     async with app.run_test(size=(140, 40)) as pilot:
-        assert app.table.row_count == app.table.PAGE        # one page, not two (clearing the list asked for more)
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert app.table.row_count == app.table.PAGE        # one page, not two (clearing the list asked for more)
         labels = _labels(app)
         assert "Inbox 450" in labels and "lab-blog 450" in labels
         assert app.status.said.startswith("450 items · 1 sources")

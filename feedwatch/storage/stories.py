@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Conn, Database
-from .ingest import lock_for_ingest
 
 
 def _in(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
@@ -120,6 +119,7 @@ def save(db: Database, assigned: dict[int, int], keys: dict[str, int], leads: di
     """Write a grouping pass: item -> story (only for items in a story with others: a lone item's
     story_id stays NULL), evidence key -> story, the lead item of each story with more than one, and
     the queued items `done` leave the queue."""
+    from .ingest import lock_for_ingest  # here: the app's start (which reads stories) never needs ingest
     with db.transaction() as c:
         lock_for_ingest(c, db.dialect)          # no fetch queues an item while this one empties the queue
         c.executemany("UPDATE items SET story_id = :s WHERE id = :i AND story_pinned = 0",

@@ -144,8 +144,8 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
         self._seen_changes = self.db.change_count()
         self.table.person = self.person
         self.apply_layout()
-        self.refresh_sidebar({}, {})
-        self.table.load(self.db, self.view)
+        self.refresh_sidebar({}, {}, first=self.size.height + 10)
+        self.table.load(self.db, self.view, first=self.size.height)   # a screenful; the page follows
         self.table.focus()
         self.status.say(self.STARTING)
         if self.config.sources and not triage.any_fetch_recorded(self.db) and not triage.any_item(self.db):
@@ -196,7 +196,9 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
 
-    def refresh_sidebar(self, counts: dict | None = None, health: dict | None = None) -> None:
+    def refresh_sidebar(self, counts: dict | None = None, health: dict | None = None, first: int | None = None) -> None:
+        """The sidebar's views with their counts (read now when not given); `first`: only that many
+        lines (the first frame: the rest, beyond the screen, come with the counts)."""
         from ..storage.queries import source_health
         counts = counts if counts is not None else triage.counts(self.db, self.person)
         health = health if health is not None else source_health(self.db)
@@ -221,9 +223,10 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
             style = "red" if h and h.consecutive_errors else ("dim" if not s.enabled else "")
             label = s.name + (" !" if h and h.consecutive_errors else "")
             entries.append((View("source", s.name), label, counts.get(f"source:{s.name}"), style))
-        from .notify import notify_entries
-        entries += notify_entries(self.config, self.db)   # each notify target's last delivery and error
-        self.query_one(Sidebar).set_views(entries)
+        if first is None:
+            from .notify import notify_entries
+            entries += notify_entries(self.config, self.db)   # each notify target's last delivery and error
+        self.query_one(Sidebar).set_views(entries[:first])
 
     def load_view(self, view: View) -> None:
         self.view = view

@@ -7,7 +7,6 @@ process's write lock for more than a moment.
 
 from __future__ import annotations
 
-import webbrowser
 from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -166,6 +165,7 @@ class ItemActions(_AppHost):
     def action_open_browser(self) -> None:
         url = self._current_url()
         if url:
+            import webbrowser  # here: the app's start never needs it
             webbrowser.open(url, new=2)   # never through a shell; the URL shown is the URL opened
             self.status.say(f"opened {url}")
 

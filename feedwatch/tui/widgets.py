@@ -139,14 +139,18 @@ class ItemTable(DataTable):
         self._require_update_dimensions = True
         self.refresh()
 
-    def load(self, db, view: View, ids: list[int] | None = None) -> None:
+    def load(self, db, view: View, ids: list[int] | None = None, first: int | None = None) -> None:
+        """Show a view (or these ids of it) from the top; `first`: load only that many rows now and
+        the rest of the page after the next frame (the app's first frame)."""
         self.db, self.view, self.ids = db, view, ids
         self.clear()
         self.start = 0        # position in the whole view of the table's first row
         self.loaded = 0       # position in the whole view just past the table's last row
         self.exhausted = False
         self.rows_by_id = {}
-        self.load_more()
+        self.load_more(first)
+        if first is not None and first < self.PAGE:
+            self.call_after_refresh(self.load_more, self.PAGE - first)
         self.post_message(self.ItemHighlighted(self.current_id))
         self.post_message(self.Loaded(self.row_count))
 
@@ -167,14 +171,15 @@ class ItemTable(DataTable):
             self.rows_by_id[r["id"]] = r
             self.add_row(*self._cells(r), key=str(r["id"]))
 
-    def load_more(self) -> None:
+    def load_more(self, limit: int | None = None) -> None:
         if self.exhausted or self.db is None or self._loading:
             return
         self._loading = True
         try:
-            rows = self._fetch(self.loaded, self.PAGE)
+            limit = limit or self.PAGE
+            rows = self._fetch(self.loaded, limit)
             self.loaded += len(rows)
-            self.exhausted = len(rows) < self.PAGE or (self.ids is not None and self.loaded >= len(self.ids))
+            self.exhausted = len(rows) < limit or (self.ids is not None and self.loaded >= len(self.ids))
             self._add(rows)
         finally:
             self._loading = False
