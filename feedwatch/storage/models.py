@@ -34,10 +34,13 @@ class ItemRow(SQLModel, table=True):
 
     __tablename__ = "items"
     __table_args__ = (
-        Index("ix_items_arxiv_id", "arxiv_id", unique=True),
+        Index("ix_items_arxiv_id", "arxiv_id", unique=True, sqlite_where=text("arxiv_id IS NOT NULL"),
+              postgresql_where=text("arxiv_id IS NOT NULL")),
         Index("ix_items_canonical_url", "canonical_url"),
-        Index("ix_items_story_id", "story_id"),
-        Index("ix_items_story_sig", "story_sig"),
+        Index("ix_items_story_id", "story_id", sqlite_where=text("story_id IS NOT NULL"),
+              postgresql_where=text("story_id IS NOT NULL")),
+        Index("ix_items_story_sig", "story_sig", sqlite_where=text("story_sig IS NOT NULL"),
+              postgresql_where=text("story_sig IS NOT NULL")),
         Index("ix_items_story_follower", "id", sqlite_where=text("story_lead = 0"),
               postgresql_where=text("story_lead = 0")),
     )

@@ -239,7 +239,6 @@ CREATE TABLE story_queue (
 	evidence TEXT, 
 	PRIMARY KEY (item_id)
 );
-CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id);
 CREATE INDEX ix_items_canonical_url ON items (canonical_url);
 CREATE INDEX ix_item_sources_item_id ON item_sources (item_id);
 CREATE INDEX ix_enrichments_cache_key ON enrichments (cache_key);
@@ -255,10 +254,11 @@ CREATE INDEX ix_item_triage_item_id ON item_triage (item_id);
 CREATE INDEX ix_items_recency ON items (COALESCE(published, first_seen), id, tags, enrich_tags, user_tags);
 CREATE INDEX ix_catalog_models_key ON catalog_models (model_key);
 CREATE INDEX ix_notifications_state ON notifications (target, state);
-CREATE INDEX ix_items_story_id ON items (story_id);
-CREATE INDEX ix_items_story_sig ON items (story_sig);
 CREATE INDEX ix_items_story_follower ON items (id) WHERE story_lead = 0;
 CREATE INDEX ix_story_keys_story_id ON story_keys (story_id);
+CREATE INDEX ix_items_story_id ON items (story_id) WHERE story_id IS NOT NULL;
+CREATE INDEX ix_items_story_sig ON items (story_sig) WHERE story_sig IS NOT NULL;
+CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id) WHERE arxiv_id IS NOT NULL;
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
