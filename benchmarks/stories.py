@@ -27,6 +27,14 @@ from feedwatch.storage.db import open_database  # noqa: E402
 from feedwatch.storage.ingest import write_entries  # noqa: E402
 from feedwatch.stories.run import group_pending  # noqa: E402
 
+
+def evidence(source: str):
+    """Each item's story evidence, worked out as it is stored, as a fetch's parse workers do."""
+    from functools import partial
+
+    from feedwatch.enrich.evidence import entry_evidence
+    return partial(entry_evidence, source, "feed", None)
+
 WORDS = ("model prompt latency eval retrieval agent context window release quantization inference kernel "
          "attention sparse dense reasoning safety alignment vision speech tokenizer benchmark dataset "
          "distillation serving cache decoding speculative routing mixture experts scaling laws").split()
@@ -51,7 +59,7 @@ def build(path: Path, n: int) -> list[tuple]:
                                  summary="", published=when(k)))
             made.append((title, arxiv, when(k), s))
         with db.transaction() as c:
-            write_entries(c, f"feed-{s:04d}", entries, [], "2026-11-27T00:00:00Z")
+            write_entries(c, f"feed-{s:04d}", entries, [], "2026-11-27T00:00:00Z", evidence(f"feed-{s:04d}"))
     start = time.perf_counter()
     group_pending(db)
     print(f"grouped the {n:,} corpus items in {time.perf_counter() - start:.1f} s (once, e.g. after an import)")
@@ -75,7 +83,7 @@ def add_new(path: Path, made: list[tuple], count: int, seed: int) -> None:
             entries.append(Entry(guid=f"n{seed}-{j}", title=" ".join(rnd.choice(WORDS) for _ in range(8)),
                                  published=stamp))
     with db.transaction() as c:
-        write_entries(c, f"news-{seed}", entries, [], "2026-11-28T00:00:00Z")
+        write_entries(c, f"news-{seed}", entries, [], "2026-11-28T00:00:00Z", evidence(f"news-{seed}"))
     db.close()
 
 
@@ -102,7 +110,8 @@ def main() -> None:
         print(f"assign {args.new} new items in a database of {args.items:,}: median {median_ms:.0f}"
               " ms (target: <= 500 ms)")
         db = open_database(str(path))
-        items, stories = db.query("SELECT COUNT(*) AS n, COUNT(DISTINCT story_id) AS s FROM items")[0].values()
+        items, stories = db.query("SELECT COUNT(*) AS n, COUNT(DISTINCT COALESCE(story_id, id)) AS s "
+                                  "FROM items")[0].values()
         db.close()
         print(f"rows to triage: {items:,} items -> {stories:,} stories ({items / stories:.3f}x fewer)")
         hostile = Path(tmp) / "hostile.db"
@@ -110,10 +119,11 @@ def main() -> None:
         with db.transaction() as c:
             write_entries(c, "spam", [Entry(guid=f"h{i}", title="Breaking: the same headline again",
                                             published="2026-11-20T10:00:00Z") for i in range(10_000)], [],
-                          "2026-11-20T10:00:00Z")
+                          "2026-11-20T10:00:00Z", evidence("spam"))
         start = time.perf_counter()
         group_pending(db)
-        biggest = db.query("SELECT MAX(n) AS m FROM (SELECT COUNT(*) AS n FROM items GROUP BY story_id) x")[0]["m"]
+        biggest = db.query("SELECT MAX(n) AS m FROM (SELECT COUNT(*) AS n FROM items "
+                           "GROUP BY COALESCE(story_id, id)) x")[0]["m"]
         print(f"a hostile feed repeating one title 10,000 times: {time.perf_counter() - start:.2f} s, "
               f"largest story {biggest} items")
         db.close()

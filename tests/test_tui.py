@@ -315,6 +315,7 @@ async def test_digest_preview_and_export(db_url, tmp_path):
     async with app.run_test(size=(140, 40)) as pilot:
         screen = DigestScreen(app.config, db_url, today=date(2026, 11, 27), out_dir=tmp_path)
         app.push_screen(screen)
+        await pilot.pause()                 # the screen mounts and starts its worker
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.period.label == "2026-W47"

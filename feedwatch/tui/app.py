@@ -8,6 +8,7 @@ and other processes' changes (the database's change counter) and shows them with
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -151,16 +152,11 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
         if self.config.sources and not triage.any_fetch_recorded(self.db) and not triage.any_item(self.db):
             self.status.say("first start: fetching your sources in the background…")
             # a new database: show something without making the user find `r` (once the screen is up)
-            self.first_fetch_due = True
-            self.call_after_refresh(self._first_fetch)
+            painted = asyncio.Event()
+            self.call_after_refresh(painted.set)
+            self.refresh_sources(after=painted)
         self.call_after_refresh(self.load_counts)
         self.set_interval(self.WATCH_INTERVAL, self._watch_tick)
-
-    first_fetch_due = False   # a first start's fetch, until it has started
-
-    def _first_fetch(self) -> None:
-        self.refresh_sources()
-        self.first_fetch_due = False
 
     @work(exclusive=True, group="counts", thread=True, exit_on_error=False)
     def load_counts(self) -> None:
@@ -371,7 +367,10 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
 
     @on(FetchProgressed)
     def _fetch_progressed(self, event: FetchProgressed) -> None:
-        self.status.say(event.text, "red" if event.error else "")
+        try:
+            self.status.say(event.text, "red" if event.error else "")
+        except NoMatches:   # the app is closing: a fetch's last line arrived after its widgets went
+            return
         if event.landed and not self.search_text and self.table.cursor_row == 0 and not self._landed_timer:
             # new items appear as they land, unless the user has moved into the list (no jumping cursor)
             self._landed_timer = self.set_timer(self.LANDED_RELOAD, self._reload_landed)

@@ -58,7 +58,10 @@ class BackgroundWork(_AppHost):
         self.refresh_sources()
 
     @work(exclusive=True, group="fetch", exit_on_error=False)
-    async def refresh_sources(self) -> None:
+    async def refresh_sources(self, after: asyncio.Event | None = None) -> None:
+        """Fetch every enabled source; `after`: first wait for it (a first start: the first frame)."""
+        if after is not None:
+            await after.wait()
         from ..ingest.report import describe
         from ..ingest.run import FetchRun, select_sources
         sources = select_sources(self.config, None)

@@ -82,8 +82,7 @@ class EmptyState(_AppHost):
         health = source_health(self.db)
         enabled = [s.name for s in self.config.sources if s.enabled]
         tried = [health[n] for n in enabled if n in health and health[n].last_attempt]
-        refreshing = (self.first_fetch_due      # a first start's fetch starts right after the first frame
-                      or any(w.group == "fetch" and not w.is_finished for w in self.workers))
+        refreshing = any(w.group == "fetch" and not w.is_finished for w in self.workers)
         text = why_empty(sources=len(enabled), total=triage.count(self.db, View("all"), self.person),
                          fetched=len(tried), failed=sum(1 for h in tried if h.consecutive_errors),
                          refreshing=refreshing, view=self.view, search=self.search_text)

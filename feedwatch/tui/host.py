@@ -26,7 +26,6 @@ class AppHost(App[Any]):
     search_text: str
     parse_executor_factory: Any
     _sidebar_data: tuple[Any, ...] | None
-    first_fetch_due: bool
 
     @property
     def db(self) -> Database:
