@@ -21,6 +21,7 @@ from typing import Any
 from ..dates import utc_now_iso
 from ..text import clean_line
 from .db import Conn, Database
+from .params import in_lists
 
 # isort: off
 from .experiment_rules import (  # noqa: F401  (re-exported, packed: callers use experiments.X)
@@ -132,9 +133,7 @@ def _load(c: Conn, rows: list[dict[str, Any]]) -> list[Experiment]:
     """Experiments for the given experiments rows, in that order, with their items, assets, links, history."""
     exps = {r["id"]: Experiment(**r) for r in rows}
     ids = list(exps)
-    for start in range(0, len(ids), 500):
-        params = {f"e{n}": v for n, v in enumerate(ids[start:start + 500])}
-        inside = ", ".join(":" + k for k in params)
+    for inside, params in in_lists(ids, "e"):
         for r in c.execute(f"SELECT experiment_id, item_id FROM experiment_items WHERE experiment_id IN ({inside}) "
                            "ORDER BY item_id", params):
             exps[r["experiment_id"]].items.append(r["item_id"])
@@ -388,10 +387,8 @@ def _items(c: Conn, ids: Iterable[int]) -> list[int]:
         if i not in wanted:
             wanted.append(i)
     found: set[int] = set()
-    for start in range(0, len(wanted), 500):
-        params = {f"i{n}": v for n, v in enumerate(wanted[start:start + 500])}
-        found.update(r["id"] for r in c.execute(
-            f"SELECT id FROM items WHERE id IN ({', '.join(':' + k for k in params)})", params))
+    for inside, params in in_lists(wanted):
+        found.update(r["id"] for r in c.execute(f"SELECT id FROM items WHERE id IN ({inside})", params))
     missing = [i for i in wanted if i not in found]
     if missing:
         raise ExperimentError(f"no item with id {', '.join(str(i) for i in missing)}")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .db import Conn, Database
+from .params import in_list
 from .rows import QueryError
 from .search_query import Query, Term, parse_query
 
@@ -356,8 +357,7 @@ def sync_index(db: Database, batch: int = SYNC_BATCH) -> int:
             ids = [r["item_id"] for r in c.execute("SELECT item_id FROM search_queue LIMIT :n", {"n": batch})]
             if not ids:
                 return done
-            params = {f"i{n}": v for n, v in enumerate(ids)}
-            clause = ", ".join(":" + k for k in params)
+            clause, params = in_list(ids)   # SYNC_BATCH values: within SQLite's limit since 3.32
             c.execute(f"DELETE FROM items_fts WHERE rowid IN ({clause})", params)
             c.execute(f"INSERT INTO items_fts (rowid, title, summary, ai_summary, content, authors, tags) "
                       f"SELECT {_FTS_VALUES} FROM items WHERE id IN ({clause})", params)

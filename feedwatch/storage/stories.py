@@ -13,11 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .db import Conn, Database
-
-
-def _in(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
-    params = {f"{prefix}{n}": v for n, v in enumerate(values)}
-    return ", ".join(":" + k for k in params), params
+from .params import in_lists
 
 
 def any_pending(db: Database) -> bool:
@@ -46,8 +42,7 @@ def pending(db: Database, limit: int = 5000) -> list[dict[str, Any]]:
 def stories_of_signatures(db: Database, sigs: list[str]) -> set[int]:
     """The stories of grouped items whose title has one of these signatures (title-match candidates)."""
     out: set[int] = set()
-    for start in range(0, len(sigs), 500):
-        inside, params = _in("g", sigs[start:start + 500])
+    for inside, params in in_lists(sigs, "g"):
         out |= {r["story_id"] for r in db.query(
             f"SELECT DISTINCT story_id FROM items WHERE story_sig IN ({inside}) AND story_id IS NOT NULL", params)}
     return out
@@ -55,8 +50,7 @@ def stories_of_signatures(db: Database, sigs: list[str]) -> set[int]:
 
 def stories_of_keys(db: Database, keys: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        inside, params = _in("k", keys[start:start + 500])
+    for inside, params in in_lists(keys, "k"):
         for r in db.query(f"SELECT key, story_id FROM story_keys WHERE key IN ({inside})", params):
             out[r["key"]] = r["story_id"]
     return out
@@ -64,8 +58,7 @@ def stories_of_keys(db: Database, keys: list[str]) -> dict[str, int]:
 
 def keys_of_stories(db: Database, story_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    for start in range(0, len(story_ids), 500):
-        inside, params = _in("s", story_ids[start:start + 500])
+    for inside, params in in_lists(story_ids, "s"):
         for r in db.query(f"SELECT key, story_id FROM story_keys WHERE story_id IN ({inside}) ORDER BY key", params):
             out.setdefault(r["story_id"], []).append(r["key"])
     return out
@@ -75,8 +68,7 @@ def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict[str, 
     """story id -> its items (id, source, title, url, published, tags, arxiv_id, pinned), oldest first."""
     ids = list(dict.fromkeys(story_ids))
     out: dict[int, list[dict[str, Any]]] = {}
-    for start in range(0, len(ids), 500):
-        inside, params = _in("s", ids[start:start + 500])
+    for inside, params in in_lists(ids, "s"):
         for r in db.query("SELECT id, story_id, source, title, url, COALESCE(published, first_seen) AS published, "
                           f"tags, arxiv_id, story_pinned, story_sig FROM items WHERE story_id IN ({inside}) "
                           "ORDER BY COALESCE(published, first_seen), id", params):
@@ -164,8 +156,7 @@ def leads_of(db: Database, item_ids: list[int]) -> list[int]:
     """The lead items of these items' stories, in the order the items came, each story once (a
     search lists stories, not every report of one)."""
     lead: dict[int, int] = {}
-    for start in range(0, len(item_ids), 500):
-        inside, params = _in("i", item_ids[start:start + 500])
+    for inside, params in in_lists(item_ids, "i"):
         for r in db.query("SELECT i.id, COALESCE(l.id, i.id) AS lead FROM items i LEFT JOIN items l "
                           f"ON l.story_id = i.story_id AND l.story_lead = 1 WHERE i.id IN ({inside})", params):
             lead[r["id"]] = r["lead"]

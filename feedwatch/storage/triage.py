@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from .db import Database
+from .params import in_lists
 from .rows import merged_tags
 
 NEEDS_EXPERIMENT = "needs-experiment"   # the user tag behind the "Needs experiment" view
@@ -111,9 +112,8 @@ def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int =
     if ids is not None:
         if not ids:
             return []
-        params = {f"i{n}": v for n, v in enumerate(ids)}
-        sql = f"SELECT {LIST_COLUMNS} FROM items WHERE items.id IN ({', '.join(':' + k for k in params)})"
-        rows = {r["id"]: r for r in db.query(sql, params)}
+        rows = {r["id"]: r for inside, params in in_lists(ids)
+                for r in db.query(f"SELECT {LIST_COLUMNS} FROM items WHERE items.id IN ({inside})", params)}
         ordered = [rows[i] for i in ids if i in rows]
     else:
         params = {**params, "limit": limit, "offset": offset}
@@ -141,10 +141,8 @@ def _story_members(db: Database, rows: list[dict[str, Any]]) -> dict[int, list[i
     """story id -> its item ids, for the rows' stories that have more than one item."""
     sids = list({r["story_id"] for r in rows if r.get("story_id") is not None})
     out: dict[int, list[int]] = {}
-    for i in range(0, len(sids), 500):
-        p = {f"s{n}": v for n, v in enumerate(sids[i:i + 500])}
-        for r in db.query(f"SELECT id, story_id FROM items WHERE story_id IN ({', '.join(':' + k for k in p)}) "
-                          "ORDER BY id", p):
+    for inside, p in in_lists(sids, "s"):
+        for r in db.query(f"SELECT id, story_id FROM items WHERE story_id IN ({inside}) ORDER BY id", p):
             out.setdefault(r["story_id"], []).append(r["id"])
     return {k: v for k, v in out.items() if len(v) > 1}
 
@@ -155,11 +153,9 @@ UNTOUCHED = {"state": "unread", "starred": 0, "hidden": 0}   # an item the perso
 def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The person's state of each item that has one (others are UNTOUCHED)."""
     out: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(item_ids), 500):
-        chunk = item_ids[i:i + 500]
-        p = {f"i{n}": v for n, v in enumerate(chunk)}
+    for inside, p in in_lists(item_ids):
         for r in db.query("SELECT item_id, read, starred, hidden FROM item_triage WHERE person = :person AND "
-                          f"item_id IN ({', '.join(':' + k for k in p)})", {"person": person, **p}):
+                          f"item_id IN ({inside})", {"person": person, **p}):
             out[r["item_id"]] = _state_of(r)
     return out
 
