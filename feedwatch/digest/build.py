@@ -29,7 +29,7 @@ from typing import Any
 from ..dates import format_iso
 from ..storage.experiments import changed_between
 from ..storage.health import failures_by_source
-from ..storage.triage import AFFECTS_MIN_SCORE
+from ..storage.predicates import AFFECTS_MIN_SCORE, affects, recency
 from ..text import clean_line, safe_url
 from .retirements import Retirement, retirements
 from .stories import one_per_story
@@ -167,12 +167,10 @@ _ITEM_SQL = ("SELECT id, source, url, title, substr(ai_summary, 1, 1000) AS ai_s
              "substr(summary, 1, 1000) AS summary, published, first_seen, tags, enrich_tags, user_tags, "
              "CASE WHEN EXISTS (SELECT 1 FROM item_triage t WHERE t.item_id = items.id AND t.starred = 1) "
              "THEN 1 ELSE 0 END AS starred, "   # the digest is the team's: starred by anyone
-             "relevance, story_id, story_lead FROM items WHERE COALESCE(published, first_seen) >= :since "
-             "AND COALESCE(published, first_seen) < :until")
+             f"relevance, story_id, story_lead FROM items WHERE {recency()} >= :since AND {recency()} < :until")
 _LINK_SQL = ("SELECT l.item_id, l.asset, l.reason, l.score, l.origin, l.status, l.updated_by FROM asset_links l "
-             "JOIN items i ON i.id = l.item_id WHERE COALESCE(i.published, i.first_seen) >= :since "
-             "AND COALESCE(i.published, i.first_seen) < :until "
-             "AND (l.status = 'confirmed' OR (l.status = 'suggested' AND l.score >= :min_score))")
+             f"JOIN items i ON i.id = l.item_id WHERE {recency('i')} >= :since AND {recency('i')} < :until "
+             f"AND {affects('l')}")
 
 
 def _stamp(value) -> str:

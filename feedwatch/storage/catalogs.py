@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .db import Conn, Database
 from .params import in_list, in_lists
+from .predicates import linked, newest_first, recency
 
 if TYPE_CHECKING:
     from ..entry import Entry
@@ -179,15 +180,15 @@ def record_catalog_item(db: Database, source: str, entry: Entry, links: list[tup
 def items_about(db: Database, asset: str, model: str, phrase_ids: list[int], limit: int = 20) -> list[dict[str, Any]]:
     """Items about a model an asset runs on: those whose link to the asset names the model (newest
     first), then `phrase_ids` (a search for the model's id) not already listed; id, title, date."""
-    linked = [r["item_id"] for r in db.query(
+    named = [r["item_id"] for r in db.query(
         "SELECT l.item_id, l.reason FROM asset_links l JOIN items i ON i.id = l.item_id WHERE l.asset = :a "
-        "AND l.status <> 'dismissed' ORDER BY COALESCE(i.published, i.first_seen) DESC, i.id DESC",
+        f"AND {linked('l')} ORDER BY {newest_first('i')}",
         {"a": asset}) if r["reason"].endswith(f"runs on {model}")]
-    ids = list(dict.fromkeys(linked + phrase_ids))[:limit]
+    ids = list(dict.fromkeys(named + phrase_ids))[:limit]
     if not ids:
         return []
     inside, params = in_list(ids)   # at most `limit`
     rows = {r["id"]: r for r in db.query(
-        "SELECT id, title, source, COALESCE(published, first_seen) AS date FROM items "
+        f"SELECT id, title, source, {recency()} AS date FROM items "
         f"WHERE id IN ({inside})", params)}
     return [rows[i] for i in ids if i in rows]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..enrichment import EnrichFailure, Enrichment, ItemText
 from .db import Conn, Database
 from .params import in_lists
+from .predicates import NEWEST_FIRST, linked
 
 if TYPE_CHECKING:
     from ..enrichment import LinkSuggestion
@@ -51,7 +52,7 @@ def pending_items(db: Database, *, key_prefix: str, source: str | None = None, l
         params["source"] = source
     sql = ("SELECT id, source, title, summary, content, authors, categories, extra, content_hash FROM items"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY COALESCE(published, first_seen) DESC, id DESC")
+           + NEWEST_FIRST)
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = int(limit)
@@ -258,7 +259,7 @@ def links_for(db: Database, item_ids: list[int], include_dismissed: bool = False
         sql = ("SELECT item_id, asset, reason, score, origin, status, updated_by FROM asset_links "
                f"WHERE item_id IN ({inside})")
         if not include_dismissed:
-            sql += " AND status <> 'dismissed'"
+            sql += f" AND {linked('asset_links')}"
         for r in db.query(sql + " ORDER BY item_id, score DESC, asset", params):
             out.setdefault(r.pop("item_id"), []).append(r)
     return out

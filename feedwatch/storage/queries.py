@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Database
+from .predicates import NEWEST_FIRST, recency
 from .rows import QueryError, merged_tags, parse_since
 
 __all__ = ["QueryError", "SourceHealth", "count_items", "list_items", "merged_tags", "parse_since",
@@ -40,7 +41,7 @@ def list_items(db: Database, *, person: str = "", source: str | None = None, sin
         where.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :source)")
         params["source"] = source
     if since:
-        where.append("COALESCE(published, first_seen) >= :since")
+        where.append(f"{recency()} >= :since")
         params["since"] = since
     sql = ("SELECT id, source, guid, url, arxiv_id, arxiv_version, title, summary, authors, categories, extra, "
            "published, updated, first_seen, changed_at, change_note, tags, user_tags, enrich_tags, ai_summary, "
@@ -49,7 +50,7 @@ def list_items(db: Database, *, person: str = "", source: str | None = None, sin
            "END AS story_size FROM items")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY COALESCE(published, first_seen) DESC, id DESC"
+    sql += NEWEST_FIRST
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = int(limit)

@@ -14,6 +14,7 @@ from typing import Any
 
 from .db import Conn, Database
 from .params import in_lists
+from .predicates import oldest_first, recency
 
 
 def any_pending(db: Database) -> bool:
@@ -26,9 +27,9 @@ def pending(db: Database, limit: int = 5000) -> list[dict[str, Any]]:
     text only of an item whose text links a paper (`story_links`, set as it was stored)."""
     rows = db.query("SELECT id, source, title, url, CASE WHEN story_links = 1 THEN substr(summary, 1, 3000) || ' ' "
                     "|| substr(content, 1, 6000) ELSE '' END AS text, arxiv_id, "
-                    "COALESCE(published, first_seen) AS published, tags, story_sig, "
+                    f"{recency()} AS published, tags, story_sig, "
                     "CASE WHEN extra LIKE '%deprecation%' THEN extra ELSE '{}' END AS extra "
-                    "FROM items WHERE story_id IS NULL ORDER BY COALESCE(published, first_seen), id LIMIT :limit",
+                    f"FROM items WHERE story_id IS NULL ORDER BY {oldest_first()} LIMIT :limit",
                     {"limit": limit})
     for r in rows:
         r["tags"] = json.loads(r["tags"])
@@ -69,9 +70,9 @@ def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict[str, 
     ids = list(dict.fromkeys(story_ids))
     out: dict[int, list[dict[str, Any]]] = {}
     for inside, params in in_lists(ids, "s"):
-        for r in db.query("SELECT id, story_id, source, title, url, COALESCE(published, first_seen) AS published, "
+        for r in db.query(f"SELECT id, story_id, source, title, url, {recency()} AS published, "
                           f"tags, arxiv_id, story_pinned, story_sig FROM items WHERE story_id IN ({inside}) "
-                          "ORDER BY COALESCE(published, first_seen), id", params):
+                          f"ORDER BY {oldest_first()}", params):
             r["tags"] = json.loads(r["tags"])
             out.setdefault(r.pop("story_id"), []).append(r)
     return out
@@ -128,8 +129,7 @@ def _relead(c: Conn, story_id: int) -> None:
     """A story left without a lead item gets its earliest one."""
     if c.execute("SELECT 1 AS x FROM items WHERE story_id = :s AND story_lead = 1", {"s": story_id}):
         return
-    first = c.execute("SELECT id FROM items WHERE story_id = :s ORDER BY COALESCE(published, first_seen), id "
-                      "LIMIT 1", {"s": story_id})
+    first = c.execute(f"SELECT id FROM items WHERE story_id = :s ORDER BY {oldest_first()} LIMIT 1", {"s": story_id})
     if first:
         _set_leads(c, {story_id: first[0]["id"]})
 
