@@ -14,7 +14,7 @@ from .db import Database
 from .predicates import NEWEST_FIRST, recency
 from .rows import QueryError, merged_tags, parse_since
 
-__all__ = ["QueryError", "SourceHealth", "count_items", "list_items", "merged_tags", "parse_since",
+__all__ = ["QueryError", "SourceHealth", "list_items", "merged_tags", "parse_since",
            "source_health"]
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -87,8 +87,3 @@ def source_health(db: Database) -> dict[str, SourceHealth]:
         "s.consecutive_errors, s.next_due, (SELECT COUNT(*) FROM item_sources i WHERE i.source = s.name) "
         "AS items FROM sources s")
     return {r["name"]: SourceHealth(**r) for r in rows}
-
-
-def count_items(db: Database) -> int:
-    n: int = db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
-    return n

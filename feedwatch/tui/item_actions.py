@@ -108,14 +108,14 @@ class ItemActions(_AppHost):
     def _experiment_created(self, item_id: int, form: dict | None) -> None:
         if form is None:
             return
-        from ..storage import experiments
+        from ..storage import experiment_rules as rules, experiments
         who = self.person
         from .writes import FORM_WAIT
         try:
             with self.db.busy_wait(FORM_WAIT):
                 e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id],
                                        assets=form["assets"], owner=who, who=who)
-        except experiments.ExperimentError as exc:
+        except rules.ExperimentError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         except Exception as exc:   # a locked database, a full disk: one line, the form's text is lost
