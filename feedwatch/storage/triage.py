@@ -26,7 +26,7 @@ from .predicates import (
     recency,
     triaged,
 )
-from .rows import merged_tags
+from .rows import ListedItem, merged_tags
 
 NEEDS_EXPERIMENT = "needs-experiment"   # the user tag behind the "Needs experiment" view
 
@@ -109,9 +109,9 @@ LIST_COLUMNS = ("items.id, items.source, items.title, items.published, items.fir
 
 
 def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int = 200,
-         ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """One page of list rows for a view (or for the given ids, in that order) with their linked assets
-    and the person's state (`state` "unread" | "read", `starred`, `hidden`)."""
+         ids: list[int] | None = None) -> list[ListedItem]:
+    """One page of list rows for a view (or for the given ids, in that order: a search's results)
+    with their story, its linked assets and the person's state; the lighter `ListedItem` (no texts)."""
     where, params = view.where(person, db.dialect)
     if ids is not None:
         if not ids:
@@ -128,17 +128,22 @@ def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int =
     stories = _story_members(db, ordered)
     links = links_for(db, list(dict.fromkeys(item_ids + [m for ms in stories.values() for m in ms])))
     mine = states(db, person, item_ids)
+    out = []
     for r in ordered:
-        members = stories.get(r.pop("story_id") or -1, [r["id"]])
-        r["members"] = members if r["id"] in members else [r["id"]]
-        r["story_size"] = len(r["members"])
+        members = stories.get(r["story_id"] or -1, [r["id"]])
+        if r["id"] not in members:
+            members = [r["id"]]
         for k in ("tags", "enrich_tags", "user_tags"):
             r[k] = json.loads(r[k])
-        r["tags"] = merged_tags(r)
-        r.pop("enrich_tags")
-        r["assets"] = list(dict.fromkeys(x["asset"] for m in r["members"] for x in links.get(m, [])))
-        r.update(mine.get(r["id"], UNTOUCHED))
-    return ordered
+        state = mine.get(r["id"], UNTOUCHED)
+        out.append(ListedItem(
+            id=r["id"], source=r["source"], title=r["title"], published=r["published"], first_seen=r["first_seen"],
+            tags=merged_tags(r), user_tags=r["user_tags"], relevance=r["relevance"],
+            assets=list(dict.fromkeys(x["asset"] for m in members for x in links.get(m, []))),
+            state=state["state"], starred=bool(state["starred"]), hidden=bool(state["hidden"]),
+            story=r["story_id"] or r["id"],
+            story_size=len(members), members=members))
+    return out
 
 
 def _story_members(db: Database, rows: list[dict[str, Any]]) -> dict[int, list[int]]:
