@@ -44,12 +44,13 @@ def merged_tags(row: dict[str, Any]) -> list[str]:
     return sorted(set(row["tags"]) | set(row["enrich_tags"]) | set(row["user_tags"]))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ListedItem:
     """One item as every list reads it: the TUI's rows (`triage.page`, also for search results),
     `feedwatch items` (`queries.list_items`) and the digest (`queries.period_items`). One type, so
-    a field means the same everywhere. Frozen: a screen that changes a row replaces it
-    (`dataclasses.replace`); its lists are never changed in place.
+    a field means the same everywhere. Read-only by convention: a screen that changes a row
+    replaces it (`dataclasses.replace`) and never changes its lists in place. Not frozen: a frozen
+    dataclass's __init__ costs 7 us a row here against 1.6 us, which a page of the list pays 200 times.
 
     The lighter queries leave the fields they do not read at their defaults (None or empty): the
     TUI's page reads no texts (url, summary, authors, ...), the digest no person's state or assets."""
