@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, _load_config, _open_db
+from .storage import experiment_rules as rules
 
 
 def _add_experiments_parser(sub) -> None:
@@ -49,16 +50,16 @@ def cmd_experiments(args) -> int:
 
     try:
         return _EXPERIMENT_ACTIONS[args.experiments_command](args, xp)
-    except xp.ConflictError as exc:
+    except rules.ConflictError as exc:
         raise CliError(str(exc), EXIT_FAILURE) from None
-    except xp.ExperimentError as exc:
+    except rules.ExperimentError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
 def _experiments_list(args, xp) -> int:
     import json
 
-    status = xp.parse_status(args.status) if args.status is not None else None
+    status = rules.parse_status(args.status) if args.status is not None else None
     db = _open_db(args)
     try:
         rows = xp.list_experiments(db, status=status, asset=args.asset)
@@ -79,7 +80,7 @@ def _experiments_list(args, xp) -> int:
     print(f"{'id':>5} {'status':<9} {'outcome':<12} {'owner':<12} {'updated':<16} {'due':<11} title")
     for e in rows:
         owner = clean_line(e.owner or "-", 12)
-        due = (e.due + "!") if xp.is_overdue(e.due, e.status, today) else (e.due or "-")
+        due = (e.due + "!") if rules.is_overdue(e.due, e.status, today) else (e.due or "-")
         print(f"{e.id:>5} {e.status:<9} {e.outcome or '-':<12} {owner:<12} {_when(e.updated_at):<16} {due:<11} "
               f"{clean_line(e.title, title_w)}")
     return EXIT_OK
@@ -113,9 +114,9 @@ def _experiments_show(args, xp) -> int:
 
     db = _open_db(args)
     try:
-        e = xp.get(db, xp.parse_id(args.id))
+        e = xp.get(db, rules.parse_id(args.id))
         if e is None:
-            raise xp.NotFoundError(f"no experiment with id {xp.parse_id(args.id)}")
+            raise rules.NotFoundError(f"no experiment with id {rules.parse_id(args.id)}")
         items = xp.linked_items(db, e.id)
     finally:
         db.close()
@@ -130,7 +131,7 @@ def _experiments_show(args, xp) -> int:
     out.write(f"status:     {e.status}" + (f" (outcome: {e.outcome})" if e.outcome else "") + "\n")
     out.write(f"owner:      {clean_line(e.owner or '-', 100)}\n")
     if e.due:
-        overdue = " (overdue)" if xp.is_overdue(e.due, e.status, _today()) else ""
+        overdue = " (overdue)" if rules.is_overdue(e.due, e.status, _today()) else ""
         out.write(f"due:        {e.due}{overdue}\n")
     out.write(f"created:    {_when(e.created_at)}\n")
     out.write(f"updated:    {_when(e.updated_at)} (version {e.version})\n")
@@ -161,8 +162,8 @@ def _experiments_show(args, xp) -> int:
 def _experiments_update(args, xp) -> int:
     if args.status is None and args.note is None and args.link is None and args.due is None:
         raise CliError("nothing to update: give --status, --note, --link or --due (finish with `close`)", EXIT_USAGE)
-    eid = xp.parse_id(args.id)
-    status = xp.parse_status(args.status) if args.status is not None else None
+    eid = rules.parse_id(args.id)
+    status = rules.parse_status(args.status) if args.status is not None else None
     who = _whoami(_load_config(args))
     db = _open_db(args)
     try:
@@ -177,8 +178,8 @@ def _experiments_update(args, xp) -> int:
 
 
 def _experiments_close(args, xp) -> int:
-    eid = xp.parse_id(args.id)
-    outcome = xp.parse_outcome(args.outcome)
+    eid = rules.parse_id(args.id)
+    outcome = rules.parse_outcome(args.outcome)
     who = _whoami(_load_config(args))
     db = _open_db(args)
     try:

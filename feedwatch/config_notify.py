@@ -14,7 +14,7 @@ from .errors import FeedwatchError
 EVENTS = ("affects", "retirement", "digest")
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DEFAULT_MIN_SCORE = 0.5   # as the "Affects our stack" view (storage.triage.AFFECTS_MIN_SCORE)
+DEFAULT_MIN_SCORE = 0.5   # as the "Affects our stack" view (storage.predicates.AFFECTS_MIN_SCORE)
 
 
 class TargetUnusable(FeedwatchError):

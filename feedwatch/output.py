@@ -7,21 +7,17 @@ place where a stray escape sequence could do harm.
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .text import clean_line
 
-JSONL_FIELDS = ("id", "source", "url", "title", "published", "summary", "authors", "tags", "assets", "state",
-                "starred", "hidden", "arxiv_id", "first_seen", "updated", "change_note", "ai_summary", "relevance",
-                "links", "story", "story_size")
+if TYPE_CHECKING:
+    from .storage.rows import ListedItem
 
 
-def print_items_jsonl(rows: list[dict], out: TextIO) -> None:
+def print_items_jsonl(rows: list[ListedItem], out: TextIO) -> None:
     for r in rows:
-        record = {k: r.get(k) for k in JSONL_FIELDS}
-        record["starred"] = bool(record["starred"])
-        record["hidden"] = bool(record["hidden"])
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
 
 
 def _fit(text: str, width: int) -> str:
@@ -29,14 +25,13 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width)
 
 
-def print_items_table(rows: list[dict], out: TextIO) -> None:
+def print_items_table(rows: list[ListedItem], out: TextIO) -> None:
     import shutil  # here: a fetch never draws a table (~2 ms of start-up)
     width = shutil.get_terminal_size((120, 24)).columns
     title_w = max(20, width - 6 - 11 - 22 - 4)
     for r in rows:
-        date = (r.get("published") or r.get("first_seen") or "")[:10]
-        mark = "*" if r.get("starred") else ("N" if r.get("state") == "unread" else " ")
-        out.write(f"{r['id']:>6} {mark} {date:<10} {_fit(r['source'], 20)} {clean_line(r['title'], title_w)}\n")
+        mark = "*" if r.starred else ("N" if r.state == "unread" else " ")
+        out.write(f"{r.id:>6} {mark} {r.when[:10]:<10} {_fit(r.source, 20)} {clean_line(r.title, title_w)}\n")
     if not rows:
         out.write("no items\n")
 

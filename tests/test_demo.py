@@ -147,13 +147,13 @@ def test_deprecation_notices_link_to_assets(built):
     _, db, _, _ = built
     deps = list_items(db, source="deprecations-info")
     assert len(deps) >= 15
-    assert all(r["extra"]["_deprecation"]["model_id"] for r in deps)
-    by_title = {r["title"]: r for r in deps}
+    assert all(r.extra["_deprecation"]["model_id"] for r in deps)
+    by_title = {r.title: r for r in deps}
     gpt = by_title["OpenAI: gpt-4o-mini-2024-07-18"]
-    assert {"support-summarizer", "help-center-rag", "release-notes-eval"} <= set(gpt["assets"])
-    assert any("deprecation" in link["reason"] for link in gpt["links"])
+    assert {"support-summarizer", "help-center-rag", "release-notes-eval"} <= set(gpt.assets)
+    assert any("deprecation" in link["reason"] for link in gpt.links)
     haiku = by_title["Anthropic: claude-3-5-haiku-20241022"]
-    assert {"support-summarizer", "release-notes-eval"} <= set(haiku["assets"])
+    assert {"support-summarizer", "release-notes-eval"} <= set(haiku.assets)
 
 
 def test_links_in_every_state(built):
@@ -243,7 +243,7 @@ def test_cli_demo_without_a_terminal_keeps_a_usable_database(tmp_path, capsys):
     try:
         from feedwatch.identity import current_user
         rows = list_items(db, person=current_user(None), query="is:starred")   # the demo's triage is the runner's
-        assert rows and all(r["starred"] for r in rows)
+        assert rows and all(r.starred for r in rows)
         assert 300 <= db.query("SELECT COUNT(*) AS n FROM items")[0]["n"] <= 400
     finally:
         db.close()

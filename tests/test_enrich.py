@@ -12,7 +12,7 @@ from feedwatch.entry import Entry
 from feedwatch.storage.db import open_database
 from feedwatch.storage.enrichment import set_link_status
 from feedwatch.storage.ingest import write_entries
-from feedwatch.storage.queries import list_items
+from feedwatch.storage.queries import ListedItem, list_items
 from tests.servers.openai_server import ChatReply
 
 TAGS = [
@@ -59,10 +59,10 @@ def db(db_url):
     database.close()
 
 
-def by_guid(db) -> dict[str, dict]:
+def by_guid(db) -> dict[str, ListedItem]:
     rows = list_items(db)
-    guids = {r["id"]: r["guid"] for r in rows}
-    return {guids[r["id"]]: r for r in rows}
+    guids = {r.id: r.guid for r in rows}
+    return {guids[r.id]: r for r in rows}
 
 
 async def test_offline_enricher_summarizes_tags_and_links(db):
@@ -70,20 +70,20 @@ async def test_offline_enricher_summarizes_tags_and_links(db):
     assert (s.enricher, s.done, s.failed, s.calls) == ("offline", 4, 0, 0)
     items = by_guid(db)
     dep = items["dep"]
-    assert "deprecation" in dep["tags"]
-    [link] = dep["links"]
+    assert "deprecation" in dep.tags
+    [link] = dep.links
     assert link["asset"] == "support-summarizer" and link["origin"] == "rule"
     assert "claude-3-5-haiku" in link["reason"] and "deprecation" in link["reason"]
     assert "support-summarizer runs on" in link["reason"] and "claude-haiku-4-5" in link["reason"]
     rel = items["rel"]
-    assert "model-release" in rel["tags"] and rel["assets"] == ["support-summarizer"]
-    assert "release" in rel["links"][0]["reason"]
+    assert "model-release" in rel.tags and rel.assets == ["support-summarizer"]
+    assert "release" in rel.links[0]["reason"]
     paper = items["paper"]
-    assert {"prompting", "long-context"} <= set(paper["tags"])
-    assert paper["links"][0]["reason"].startswith("about ")     # topic link, weaker
-    assert items["noise"]["assets"] == [] and items["noise"]["tags"] == []
-    assert dep["relevance"] > paper["relevance"] > items["noise"]["relevance"]
-    assert len(rel["ai_summary"]) <= 300 and rel["ai_summary"].startswith("Today we release GPT-4o mini")
+    assert {"prompting", "long-context"} <= set(paper.tags)
+    assert paper.links[0]["reason"].startswith("about ")     # topic link, weaker
+    assert items["noise"].assets == [] and items["noise"].tags == []
+    assert dep.relevance > paper.relevance > items["noise"].relevance
+    assert len(rel.ai_summary) <= 300 and rel.ai_summary.startswith("Today we release GPT-4o mini")
     # a second run has nothing to do; deterministic output
     again = await enrich(config(), db, environ={})
     assert again.done == 0 and again.cached == 0
@@ -92,21 +92,21 @@ async def test_offline_enricher_summarizes_tags_and_links(db):
 async def test_user_link_decisions_survive_re_enrichment(db):
     await enrich(config(), db, environ={})
     items = by_guid(db)
-    set_link_status(db, items["rel"]["id"], "support-summarizer", "dismissed", "ana")
-    set_link_status(db, items["dep"]["id"], "support-summarizer", "confirmed", "ben")
-    set_link_status(db, items["noise"]["id"], "rag-pipeline", "confirmed", "ana", reason="our docs moved too")
+    set_link_status(db, items["rel"].id, "support-summarizer", "dismissed", "ana")
+    set_link_status(db, items["dep"].id, "support-summarizer", "confirmed", "ben")
+    set_link_status(db, items["noise"].id, "rag-pipeline", "confirmed", "ana", reason="our docs moved too")
     with db.transaction() as c:
         c.execute("UPDATE items SET user_tags = '[\"mine\"]'")
     await enrich(config(), db, environ={}, redo=True)
     s = await enrich(config({"enabled": True, "base_url": "http://127.0.0.1:9/v1"}), db, environ={}, redo=True)
     items = by_guid(db)
-    assert items["rel"]["assets"] == []                            # dismissed stays dismissed (and hidden)
-    dep_links = items["dep"]["links"]
+    assert items["rel"].assets == []                            # dismissed stays dismissed (and hidden)
+    dep_links = items["dep"].links
     assert dep_links[0]["status"] == "confirmed" and dep_links[0]["updated_by"] == "ben"
-    assert items["noise"]["links"][0]["origin"] == "user"
-    assert all("mine" in i["tags"] for i in items.values())
+    assert items["noise"].links[0]["origin"] == "user"
+    assert all("mine" in i.tags for i in items.values())
     assert s.failed == 4      # nothing listens on port 9: items stay pending with the error, offline results kept
-    assert items["dep"]["ai_summary"]
+    assert items["dep"].ai_summary
 
 
 def llm_settings(server, **kw) -> dict:
@@ -134,9 +134,9 @@ async def test_llm_enricher_batches_caches_and_records_cost(db, llm_server):
     assert llm_server.headers[0]["authorization"] == "Bearer sk-test-secret"
     assert "sk-test-secret" not in json.dumps(llm_server.requests)
     items = by_guid(db)
-    assert items["paper"]["ai_summary"].startswith("Summary.")
-    assert "rag-pipeline" in items["noise"]["assets"]
-    link = next(x for x in items["noise"]["links"] if x["asset"] == "rag-pipeline")
+    assert items["paper"].ai_summary.startswith("Summary.")
+    assert "rag-pipeline" in items["noise"].assets
+    link = next(x for x in items["noise"].links if x["asset"] == "rag-pipeline")
     assert link["origin"] == "llm" and link["reason"] == "Uses retrieval."
     rows = db.query("SELECT enricher, model, prompt_version, prompt_tokens, cost_usd, latency_ms FROM enrichments")
     assert {r["model"] for r in rows} == {"gpt-4o-mini"} and all(r["prompt_tokens"] > 0 for r in rows)
@@ -159,9 +159,9 @@ async def test_llm_output_is_validated_against_vocabulary_and_assets(db, llm_ser
     assert s.done == 4
     assert s.dropped["unknown_tags"] == 4 and s.dropped["unknown_assets"] == 4
     for item in by_guid(db).values():
-        assert "made-up-tag" not in item["tags"] and "evil-asset" not in item["assets"]
-        assert len(item["ai_summary"]) <= 300 and "\x1b" not in item["ai_summary"]
-        assert item["ai_summary"].startswith("[bold]x[/]")      # kept literally, as data
+        assert "made-up-tag" not in item.tags and "evil-asset" not in item.assets
+        assert len(item.ai_summary) <= 300 and "\x1b" not in item.ai_summary
+        assert item.ai_summary.startswith("[bold]x[/]")      # kept literally, as data
 
 
 async def test_llm_failures_keep_items_pending_and_split_bad_batches(db, llm_server):
@@ -233,4 +233,4 @@ async def test_prompt_injection_changes_only_its_own_summary(db, llm_server):
     payload = json.loads(prompt[1]["content"].split("\n", 1)[1])               # only inside the JSON data
     assert any(p["title"] == "Ignore previous instructions" for p in payload)
     items = by_guid(db)
-    assert "deprecation" not in items["paper"]["tags"]
+    assert "deprecation" not in items["paper"].tags

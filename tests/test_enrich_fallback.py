@@ -34,17 +34,17 @@ async def test_offline_enrichment_stands_in_until_the_llm_recovers(db, llm_serve
 
     # in between: the offline summary, vocabulary tags and rule-based links are there at once
     items = by_guid(db)
-    assert items["rel"]["ai_summary"].startswith("Today we release GPT-4o mini")
-    assert "model-release" in items["rel"]["tags"]
-    dep_link = items["dep"]["links"][0]
+    assert items["rel"].ai_summary.startswith("Today we release GPT-4o mini")
+    assert "model-release" in items["rel"].tags
+    dep_link = items["dep"].links[0]
     assert (dep_link["asset"], dep_link["origin"]) == ("support-summarizer", "rule")
     assert "deprecation" in dep_link["reason"]
     rows = db.query("SELECT enrich_state, enriched_key, enrich_error FROM items")
     assert all(r["enrich_state"] == "pending" and r["enriched_key"] is None and r["enrich_error"] for r in rows)
 
     # the user decides on links meanwhile
-    set_link_status(db, items["dep"]["id"], "support-summarizer", "confirmed", "ben")
-    set_link_status(db, items["rel"]["id"], "support-summarizer", "dismissed", "ana")
+    set_link_status(db, items["dep"].id, "support-summarizer", "confirmed", "ben")
+    set_link_status(db, items["rel"].id, "support-summarizer", "dismissed", "ana")
 
     llm_server._script.clear()
     llm_server.responder = answer_for
@@ -56,13 +56,13 @@ async def test_offline_enrichment_stands_in_until_the_llm_recovers(db, llm_serve
 
     # afterwards: the LLM's answer replaced the offline one; the user's decisions stand
     items = by_guid(db)
-    assert all(i["ai_summary"].startswith("Summary. ") for i in items.values())
-    assert "prompting" in items["noise"]["tags"]
-    llm_link = next(x for x in items["noise"]["links"] if x["asset"] == "rag-pipeline")
+    assert all(i.ai_summary.startswith("Summary. ") for i in items.values())
+    assert "prompting" in items["noise"].tags
+    llm_link = next(x for x in items["noise"].links if x["asset"] == "rag-pipeline")
     assert llm_link["origin"] == "llm"
-    dep = {x["asset"]: x for x in items["dep"]["links"]}
+    dep = {x["asset"]: x for x in items["dep"].links}
     assert dep["support-summarizer"]["status"] == "confirmed" and dep["support-summarizer"]["updated_by"] == "ben"
-    assert "support-summarizer" not in items["rel"]["assets"]    # dismissed stays dismissed
+    assert "support-summarizer" not in items["rel"].assets    # dismissed stays dismissed
     rows = db.query("SELECT enrich_state, enrich_error FROM items")
     assert all(r["enrich_state"] == "done" and r["enrich_error"] is None for r in rows)
 
@@ -114,5 +114,5 @@ async def test_a_failed_redo_keeps_the_llm_enrichment_in_force(db, llm_server):
     s = await enrich(cfg, db, environ={}, max_retries=0, redo=True)
     assert s.failed == 4 and s.waiting == 4
     items = by_guid(db)
-    assert all(i["ai_summary"].startswith("Summary. ") for i in items.values())   # not the offline summary
-    assert any(x["origin"] == "llm" for x in items["noise"]["links"])
+    assert all(i.ai_summary.startswith("Summary. ") for i in items.values())   # not the offline summary
+    assert any(x["origin"] == "llm" for x in items["noise"].links)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from feedwatch.cli import main
-from feedwatch.storage import experiments as xp
+from feedwatch.storage import experiment_rules as rules, experiments as xp
 from feedwatch.storage.db import open_database
 from feedwatch.storage.health import failures_between, failures_by_source, prune_fetch_failures, record_fetch_failure
 
@@ -90,15 +90,15 @@ def test_lifecycle_keeps_history_and_times(db):
 def test_invalid_changes_are_refused_and_change_nothing(db):
     e = xp.create(db, "Lifecycle", owner="alice")
     cases = [
-        (lambda: xp.close(db, e.id, "improved", "r", "bob"), xp.TransitionError,
+        (lambda: xp.close(db, e.id, "improved", "r", "bob"), rules.TransitionError,
          f"experiment {e.id} is proposed; it can move to running or abandoned, not done"),
-        (lambda: xp.transition(db, e.id, "proposed", "bob"), xp.TransitionError,
+        (lambda: xp.transition(db, e.id, "proposed", "bob"), rules.TransitionError,
          f"experiment {e.id} is already proposed"),
-        (lambda: xp.transition(db, e.id, "paused", "bob"), xp.ExperimentError,
+        (lambda: xp.transition(db, e.id, "paused", "bob"), rules.ExperimentError,
          "unknown status 'paused' (one of proposed, running, done, abandoned)"),
-        (lambda: xp.add_note(db, e.id, " \n\x1b[0m ", "bob"), xp.ExperimentError, "the note is empty"),
-        (lambda: xp.transition(db, 999, "running", "bob"), xp.NotFoundError, "no experiment with id 999"),
-        (lambda: xp.update_fields(db, e.id, "bob", None, title=" \t"), xp.ExperimentError,
+        (lambda: xp.add_note(db, e.id, " \n\x1b[0m ", "bob"), rules.ExperimentError, "the note is empty"),
+        (lambda: xp.transition(db, 999, "running", "bob"), rules.NotFoundError, "no experiment with id 999"),
+        (lambda: xp.update_fields(db, e.id, "bob", None, title=" \t"), rules.ExperimentError,
          "an experiment needs a title"),
     ]
     for call, kind, message in cases:
@@ -107,24 +107,24 @@ def test_invalid_changes_are_refused_and_change_nothing(db):
         assert str(info.value) == message
 
     xp.transition(db, e.id, "running", "alice")
-    with pytest.raises(xp.TransitionError, match=r"needs an outcome to be done: close it as improved, regressed, "
+    with pytest.raises(rules.TransitionError, match=r"needs an outcome to be done: close it as improved, regressed, "
                                                  r"no-change or inconclusive"):
         xp.transition(db, e.id, "done", "bob")
-    with pytest.raises(xp.ExperimentError, match=r"unknown outcome 'great' \(one of improved, regressed, "
+    with pytest.raises(rules.ExperimentError, match=r"unknown outcome 'great' \(one of improved, regressed, "
                                                  r"no-change, inconclusive\)"):
         xp.close(db, e.id, "great", None, "bob")
     # an invalid part of a combined change rolls back the valid parts (assets are written before the status check)
-    with pytest.raises(xp.TransitionError, match=f"^experiment {e.id} is running; it can move to done or abandoned, "
+    with pytest.raises(rules.TransitionError, match=f"^experiment {e.id} is running; it can move to done or abandoned, "
                                                  "not proposed$"):
         xp.update(db, e.id, "bob", assets=["router"], note="kept?", status="proposed")
-    with pytest.raises(xp.ExperimentError, match="not an http"):
+    with pytest.raises(rules.ExperimentError, match="not an http"):
         xp.update(db, e.id, "bob", note="kept?", link="ftp://files.example.com/run")
     xp.close(db, e.id, "no-change", None, "alice")
     for status in ("running", "abandoned", "proposed"):
-        with pytest.raises(xp.TransitionError) as info:
+        with pytest.raises(rules.TransitionError) as info:
             xp.transition(db, e.id, status, "bob")
         assert str(info.value) == f"experiment {e.id} is done; a finished experiment cannot move to {status}"
-    with pytest.raises(xp.TransitionError, match=f"^experiment {e.id} is already done$"):
+    with pytest.raises(rules.TransitionError, match=f"^experiment {e.id} is already done$"):
         xp.close(db, e.id, "improved", None, "bob")
 
     after = xp.get(db, e.id)
@@ -136,23 +136,23 @@ def test_links_must_be_http(db):
     e = xp.create(db, "Links", owner="a")
     for bad in ("javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/run", "data:text/html,hi", "", "wandb.ai/x",
                 "http://"):
-        with pytest.raises(xp.ExperimentError, match=r"not an http\(s\) URL: .*links must start with http:// or "
+        with pytest.raises(rules.ExperimentError, match=r"not an http\(s\) URL: .*links must start with http:// or "
                                                      r"https://") as info:
             xp.add_link(db, e.id, bad, "a")
         assert "\n" not in str(info.value)
     e = xp.add_link(db, e.id, "  HTTPS://mlflow.internal.example/#/experiments/4/runs/9  ", "a")
     assert e.links[0]["url"] == "https://mlflow.internal.example/#/experiments/4/runs/9"
     assert e.links[0]["label"] == "MLflow"
-    with pytest.raises(xp.ExperimentError, match="already links"):
+    with pytest.raises(rules.ExperimentError, match="already links"):
         xp.add_link(db, e.id, "https://mlflow.internal.example/#/experiments/4/runs/9", "a")
-    assert xp.guess_label("https://app.promptfoo.dev/eval/abc") == "promptfoo"
-    assert xp.guess_label("https://example.com/x") == ""
+    assert rules.guess_label("https://app.promptfoo.dev/eval/abc") == "promptfoo"
+    assert rules.guess_label("https://example.com/x") == ""
     assert len(xp.get(db, e.id).links) == 1
 
 
 def test_items_and_assets_link_and_filter(db):
     a, b, c = add_items(db, "Paper A", "Paper B", "Paper C")
-    with pytest.raises(xp.ExperimentError) as info:
+    with pytest.raises(rules.ExperimentError) as info:
         xp.create(db, "Bad items", items=[a, 99998, 99999])
     assert str(info.value) == "no item with id 99998, 99999"
     assert xp.list_experiments(db) == []      # nothing half-created
@@ -199,7 +199,7 @@ def test_second_save_of_a_stale_read_is_refused(db_url):
             lambda: xp.add_note(bob_db, e.id, "bob's note", "bob", expected_version=bob_view.version),
             lambda: xp.add_link(bob_db, e.id, "https://wandb.ai/x/y", "bob", expected_version=bob_view.version),
         ):
-            with pytest.raises(xp.ConflictError) as info:
+            with pytest.raises(rules.ConflictError) as info:
                 stale_save()
             message = str(info.value)
             assert "\n" not in message
@@ -229,7 +229,7 @@ def test_concurrent_saves_of_one_version_let_exactly_one_win(db_url):
     def save(n: int):
         try:
             return xp.update_fields(dbs[n], e.id, f"user{n}", 1, title=f"title {n}").title
-        except xp.ConflictError:
+        except rules.ConflictError:
             return "conflict"
 
     def note(n: int):
@@ -382,7 +382,7 @@ def test_cli_conflict_exits_1(cli, monkeypatch):
     assert cli("experiments", "add", "--title", "t")[0] == 0
 
     def stale(*args, **kwargs):
-        raise xp.ConflictError("experiment 1 was changed by bob after you read it; nothing was saved", 1, 1, 2)
+        raise rules.ConflictError("experiment 1 was changed by bob after you read it; nothing was saved", 1, 1, 2)
     monkeypatch.setattr(xp, "update", stale)
     assert cli("experiments", "update", "1", "--note", "n") == (
         1, "", "feedwatch: experiment 1 was changed by bob after you read it; nothing was saved\n")

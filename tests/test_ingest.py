@@ -82,10 +82,10 @@ async def test_etag_then_304_stores_each_item_once(http_server, db):
     assert "gzip" in http_server.requests[0].headers.get("accept-encoding", "")
     assert "feedwatch" in http_server.requests[0].headers.get("user-agent", "")
     items = list_items(db)
-    assert [i["title"] for i in items] == ["Second", "First"] or {i["title"] for i in items} == {"First", "Second"}
+    assert [i.title for i in items] == ["Second", "First"] or {i.title for i in items} == {"First", "Second"}
     assert len(items) == 2
-    assert items[0]["tags"] == ["lab-blog"]
-    assert items[0]["summary"].startswith("About ")
+    assert items[0].tags == ["lab-blog"]
+    assert items[0].summary.startswith("About ")
     health = source_health(db)["blog"]
     assert health.last_status == 304 and health.consecutive_errors == 0 and health.items == 2
 
@@ -180,17 +180,17 @@ async def test_refetch_updates_content_but_keeps_user_state(http_server, db):
     from feedwatch.storage.triage import set_starred, set_state
     with db.transaction() as c:
         c.execute("UPDATE items SET user_tags = '[\"mine\"]', note = 'keep me'")
-    item_id = list_items(db)[0]["id"]
+    item_id = list_items(db)[0].id
     set_state(db, "ana", [item_id], "read")
     set_starred(db, "ana", [item_id], True)
     http_server.route("/f", Reply(body=rss([("g", "Corrected title", "https://e.org/p")])))
     results = await fetch(config, db)
     assert results["f"].updated == 1 and results["f"].new == 0
     [item] = list_items(db, person="ana")
-    assert item["title"] == "Corrected title"
-    assert (item["state"], item["starred"], item["note"]) == ("read", 1, "keep me")
-    assert "mine" in item["tags"]
-    assert item["change_note"] == "content changed"
+    assert item.title == "Corrected title"
+    assert (item.state, item.starred, item.note) == ("read", 1, "keep me")
+    assert "mine" in item.tags
+    assert item.change_note == "content changed"
 
 
 async def test_arxiv_paper_is_one_item_across_listings_and_versions(http_server, db):
@@ -201,21 +201,21 @@ async def test_arxiv_paper_is_one_item_across_listings_and_versions(http_server,
                                        {"name": "arxiv-lg", "path": "/lg"}])
     results = await fetch(config, db)
     assert results["arxiv-cl"].new + results["arxiv-lg"].new == 2
-    items = {i["arxiv_id"]: i for i in list_items(db)}
+    items = {i.arxiv_id: i for i in list_items(db)}
     assert set(items) == {"2611.01234", "2611.05555"}
     paper = items["2611.01234"]
-    assert paper["summary"] == "We study Prompt drift."
-    assert paper["authors"] == ["Ada Lovelace", "Alan Turing"]
-    assert "paper" in paper["tags"]
-    assert {i["id"] for i in list_items(db, source="arxiv-lg")} == {i["id"] for i in items.values()}
+    assert paper.summary == "We study Prompt drift."
+    assert paper.authors == ["Ada Lovelace", "Alan Turing"]
+    assert "paper" in paper.tags
+    assert {i.id for i in list_items(db, source="arxiv-lg")} == {i.id for i in items.values()}
     # a replacement announces v2: the same item is updated and says so
     http_server.route("/cl", Reply(body=arxiv_listing([("2611.01234", "v2", "Prompt drift, revised")])))
     results = await fetch(config, db, names=["arxiv-cl"])
     assert results["arxiv-cl"].updated == 1 and results["arxiv-cl"].new == 0
-    items = {i["arxiv_id"]: i for i in list_items(db)}
+    items = {i.arxiv_id: i for i in list_items(db)}
     assert len(items) == 2
-    assert items["2611.01234"]["title"] == "Prompt drift, revised"
-    assert items["2611.01234"]["change_note"] == "new version v2 (was v1)"
+    assert items["2611.01234"].title == "Prompt drift, revised"
+    assert items["2611.01234"].change_note == "new version v2 (was v1)"
 
 
 async def test_canonical_url_dedupes_across_sources_but_not_shared_urls(http_server, db):
@@ -228,7 +228,7 @@ async def test_canonical_url_dedupes_across_sources_but_not_shared_urls(http_ser
                                        {"name": "dep", "path": "/dep"}])
     await fetch(config, db, names=["a"])
     await fetch(config, db, names=["b", "dep"])
-    titles = sorted(i["title"] for i in list_items(db))
+    titles = sorted(i.title for i in list_items(db))
     assert titles == ["Launch post", "Provider: model-0", "Provider: model-1", "Provider: model-2"]
 
 
@@ -238,7 +238,7 @@ async def test_include_exclude_patterns_silence_noise(http_server, db):
     config = make_config(http_server, [{"name": "llama", "path": "/rel", "exclude": [r"^b\d+$"]}])
     results = await fetch(config, db)
     assert results["llama"].new == 1 and results["llama"].filtered == 2
-    assert [i["title"] for i in list_items(db)] == ["v0.9.0: big release"]
+    assert [i.title for i in list_items(db)] == ["v0.9.0: big release"]
 
 
 async def test_hostile_text_is_cleaned_on_ingest(http_server, db):
@@ -251,9 +251,9 @@ async def test_hostile_text_is_cleaned_on_ingest(http_server, db):
     results = await fetch(config, db)
     assert results["evil"].new == 1, results["evil"]
     [item] = list_items(db)
-    assert "\x1b" not in item["title"] and "\u202e" not in item["title"]
-    assert "[bold]x[/] [@click=app.quit]y[/]" in item["title"]
-    assert item["url"] is None
+    assert "\x1b" not in item.title and "\u202e" not in item.title
+    assert "[bold]x[/] [@click=app.quit]y[/]" in item.title
+    assert item.url is None
 
 
 async def test_failed_transaction_leaves_no_half_written_source(db):

@@ -371,10 +371,10 @@ def test_old_database_is_indexed_by_the_migration(db_url):
 
 def test_list_items_query(db, corpus):
     rows = list_items(db, query="tag:model-release")
-    assert [r["id"] for r in rows] == [corpus["a"], corpus["c"]]
-    assert rows[0]["tags"] == ["model-release"] and rows[0]["assets"] == ["support-summarizer"]
-    assert [r["id"] for r in list_items(db, query="fine-tuning", source="arxiv-lg")] == [corpus["d"]]
-    assert [r["id"] for r in list_items(db, person=ME, query="is:unread", since=ago(3.5), limit=1)] == [corpus["a"]]
+    assert [r.id for r in rows] == [corpus["a"], corpus["c"]]
+    assert rows[0].tags == ["model-release"] and rows[0].assets == ["support-summarizer"]
+    assert [r.id for r in list_items(db, query="fine-tuning", source="arxiv-lg")] == [corpus["d"]]
+    assert [r.id for r in list_items(db, person=ME, query="is:unread", since=ago(3.5), limit=1)] == [corpus["a"]]
     assert len(list_items(db, query="")) == 5 and len(list_items(db, query=None)) == 5
     with pytest.raises(QueryError):
         list_items(db, query="since:soon")
@@ -432,7 +432,7 @@ def test_every_plan_gives_the_same_answer(db, corpus, text):
     """Paging (PostgreSQL: the newest-items window, then the index), counting and list_items agree."""
     everything = find(db, text)
     assert count_items(db, text, person=ME) == len(everything)
-    assert [r["id"] for r in list_items(db, person=ME, query=text)] == everything
+    assert [r.id for r in list_items(db, person=ME, query=text)] == everything
     for limit in (1, 2, 3, 10):
         for offset in (0, 1, 3):
             assert find(db, text, limit=limit, offset=offset) == everything[offset:offset + limit]
@@ -506,6 +506,6 @@ def test_tag_views_agree_with_tag_search(db, corpus):
     from feedwatch.storage.triage import View, count, page
     for tag in ("model-release", "Model-Release", "scaling", "needs-experiment", "model", "model_release", "%"):
         expected = find(db, f"tag:{tag}")
-        assert sorted(r["id"] for r in page(db, View("tag", tag), ME)) == sorted(expected), tag
+        assert sorted(r.id for r in page(db, View("tag", tag), ME)) == sorted(expected), tag
         assert count(db, View("tag", tag), ME) == len(expected), tag
-    assert names(corpus, [r["id"] for r in page(db, View("tag", "model-release"), ME)]) == ["a", "c"]
+    assert names(corpus, [r.id for r in page(db, View("tag", "model-release"), ME)]) == ["a", "c"]

@@ -40,18 +40,18 @@ def test_each_person_has_their_own_inbox(db):
     triage.set_state(db, "ben", [ids["c"]], "read")
 
     def inbox(person):
-        return sorted(r["id"] for r in triage.page(db, View("inbox"), person))
+        return sorted(r.id for r in triage.page(db, View("inbox"), person))
     assert inbox("ana") == [ids["c"], ids["d"]]
     assert inbox("ben") == [ids["a"], ids["b"]]
     assert inbox("chen") == sorted(ids.values())            # a newcomer sees everything unread
-    assert [r["id"] for r in triage.page(db, View("starred"), "ana")] == [ids["c"]]
+    assert [r.id for r in triage.page(db, View("starred"), "ana")] == [ids["c"]]
     assert triage.page(db, View("starred"), "ben") == []
-    assert [r["id"] for r in triage.page(db, View("hidden"), "ben")] == [ids["d"]]
-    assert ids["d"] not in [r["id"] for r in triage.page(db, View("all"), "ben")]
-    assert ids["d"] in [r["id"] for r in triage.page(db, View("all"), "ana")]
+    assert [r.id for r in triage.page(db, View("hidden"), "ben")] == [ids["d"]]
+    assert ids["d"] not in [r.id for r in triage.page(db, View("all"), "ben")]
+    assert ids["d"] in [r.id for r in triage.page(db, View("all"), "ana")]
 
-    rows = {r["id"]: r for r in triage.page(db, View("all"), "ana")}
-    assert (rows[ids["a"]]["state"], rows[ids["c"]]["state"], rows[ids["c"]]["starred"]) == ("read", "unread", 1)
+    rows = {r.id: r for r in triage.page(db, View("all"), "ana")}
+    assert (rows[ids["a"]].state, rows[ids["c"]].state, rows[ids["c"]].starred) == ("read", "unread", 1)
     c_for_ben = triage.item_detail(db, ids["c"], "ben")
     assert (c_for_ben["state"], c_for_ben["starred"], c_for_ben["starred_by"]) == ("read", 0, ["ana"])
 
@@ -77,9 +77,9 @@ def test_tags_links_and_list_output_are_shared_state_is_not(db):
     triage.set_state(db, "ana", [ids["a"]], "read")
     for person in ("ana", "ben"):
         [row] = list_items(db, person=person)
-        assert "eval" in row["tags"] and row["assets"] == ["support-bot"]
-        assert row["links"][0]["updated_by"] == "ana"
-        assert row["state"] == ("read" if person == "ana" else "unread")
+        assert "eval" in row.tags and row.assets == ["support-bot"]
+        assert row.links[0]["updated_by"] == "ana"
+        assert row.state == ("read" if person == "ana" else "unread")
 
 
 def test_triage_of_unknown_items_is_ignored(db):

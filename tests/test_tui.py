@@ -66,7 +66,7 @@ def app_for(url, config=None):
 
 
 def titles(app) -> list[str]:
-    return [r["title"] for r in app.table.rows_by_id.values()]
+    return [r.title for r in app.table.rows_by_id.values()]
 
 
 async def test_triage_keys(db_url):
@@ -286,14 +286,14 @@ async def test_jumping_to_the_end_of_a_long_list_loads_only_a_window(tmp_path):
         await pilot.pause()
         table = app.table
         assert table.row_count <= table.PAGE and table.start == 1500 - table.PAGE
-        assert table.rows_by_id[table.current_id]["title"] == "Item 0000"          # the oldest item
+        assert table.rows_by_id[table.current_id].title == "Item 0000"          # the oldest item
         for _ in range(table.PAGE):                                                 # walk up past the window
             await pilot.press("k")
-        assert table.rows_by_id[table.current_id]["title"] == f"Item {table.PAGE:04d}"
+        assert table.rows_by_id[table.current_id].title == f"Item {table.PAGE:04d}"
         assert table.start < 1500 - table.PAGE
         await pilot.press("g")
         await pilot.pause()
-        assert table.start == 0 and table.rows_by_id[table.current_id]["title"] == "Item 1499"
+        assert table.start == 0 and table.rows_by_id[table.current_id].title == "Item 1499"
 
 
 async def test_first_start_on_an_empty_database_fetches_in_the_background(tmp_path, http_server):

@@ -94,8 +94,8 @@ async def test_keys_that_write_do_not_wait_while_another_connection_holds_the_wr
             second = app.table.current_id
             await pilot.press("s", "s")     # star, unstar: they must land in this order
             # the screen shows the decisions at once and stays responsive
-            assert app.table.rows_by_id[first]["starred"] == 1 and app.table.rows_by_id[first]["state"] == "read"
-            assert second != first and app.table.rows_by_id[second]["starred"] == 0
+            assert app.table.rows_by_id[first].starred == 1 and app.table.rows_by_id[first].state == "read"
+            assert second != first and app.table.rows_by_id[second].starred == 0
             await pilot.press("j")
             assert app.table.current_id not in (first, second)
             assert app.writes_waiting == 4
@@ -126,12 +126,12 @@ async def test_tags_and_link_decisions_wait_in_the_background_while_the_lock_is_
             await pilot.pause()
             await pilot.press("d")                      # dismiss the suggested link
             await pilot.pause()
-            assert app.table.rows_by_id[item]["assets"] == []          # on screen at once
+            assert app.table.rows_by_id[item].assets == []          # on screen at once
             await pilot.press("t")
             await pilot.pause()
             await pilot.press(*"urgent", "enter")
             await pilot.pause()
-            assert "urgent" in app.table.rows_by_id[item]["tags"]
+            assert "urgent" in app.table.rows_by_id[item].tags
             assert app.writes_waiting == 2
             saved = stored(url, item, app.person)
             assert saved["user_tags"] == [] and saved["links"][0]["status"] == "suggested"
@@ -141,7 +141,7 @@ async def test_tags_and_link_decisions_wait_in_the_background_while_the_lock_is_
         await settle(app, pilot)
         saved = stored(url, item, app.person)
         assert saved["user_tags"] == ["urgent"] and saved["links"][0]["status"] == "dismissed"
-        assert "urgent" in app.table.rows_by_id[item]["tags"] and app.table.rows_by_id[item]["assets"] == []
+        assert "urgent" in app.table.rows_by_id[item].tags and app.table.rows_by_id[item].assets == []
 
 
 async def test_a_write_that_never_gets_the_lock_is_one_notification_and_the_row_shows_the_truth(url):
@@ -153,7 +153,7 @@ async def test_a_write_that_never_gets_the_lock_is_one_notification_and_the_row_
         other = hold_write_lock(url)
         try:
             await pilot.press("s")
-            assert app.table.rows_by_id[item]["starred"] == 1      # optimistic
+            assert app.table.rows_by_id[item].starred == 1      # optimistic
             await settle(app, pilot)
         finally:
             other.execute("ROLLBACK")
@@ -161,7 +161,7 @@ async def test_a_write_that_never_gets_the_lock_is_one_notification_and_the_row_
         [note] = [n for n in app.notes if n.startswith("not saved")]
         assert note == ("not saved (star): the database is busy: another feedwatch is writing to it; "
                         "try again in a moment")
-        assert app.table.rows_by_id[item]["starred"] == 0          # back to what the database holds
+        assert app.table.rows_by_id[item].starred == 0          # back to what the database holds
         assert not stored(url, item, app.person)["starred"]
         await pilot.press("s")                                     # the lock is free again: saved at once
         assert stored(url, item, app.person)["starred"]

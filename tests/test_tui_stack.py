@@ -132,17 +132,17 @@ async def test_one_row_per_story_and_keys_act_on_the_story(tmp_path):
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         rows = list(app.table.rows_by_id.values())
-        [story] = [r for r in rows if r.get("story_size", 1) > 1]
-        assert story["source"] == "vllm-blog" and story["story_size"] == 2       # the vendor post over the roundup
-        assert sum("vLLM" in r["title"] for r in rows) == 1                      # one row for the story
-        app.table.move_cursor(row=app.table.get_row_index(str(story["id"])))
+        [story] = [r for r in rows if r.story_size > 1]
+        assert story.source == "vllm-blog" and story.story_size == 2       # the vendor post over the roundup
+        assert sum("vLLM" in r.title for r in rows) == 1                      # one row for the story
+        app.table.move_cursor(row=app.table.get_row_index(str(story.id)))
         await pilot.pause()
         assert "Also reported by (1)" in str(app.query_one("#preview-body").render())
         await pilot.press("s")                                                   # starring acts on the story
         await pilot.pause()
         await app.workers.wait_for_complete()
         starred = {r["item_id"] for r in app.db.query("SELECT item_id FROM item_triage WHERE starred = 1")}
-        assert starred == set(story["members"])
+        assert starred == set(story.members)
         await pilot.press("S")
         await pilot.pause()
         assert isinstance(app.screen, SplitScreen)
@@ -150,5 +150,5 @@ async def test_one_row_per_story_and_keys_act_on_the_story(tmp_path):
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        titles = [r["title"] for r in app.table.rows_by_id.values()]
+        titles = [r.title for r in app.table.rows_by_id.values()]
         assert sum("vLLM" in t for t in titles) == 2

@@ -71,15 +71,15 @@ async def test_others_changes_appear_without_a_restart(team_db):
             triage.set_starred(other, "ben", [current], True)
             triage.set_state(other, "ben", [current], "read")
             triage.set_user_tags(other, current, ["eval"])
-            await until(pilot, lambda: "eval" in app.table.rows_by_id[current]["tags"])
+            await until(pilot, lambda: "eval" in app.table.rows_by_id[current].tags)
             await until(pilot, lambda: app.query_one(Preview).detail.get("starred_by") == ["ben"])
             row = app.table.rows_by_id[current]
-            assert (row["state"], row["starred"]) == ("unread", 0)
+            assert (row.state, row.starred) == ("unread", 0)
             assert app.table.current_id == current
 
             # a server-side fetch: with the cursor at the top, the new item simply appears there
             land(other, "fresh", "Fresh from the server", "2026-11-30T09:00:00Z")
-            await until(pilot, lambda: "Fresh from the server" in [r["title"] for r in app.table.rows_by_id.values()])
+            await until(pilot, lambda: "Fresh from the server" in [r.title for r in app.table.rows_by_id.values()])
             await until(pilot, lambda: app._sidebar_data[0]["inbox"] == 13)   # the sidebar's counts too
 
             # further down the list the cursor never jumps: the status says so, and g shows them
@@ -89,10 +89,10 @@ async def test_others_changes_appear_without_a_restart(team_db):
             land(other, "fresher", "Even fresher", "2026-12-01T09:00:00Z")
             await until(pilot, lambda: app._view_stale)
             assert app.table.current_id == where
-            assert "Even fresher" not in [r["title"] for r in app.table.rows_by_id.values()]
+            assert "Even fresher" not in [r.title for r in app.table.rows_by_id.values()]
             await pilot.press("g")
             await pilot.pause()
-            assert [r["title"] for r in app.table.rows_by_id.values()][0] == "Even fresher"
+            assert [r.title for r in app.table.rows_by_id.values()][0] == "Even fresher"
             assert app.table.cursor_row == 0
     finally:
         other.close()
@@ -106,12 +106,12 @@ async def test_each_person_sees_their_own_state(team_db):
         await pilot.press("g", "space")            # read (and move on)
         await pilot.press("k", "s")                # star
         await pilot.pause(0.3)                     # several polls: the app's own writes move nothing
-        assert ana.table.rows_by_id[first]["state"] == "read" and ana.table.current_id == first
+        assert ana.table.rows_by_id[first].state == "read" and ana.table.current_id == first
     ben = fast_app(team_db, "ben")
     async with ben.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         row = ben.table.rows_by_id[first]
-        assert (row["state"], row["starred"]) == ("unread", 0)
+        assert (row.state, row.starred) == ("unread", 0)
         assert ben.table.row_count == 12
         await until(pilot, lambda: (ben.query_one(Preview).detail or {}).get("id") == first)
         assert ben.query_one(Preview).detail["starred_by"] == ["ana"]

@@ -20,16 +20,14 @@ Order and limits (see SCHEMA.md):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
 
 from ..dates import format_iso
 from ..storage.experiments import changed_between
 from ..storage.health import failures_by_source
-from ..storage.triage import AFFECTS_MIN_SCORE
+from ..storage.queries import ListedItem, period_items
 from ..text import clean_line, safe_url
 from .retirements import Retirement, retirements
 from .stories import one_per_story
@@ -163,18 +161,6 @@ class Digest:
     schema: str = SCHEMA
 
 
-_ITEM_SQL = ("SELECT id, source, url, title, substr(ai_summary, 1, 1000) AS ai_summary, "
-             "substr(summary, 1, 1000) AS summary, published, first_seen, tags, enrich_tags, user_tags, "
-             "CASE WHEN EXISTS (SELECT 1 FROM item_triage t WHERE t.item_id = items.id AND t.starred = 1) "
-             "THEN 1 ELSE 0 END AS starred, "   # the digest is the team's: starred by anyone
-             "relevance, story_id, story_lead FROM items WHERE COALESCE(published, first_seen) >= :since "
-             "AND COALESCE(published, first_seen) < :until")
-_LINK_SQL = ("SELECT l.item_id, l.asset, l.reason, l.score, l.origin, l.status, l.updated_by FROM asset_links l "
-             "JOIN items i ON i.id = l.item_id WHERE COALESCE(i.published, i.first_seen) >= :since "
-             "AND COALESCE(i.published, i.first_seen) < :until "
-             "AND (l.status = 'confirmed' OR (l.status = 'suggested' AND l.score >= :min_score))")
-
-
 def _stamp(value) -> str:
     if isinstance(value, datetime):
         return format_iso(value)
@@ -187,36 +173,30 @@ def build_digest(db, config, since, until, limits: Limits | None = None) -> Dige
     """The digest of [since, until): stored-form timestamps ("YYYY-MM-DDTHH:MM:SSZ"), datetimes or dates."""
     limits = limits or Limits()
     span = period(_stamp(since), _stamp(until))
-    params = {"since": span.since, "until": span.until}
-    with db.transaction(write=False) as c:     # items and their links from one snapshot
-        rows = c.execute(_ITEM_SQL, params)
-        links = c.execute(_LINK_SQL, {**params, "min_score": AFFECTS_MIN_SCORE})
-    tags_of = _tag_reader()
-    for r in rows:
-        r["when"] = r["published"] or r["first_seen"]
-        r["relevance"] = None if r["relevance"] is None else round(float(r["relevance"]), 3)
-        r["tagset"] = tags_of(r)
-    rows, links = one_per_story(rows, links)     # a story once, with all its sources
+    read, links = period_items(db, span.since, span.until)     # items and their links from one snapshot
+    clean_tags = _tag_cleaner()
+    rows = [replace(r, relevance=None if r.relevance is None else round(float(r.relevance), 3), tags=clean_tags(r.tags))
+            for r in read]
+    rows, sources, links = one_per_story(rows, links)     # a story once, with all its sources
     # relevance (none lowest), newest, lowest id; then the same order with starred items first
-    ranked = sorted(rows, key=lambda r: (-1.0 if r["relevance"] is None else r["relevance"], r["when"], -r["id"]),
-                    reverse=True)
-    starred = [r for r in ranked if r["starred"]]
-    ordered = starred + [r for r in ranked if not r["starred"]]
-    position = {r["id"]: n for n, r in enumerate(ordered)}
-    by_id = {r["id"]: r for r in rows}
+    ranked = sorted(rows, key=lambda r: (-1.0 if r.relevance is None else r.relevance, r.when, -r.id), reverse=True)
+    starred = [r for r in ranked if r.starred]
+    ordered = starred + [r for r in ranked if not r.starred]
+    position = {r.id: n for n, r in enumerate(ordered)}
+    by_id = {r.id: r for r in rows}
     items: dict[int, Item] = {}
 
-    def item(r: dict) -> Item:
-        made = items.get(r["id"])
+    def item(r: ListedItem) -> Item:
+        made = items.get(r.id)
         if made is None:
-            made = items[r["id"]] = _item(r)
+            made = items[r.id] = _item(r, sources[r.id])
         return made
 
     shown = starred[:limits.starred]
-    seen = {r["id"] for r in shown}
+    seen = {r.id for r in shown}
     top = ranked[:limits.highlights]   # items without a relevance rank last (newest first): they fill the places
-    shown += [r for r in top if r["id"] not in seen]
-    highlights = Highlights(tuple(item(r) for r in shown), len(starred) - sum(1 for r in shown if r["starred"]))
+    shown += [r for r in top if r.id not in seen]
+    highlights = Highlights(tuple(item(r) for r in shown), len(starred) - sum(1 for r in shown if r.starred))
 
     links = [x for x in links if x["item_id"] in by_id]
     stack = _stack(links, config, limits, position, by_id, item)
@@ -229,29 +209,28 @@ def build_digest(db, config, since, until, limits: Limits | None = None) -> Dige
                   failed_sources=_failed_sources(db, span), limits=limits)
 
 
-def _tag_reader() -> Callable[[dict[str, Any]], tuple[str, ...]]:
-    """Merged, cleaned, sorted tags of a row; each distinct JSON list is decoded and cleaned once."""
-    lists: dict[str, frozenset[str]] = {}
+def _tag_cleaner() -> Callable[[list[str]], list[str]]:
+    """Merged tags, cleaned for a page (empty ones dropped), sorted; each distinct tag cleaned once."""
+    cleaned: dict[str, str] = {}
 
-    def read(r: dict[str, Any]) -> tuple[str, ...]:
-        merged: set[str] = set()
-        for key in ("tags", "enrich_tags", "user_tags"):
-            raw = r[key] or "[]"
-            found = lists.get(raw)
-            if found is None:
-                found = lists[raw] = frozenset(
-                    t for t in (clean_line(x, 60) for x in json.loads(raw) if isinstance(x, str)) if t)
-            merged |= found
-        return tuple(sorted(merged))
-    return read
+    def clean(tags: list[str]) -> list[str]:
+        out = set()
+        for t in tags:
+            c = cleaned.get(t)
+            if c is None:
+                c = cleaned[t] = clean_line(t, 60)
+            if c:
+                out.add(c)
+        return sorted(out)
+    return clean
 
 
-def _item(r: dict) -> Item:
-    return Item(id=r["id"], title=clean_line(r["title"]) or "(untitled)", url=safe_url(r["url"]),
-                source=clean_line(r["source"], 100), date=r["when"][:10], published=r["published"],
-                first_seen=r["first_seen"], starred=bool(r["starred"]), relevance=r["relevance"], tags=r["tagset"],
-                summary=clean_line(r["ai_summary"] or r["summary"], SUMMARY_MAX),
-                sources=tuple(clean_line(x, 100) for x in r.get("sources") or (r["source"],)))
+def _item(r: ListedItem, sources: tuple[str, ...]) -> Item:
+    return Item(id=r.id, title=clean_line(r.title) or "(untitled)", url=safe_url(r.url),
+                source=clean_line(r.source, 100), date=r.when[:10], published=r.published,
+                first_seen=r.first_seen, starred=r.starred, relevance=r.relevance, tags=tuple(r.tags),
+                summary=clean_line(r.ai_summary or r.summary, SUMMARY_MAX),
+                sources=tuple(clean_line(x, 100) for x in sources or (r.source,)))
 
 
 def _stack(links: list[dict], config, limits: Limits, position: dict, by_id: dict, item) -> tuple[AssetSection, ...]:
@@ -275,10 +254,10 @@ def _stack(links: list[dict], config, limits: Limits, position: dict, by_id: dic
     return tuple(sections)
 
 
-def _by_tag(ordered: list[dict], limits: Limits, item) -> tuple[tuple[TagSection, ...], int, int]:
-    members: dict[str, list[dict]] = {}
+def _by_tag(ordered: list[ListedItem], limits: Limits, item) -> tuple[tuple[TagSection, ...], int, int]:
+    members: dict[str, list[ListedItem]] = {}
     for r in ordered:   # already in display order, so each tag's list is too
-        for t in r["tagset"]:
+        for t in r.tags:
             members.setdefault(t, []).append(r)
     names = sorted(members, key=lambda t: (-len(members[t]), t))
     sections = tuple(TagSection(tag=t, count=len(members[t]), items=tuple(item(r) for r in members[t][:limits.per_tag]),

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .db import Conn, Database
+from .params import in_list, in_lists
+from .predicates import linked, newest_first, recency
 
 if TYPE_CHECKING:
     from ..entry import Entry
@@ -48,11 +50,8 @@ def catalog_states(db: Database) -> dict[str, CatalogState]:
 def any_catalog_stored(db: Database, names: list[str]) -> bool:
     """Whether one of these catalogues has data from a successful update (from then on the bundled
     snapshot is not used)."""
-    params = {f"c{i}": n for i, n in enumerate(names)}
-    if not params:
-        return False
-    return bool(db.query("SELECT 1 AS x FROM catalogs WHERE last_success IS NOT NULL AND models > 0 AND name IN "
-                         f"({', '.join(':' + k for k in params)}) LIMIT 1", params))
+    return any(db.query("SELECT 1 AS x FROM catalogs WHERE last_success IS NOT NULL AND models > 0 AND name IN "
+                        f"({inside}) LIMIT 1", params) for inside, params in in_lists(names, "c"))
 
 
 def _upsert_state(c: Conn, name: str, kind: str, url: str, now: str) -> None:
@@ -122,8 +121,8 @@ def load_models(db: Database, catalogs: list[str] | None = None, keys: set[str] 
     if catalogs is not None:
         if not catalogs:
             return []
-        params = {f"c{i}": n for i, n in enumerate(catalogs)}
-        where.append(f"catalog IN ({', '.join(':' + k for k in params)})")
+        inside, params = in_list(catalogs, "c")   # the configured catalogues: a handful
+        where.append(f"catalog IN ({inside})")
     if keys is None:
         rows = db.query(sql + (" WHERE " + where[0] if where else ""), params)
     else:
@@ -142,8 +141,7 @@ def _rows_for(c: Conn, sql: str, where: list[str], params: dict[str, Any], keys:
     first = True
     while pending:
         batch = sorted(pending)[:500]
-        key_params = {f"k{i}": k for i, k in enumerate(batch)}
-        inside = ", ".join(":" + k for k in key_params)
+        inside, key_params = in_list(batch, "k")
         cond = f"(model_key IN ({inside}) OR family IN ({inside})" + (" OR alias_keys <> '[]')" if first else ")")
         found = c.execute(sql + " WHERE " + " AND ".join([*where, cond]), {**params, **key_params})
         done |= set(batch)
@@ -182,15 +180,15 @@ def record_catalog_item(db: Database, source: str, entry: Entry, links: list[tup
 def items_about(db: Database, asset: str, model: str, phrase_ids: list[int], limit: int = 20) -> list[dict[str, Any]]:
     """Items about a model an asset runs on: those whose link to the asset names the model (newest
     first), then `phrase_ids` (a search for the model's id) not already listed; id, title, date."""
-    linked = [r["item_id"] for r in db.query(
+    named = [r["item_id"] for r in db.query(
         "SELECT l.item_id, l.reason FROM asset_links l JOIN items i ON i.id = l.item_id WHERE l.asset = :a "
-        "AND l.status <> 'dismissed' ORDER BY COALESCE(i.published, i.first_seen) DESC, i.id DESC",
+        f"AND {linked('l')} ORDER BY {newest_first('i')}",
         {"a": asset}) if r["reason"].endswith(f"runs on {model}")]
-    ids = list(dict.fromkeys(linked + phrase_ids))[:limit]
+    ids = list(dict.fromkeys(named + phrase_ids))[:limit]
     if not ids:
         return []
-    params = {f"i{n}": v for n, v in enumerate(ids)}
+    inside, params = in_list(ids)   # at most `limit`
     rows = {r["id"]: r for r in db.query(
-        "SELECT id, title, source, COALESCE(published, first_seen) AS date FROM items "
-        f"WHERE id IN ({', '.join(':' + k for k in params)})", params)}
+        f"SELECT id, title, source, {recency()} AS date FROM items "
+        f"WHERE id IN ({inside})", params)}
     return [rows[i] for i in ids if i in rows]

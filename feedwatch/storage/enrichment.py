@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..enrichment import EnrichFailure, Enrichment, ItemText
 from .db import Conn, Database
+from .params import in_lists
+from .predicates import NEWEST_FIRST, linked
 
 if TYPE_CHECKING:
     from ..enrichment import LinkSuggestion
@@ -50,7 +52,7 @@ def pending_items(db: Database, *, key_prefix: str, source: str | None = None, l
         params["source"] = source
     sql = ("SELECT id, source, title, summary, content, authors, categories, extra, content_hash FROM items"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY COALESCE(published, first_seen) DESC, id DESC")
+           + NEWEST_FIRST)
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = int(limit)
@@ -70,11 +72,9 @@ def pending_items(db: Database, *, key_prefix: str, source: str | None = None, l
 def cached(db: Database, cache_keys: list[str]) -> dict[str, dict[str, Any]]:
     """The newest enrichment stored under each cache key (the LLM cache)."""
     found: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(cache_keys), 500):
-        chunk = cache_keys[i:i + 500]
-        params = {f"k{j}": k for j, k in enumerate(chunk)}
+    for inside, params in in_lists(cache_keys, "k"):
         rows = db.query(f"SELECT cache_key, summary, tags, links, relevance, dropped FROM enrichments "
-                        f"WHERE cache_key IN ({', '.join(':' + k for k in params)}) ORDER BY id", params)
+                        f"WHERE cache_key IN ({inside}) ORDER BY id", params)
         for r in rows:
             found[r["cache_key"]] = r
     return found
@@ -145,10 +145,11 @@ def _bare(c: Conn, stopgaps: Sequence[Enrichment]) -> list[Enrichment]:
     """The stopgaps of items with no enrichment of their current content."""
     if not stopgaps:
         return []
-    params = {f"i{n}": e.item_id for n, e in enumerate(stopgaps)}
-    done = {r["id"] for r in c.execute(
-        f"SELECT id FROM items WHERE id IN ({', '.join(':' + k for k in params)}) "
-        "AND enriched_key IS NOT NULL AND enriched_key LIKE ('%:' || content_hash)", params)}
+    done: set[int] = set()
+    for inside, params in in_lists([e.item_id for e in stopgaps]):
+        done.update(r["id"] for r in c.execute(
+            f"SELECT id FROM items WHERE id IN ({inside}) "
+            "AND enriched_key IS NOT NULL AND enriched_key LIKE ('%:' || content_hash)", params))
     return [e for e in stopgaps if e.item_id not in done]
 
 
@@ -167,10 +168,9 @@ def _link_dict(link: LinkSuggestion) -> dict[str, Any]:
 def _links_of(c: Conn, item_ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
     """Current links of many items in one query per 500 (not one per item)."""
     out: dict[int, dict[str, dict[str, Any]]] = {}
-    for i in range(0, len(item_ids), 500):
-        params = {f"i{n}": v for n, v in enumerate(item_ids[i:i + 500])}
-        for r in c.execute(f"SELECT item_id, asset, status, origin FROM asset_links "
-                           f"WHERE item_id IN ({', '.join(':' + k for k in params)})", params):
+    for inside, params in in_lists(item_ids):
+        for r in c.execute(f"SELECT item_id, asset, status, origin FROM asset_links WHERE item_id IN ({inside})",
+                           params):
             out.setdefault(r["item_id"], {})[r["asset"]] = r
     return out
 
@@ -255,13 +255,11 @@ def set_link_status(db: Database, item_id: int, asset: str, status: str, user: s
 
 def links_for(db: Database, item_ids: list[int], include_dismissed: bool = False) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {}
-    for i in range(0, len(item_ids), 500):
-        chunk = item_ids[i:i + 500]
-        params = {f"i{j}": v for j, v in enumerate(chunk)}
-        sql = (f"SELECT item_id, asset, reason, score, origin, status, updated_by FROM asset_links "
-               f"WHERE item_id IN ({', '.join(':' + k for k in params)})")
+    for inside, params in in_lists(item_ids):
+        sql = ("SELECT item_id, asset, reason, score, origin, status, updated_by FROM asset_links "
+               f"WHERE item_id IN ({inside})")
         if not include_dismissed:
-            sql += " AND status <> 'dismissed'"
+            sql += f" AND {linked('asset_links')}"
         for r in db.query(sql + " ORDER BY item_id, score DESC, asset", params):
             out.setdefault(r.pop("item_id"), []).append(r)
     return out

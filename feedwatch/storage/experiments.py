@@ -20,15 +20,9 @@ from typing import Any
 
 from ..dates import utc_now_iso
 from ..text import clean_line
+from . import experiment_rules as rules
 from .db import Conn, Database
-
-# isort: off
-from .experiment_rules import (  # noqa: F401  (re-exported, packed: callers use experiments.X)
-    FINAL, LABEL_MAX, NAME_MAX, OUTCOMES, STATUSES, TEXT_MAX, TITLE_MAX, TRANSITIONS, WHAT_MAX, ConflictError,
-    ExperimentError, NotFoundError, TransitionError, check_transition, clean_assets, clean_text, clean_title,
-    clean_url, clean_who, guess_label, is_overdue, parse_due, parse_id, parse_outcome, parse_status,
-)
-# isort: on
+from .params import in_lists
 
 _COLUMNS = ("id, title, hypothesis, status, outcome, owner, notes, results, created_at, updated_at, closed_at, "
             "version, due")
@@ -56,12 +50,12 @@ class Experiment:
 
     @property
     def is_final(self) -> bool:
-        return self.status in FINAL
+        return self.status in rules.FINAL
 
     @property
     def next_statuses(self) -> tuple[str, ...]:
         """The statuses this experiment may move to ("done" only through close(), with an outcome)."""
-        return TRANSITIONS.get(self.status, ())
+        return rules.TRANSITIONS.get(self.status, ())
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,7 +64,7 @@ class Experiment:
 def get(db: Database, experiment_id: int) -> Experiment | None:
     """One experiment with everything linked to it, or None."""
     with db.transaction(write=False) as c:
-        rows = c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id", {"id": parse_id(experiment_id)})
+        rows = c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id", {"id": rules.parse_id(experiment_id)})
         found = _load(c, rows)
     return found[0] if found else None
 
@@ -82,7 +76,7 @@ def list_experiments(db: Database, status: str | None = None, asset: str | None 
     where, params = list[str](), dict[str, Any]()
     if status is not None:
         where.append("status = :status")
-        params["status"] = parse_status(status)
+        params["status"] = rules.parse_status(status)
     if asset is not None:
         where.append("EXISTS (SELECT 1 FROM experiment_assets a WHERE a.experiment_id = experiments.id "
                      "AND a.asset = :asset)")
@@ -96,8 +90,8 @@ def list_experiments(db: Database, status: str | None = None, asset: str | None 
     with db.transaction(write=False) as c:
         found = _load(c, c.execute(sql, params))
     today = utc_now_iso()[:10]
-    overdue = sorted((e for e in found if is_overdue(e.due, e.status, today)), key=lambda e: (e.due, e.id))
-    return overdue + [e for e in found if not is_overdue(e.due, e.status, today)]
+    overdue = sorted((e for e in found if rules.is_overdue(e.due, e.status, today)), key=lambda e: (e.due, e.id))
+    return overdue + [e for e in found if not rules.is_overdue(e.due, e.status, today)]
 
 
 def linked_items(db: Database, experiment_id: int) -> list[dict[str, Any]]:
@@ -132,9 +126,7 @@ def _load(c: Conn, rows: list[dict[str, Any]]) -> list[Experiment]:
     """Experiments for the given experiments rows, in that order, with their items, assets, links, history."""
     exps = {r["id"]: Experiment(**r) for r in rows}
     ids = list(exps)
-    for start in range(0, len(ids), 500):
-        params = {f"e{n}": v for n, v in enumerate(ids[start:start + 500])}
-        inside = ", ".join(":" + k for k in params)
+    for inside, params in in_lists(ids, "e"):
         for r in c.execute(f"SELECT experiment_id, item_id FROM experiment_items WHERE experiment_id IN ({inside}) "
                            "ORDER BY item_id", params):
             exps[r["experiment_id"]].items.append(r["item_id"])
@@ -163,10 +155,11 @@ def insert(c: Conn, title: str, hypothesis: str = "", items: Iterable[int] = (),
            owner: str | None = None, *, who: str | None = None, now: str | None = None,
            due: str | None = None) -> int:
     """`create` inside a caller's transaction (a migration proposal is created with its ledger row)."""
-    owner = clean_line(owner or "", NAME_MAX) or None
-    values: dict[str, Any] = {"title": clean_title(title), "hypothesis": clean_text(hypothesis), "owner": owner,
-                              "now": now or utc_now_iso(), "due": parse_due(due) or None}
-    who, asset_names, item_ids = clean_who(who if who is not None else owner), clean_assets(assets), _items(c, items)
+    owner = clean_line(owner or "", rules.NAME_MAX) or None
+    values: dict[str, Any] = {"title": rules.clean_title(title), "hypothesis": rules.clean_text(hypothesis),
+                              "owner": owner, "now": now or utc_now_iso(), "due": rules.parse_due(due) or None}
+    who = rules.clean_who(who if who is not None else owner)
+    asset_names, item_ids = rules.clean_assets(assets), _items(c, items)
     [row] = c.execute("INSERT INTO experiments (title, hypothesis, status, owner, notes, results, created_at, "
                       "updated_at, version, due) VALUES (:title, :hypothesis, 'proposed', :owner, '', '', :now, "
                       ":now, 1, :due) RETURNING id", values)
@@ -224,30 +217,30 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
     Raises NotFoundError, ConflictError (expected_version is stale), TransitionError, ExperimentError.
     A call that changes nothing leaves the experiment (and its version) as it was.
     """
-    eid = parse_id(experiment_id)
-    who = clean_who(who)
+    eid = rules.parse_id(experiment_id)
+    who = rules.clean_who(who)
     now = now or utc_now_iso()
     # validate what needs no database first, so bad input never waits for a lock
-    new_title = clean_title(title) if title is not None else None
-    new_hypothesis = clean_text(hypothesis) if hypothesis is not None else None
-    new_assets = clean_assets(assets) if assets is not None else None
-    new_owner = (clean_line(owner, NAME_MAX) or None) if owner is not None else None
+    new_title = rules.clean_title(title) if title is not None else None
+    new_hypothesis = rules.clean_text(hypothesis) if hypothesis is not None else None
+    new_assets = rules.clean_assets(assets) if assets is not None else None
+    new_owner = (clean_line(owner, rules.NAME_MAX) or None) if owner is not None else None
     if status is not None:
-        status = parse_status(status)
+        status = rules.parse_status(status)
     if outcome is not None:
-        outcome = parse_outcome(outcome)
+        outcome = rules.parse_outcome(outcome)
         if status is None:
             status = "done"
         elif status != "done":
-            raise ExperimentError(f"an outcome is only given when closing an experiment as done, not {status}")
+            raise rules.ExperimentError(f"an outcome is only given when closing an experiment as done, not {status}")
     note_text = None
     if note is not None:
-        note_text = clean_text(note)
+        note_text = rules.clean_text(note)
         if not note_text:
-            raise ExperimentError("the note is empty")
-    result_text = clean_text(result) if result is not None else None
-    url = clean_url(link) if link is not None else None
-    new_due = parse_due(due)
+            raise rules.ExperimentError("the note is empty")
+    result_text = rules.clean_text(result) if result is not None else None
+    url = rules.clean_url(link) if link is not None else None
+    new_due = rules.parse_due(due)
 
     with db.transaction() as c:
         row = _lock(c, db.dialect, eid, expected_version)
@@ -270,9 +263,9 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
         if new_assets is not None:
             events += _replace_assets(c, eid, new_assets)
         if status is not None:
-            check_transition(eid, row["status"], status, outcome)
+            rules.check_transition(eid, row["status"], status, outcome)
             sets["status"] = status
-            if status in FINAL:
+            if status in rules.FINAL:
                 sets["closed_at"] = now
             if status == "done":
                 sets["outcome"] = outcome
@@ -290,8 +283,8 @@ def update(db: Database, experiment_id: int, who: str | None, *, expected_versio
         if url is not None:
             if c.execute("SELECT 1 AS x FROM experiment_links WHERE experiment_id = :e AND url = :u",
                          {"e": eid, "u": url}):
-                raise ExperimentError(f"experiment {eid} already links {url}")
-            label_text = clean_line(label, LABEL_MAX) or guess_label(url)
+                raise rules.ExperimentError(f"experiment {eid} already links {url}")
+            label_text = clean_line(label, rules.LABEL_MAX) or rules.guess_label(url)
             c.execute("INSERT INTO experiment_links (experiment_id, url, label, added_at) VALUES (:e, :u, :l, :now)",
                       {"e": eid, "u": url, "l": label_text, "now": now})
             events.append(f"added link {url}" + (f" ({label_text})" if label_text else ""))
@@ -308,7 +301,7 @@ def _lock(c: Conn, dialect: str, eid: int, expected_version: int | None) -> dict
     rows = c.execute(f"SELECT {_COLUMNS} FROM experiments WHERE id = :id"
                      + (" FOR UPDATE" if dialect == "postgresql" else ""), {"id": eid})
     if not rows:
-        raise NotFoundError(f"no experiment with id {eid}")
+        raise rules.NotFoundError(f"no experiment with id {eid}")
     row = rows[0]
     if expected_version is not None and row["version"] != int(expected_version):
         raise _conflict(c, eid, int(expected_version), row["version"])
@@ -324,26 +317,26 @@ def _save(c: Conn, row: dict[str, Any], sets: dict[str, Any], now: str) -> None:
                      "WHERE id = :id AND version = :expected RETURNING version", params):
         current = c.execute("SELECT version FROM experiments WHERE id = :id", {"id": row["id"]})
         if not current:
-            raise NotFoundError(f"experiment {row['id']} was deleted")
+            raise rules.NotFoundError(f"experiment {row['id']} was deleted")
         raise _conflict(c, row["id"], row["version"], current[0]["version"])
 
 
-def _conflict(c: Conn, eid: int, expected: int, current: int) -> ConflictError:
+def _conflict(c: Conn, eid: int, expected: int, current: int) -> rules.ConflictError:
     last = c.execute("SELECT at, who, what FROM experiment_history WHERE experiment_id = :id "
                      "ORDER BY id DESC LIMIT 1", {"id": eid})
     change = ""
     if last:
         h = last[0]
-        change = (f" by {clean_line(h['who'], NAME_MAX)}" if h["who"] else "") + f" at {h['at']} " \
+        change = (f" by {clean_line(h['who'], rules.NAME_MAX)}" if h["who"] else "") + f" at {h['at']} " \
                  f"({clean_line(h['what'], 80)})"
     message = (f"experiment {eid} was changed{change} after you read it (now version {current}, you had "
                f"{expected}); nothing was saved: reload it and try again")
-    return ConflictError(message, eid, expected, current)
+    return rules.ConflictError(message, eid, expected, current)
 
 
 def _history(c: Conn, eid: int, at: str, who: str | None, what: str) -> None:
     c.execute("INSERT INTO experiment_history (experiment_id, at, who, what) VALUES (:e, :at, :who, :what)",
-              {"e": eid, "at": at, "who": who, "what": clean_line(what, WHAT_MAX)})
+              {"e": eid, "at": at, "who": who, "what": clean_line(what, rules.WHAT_MAX)})
 
 
 def _replace_items(c: Conn, eid: int, wanted: list[int]) -> list[str]:
@@ -384,15 +377,13 @@ def _items(c: Conn, ids: Iterable[int]) -> list[int]:
         try:
             i = int(value)
         except (TypeError, ValueError):
-            raise ExperimentError(f"not an item id: {clean_line(str(value), 40)!r}") from None
+            raise rules.ExperimentError(f"not an item id: {clean_line(str(value), 40)!r}") from None
         if i not in wanted:
             wanted.append(i)
     found: set[int] = set()
-    for start in range(0, len(wanted), 500):
-        params = {f"i{n}": v for n, v in enumerate(wanted[start:start + 500])}
-        found.update(r["id"] for r in c.execute(
-            f"SELECT id FROM items WHERE id IN ({', '.join(':' + k for k in params)})", params))
+    for inside, params in in_lists(wanted):
+        found.update(r["id"] for r in c.execute(f"SELECT id FROM items WHERE id IN ({inside})", params))
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise ExperimentError(f"no item with id {', '.join(str(i) for i in missing)}")
+        raise rules.ExperimentError(f"no item with id {', '.join(str(i) for i in missing)}")
     return wanted

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..entry import Entry
 from ..story_titles import signature
 from .db import Conn, Database
+from .params import in_lists
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "fbclid", "gclid", "ref_src", "_hs")
 
@@ -145,16 +146,6 @@ def _json_list(values: list[str]) -> str:
     return _JSON(values) if values else "[]"
 
 
-def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
-
-
-def _in_clause(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
-    params = {f"{prefix}{i}": v for i, v in enumerate(values)}
-    return ", ".join(f":{k}" for k in params), params
-
-
 def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], now: str,
                   evidence: Callable[[Entry], str] | None = None) -> WriteCounts:
     """Store one source's entries (inside the caller's transaction, which holds the write lock).
@@ -240,8 +231,7 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
 def _lookup(c: Conn, column: str, values: list[str], unique_only: bool = False) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     dupes: set[str] = set()
-    for chunk in _chunks(sorted(set(values))):
-        clause, params = _in_clause("v", chunk)
+    for clause, params in in_lists(sorted(set(values)), "v"):
         for r in c.execute(f"SELECT id, {column} AS k, arxiv_version FROM items WHERE {column} IN ({clause})",
                            params):
             if r["k"] in found:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .db import Database
+from .predicates import affects
 
 LEASE = timedelta(minutes=10)        # longer than any send (Apprise calls are bounded well below this)
 LOOKBACK = timedelta(days=7)         # a new target gets the last week's links, not the whole history
@@ -155,7 +156,7 @@ def target_states(db: Database) -> dict[str, dict[str, Any]]:
 _AFFECTS_SQL = (
     "SELECT l.item_id, l.asset, l.reason, l.score, l.status, i.title, i.url FROM asset_links l "
     "JOIN items i ON i.id = l.item_id WHERE l.updated_at >= :since "
-    "AND (l.status = 'confirmed' OR (l.status = 'suggested' AND l.score >= :min_score)) "
+    f"AND {affects('l')} "
     "AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.target = :t AND n.kind = 'affects' AND n.state = 'sent' "
     "AND n.event = 'affects:' || CAST(l.item_id AS TEXT) || ':' || l.asset) "
     "ORDER BY l.asset, l.status, l.score DESC, l.item_id LIMIT :limit")

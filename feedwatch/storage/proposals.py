@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .db import Database
 from .experiments import insert
+from .predicates import linked
 
 
 def proposed_pairs(db: Database) -> set[tuple[str, str]]:
@@ -27,7 +28,7 @@ def propose(db: Database, *, asset: str, model: str, title: str, hypothesis: str
             return None
         suffix = f"runs on {announced_by}"
         items = [r["item_id"] for r in c.execute(
-            "SELECT item_id, reason FROM asset_links WHERE asset = :a AND status <> 'dismissed' ORDER BY item_id",
+            f"SELECT item_id, reason FROM asset_links WHERE asset = :a AND {linked('asset_links')} ORDER BY item_id",
             {"a": asset}) if "deprecation" in r["reason"] and r["reason"].endswith(suffix)]
         eid = insert(c, title, hypothesis, items, [asset], who="feedwatch", now=now, due=due)
         c.execute("UPDATE lifecycle_proposals SET experiment_id = :e WHERE asset = :a AND model = :m",

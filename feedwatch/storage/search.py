@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .db import Conn, Database
+from .params import in_list
+from .predicates import NEWEST_FIRST, linked, recency, triaged, triaged_probe
 from .rows import QueryError
 from .search_query import Query, Term, parse_query
 
@@ -34,8 +36,7 @@ class _Params:
         return f":{name}"
 
 
-_RECENCY = "COALESCE(items.published, items.first_seen)"
-_ORDER = f" ORDER BY {_RECENCY} DESC, items.id DESC"
+_RECENCY = recency()
 _WORD_PARTS = re.compile(r"[^\W_]+")
 # PostgreSQL: the item's feed, enricher and user tags as one lower-cased jsonb array; the same
 # expression as migration 0007's index ix_items_tag_set (columns qualified: same expression to the planner)
@@ -57,7 +58,7 @@ class _Backend:
     def triaged(self, column: str, person: str, rare: bool = False) -> str:
         """The person's triage row for the item has `column` set (no row: nothing set). `rare`: few
         items have it (hidden), so the condition is cheapest as a probe per candidate item."""
-        return self.id_in(f"SELECT t.item_id FROM item_triage t WHERE t.person = {person} AND t.{column} = 1")
+        return self.id_in(triaged(f"t.{column} = 1", person))
 
     def like_ci(self, column: str, pattern: str) -> str:
         """Case-insensitive LIKE (ASCII at least) with backslash as the escape character."""
@@ -93,7 +94,7 @@ class _Backend:
         sql = f"SELECT items.id FROM {source}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += _ORDER
+        sql += NEWEST_FIRST
         if limit is not None:
             sql += " LIMIT :q_limit"
             params["q_limit"] = limit
@@ -186,8 +187,7 @@ class _PostgresTsvector(_Backend):
         # EXISTS the planner picked nested loops costing seconds for "is:unread -tag:x word".
         if not rare:
             return super().triaged(column, person)
-        return (f"EXISTS (SELECT 1 FROM item_triage t WHERE t.item_id = items.id AND t.person = {person} "
-                f"AND t.{column} = 1)")
+        return triaged_probe(f"t.{column} = 1", person)
 
     def _one(self, text: str, prefix: bool, p: _Params) -> str:
         q = f"phraseto_tsquery(feedwatch_tsconfig(), {p.add(text)})"
@@ -230,7 +230,7 @@ class _PostgresTsvector(_Backend):
         if limit:
             where, params = _where(q, _PostgresTsvector(fence=False), person)
             params["q_window"] = max(1000, 10 * (offset + limit))
-            newest = f"(SELECT * FROM items ORDER BY {_RECENCY} DESC, items.id DESC LIMIT :q_window) items"
+            newest = f"(SELECT * FROM items{NEWEST_FIRST} LIMIT :q_window) items"
             ids = self._select_ids(c, newest, where, params, limit, offset)
             if len(ids) == limit:     # all of them are newer than anything outside the window
                 return ids
@@ -275,8 +275,7 @@ def _source_condition(source: str, p: _Params, backend: _Backend) -> str:
 
 
 def _asset_condition(asset: str, p: _Params, backend: _Backend) -> str:
-    return backend.id_in(f"SELECT a.item_id FROM asset_links a WHERE a.asset = {p.add(asset)} "
-                         "AND a.status <> 'dismissed'")
+    return backend.id_in(f"SELECT a.item_id FROM asset_links a WHERE a.asset = {p.add(asset)} AND {linked('a')}")
 
 
 def _story_condition(story: int, p: _Params, backend: _Backend) -> str:
@@ -356,8 +355,7 @@ def sync_index(db: Database, batch: int = SYNC_BATCH) -> int:
             ids = [r["item_id"] for r in c.execute("SELECT item_id FROM search_queue LIMIT :n", {"n": batch})]
             if not ids:
                 return done
-            params = {f"i{n}": v for n, v in enumerate(ids)}
-            clause = ", ".join(":" + k for k in params)
+            clause, params = in_list(ids)   # SYNC_BATCH values: within SQLite's limit since 3.32
             c.execute(f"DELETE FROM items_fts WHERE rowid IN ({clause})", params)
             c.execute(f"INSERT INTO items_fts (rowid, title, summary, ai_summary, content, authors, tags) "
                       f"SELECT {_FTS_VALUES} FROM items WHERE id IN ({clause})", params)

@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Conn, Database
-
-
-def _in(prefix: str, values: list[Any]) -> tuple[str, dict[str, Any]]:
-    params = {f"{prefix}{n}": v for n, v in enumerate(values)}
-    return ", ".join(":" + k for k in params), params
+from .params import in_lists
+from .predicates import oldest_first, recency
 
 
 def any_pending(db: Database) -> bool:
@@ -53,8 +50,7 @@ def pending(db: Database, ids: list[int]) -> list[dict[str, Any]]:
     """What grouping reads of these queued items: the title and link, and the text (and record)
     only of an item whose evidence was not worked out when it was stored and whose text links a paper."""
     out: list[dict[str, Any]] = []
-    for start in range(0, len(ids), 500):
-        inside, params = _in("i", ids[start:start + 500])
+    for inside, params in in_lists(ids, "i"):
         out += db.query(
             "SELECT i.id, i.source, i.title, i.url, i.arxiv_id, q.published, i.tags, q.sig AS story_sig, "
             "q.evidence, CASE WHEN q.evidence IS NULL AND i.story_links = 1 THEN substr(i.summary, 1, 3000) || ' ' "
@@ -73,8 +69,7 @@ def pending(db: Database, ids: list[int]) -> list[dict[str, Any]]:
 def stories_of_signatures(db: Database, sigs: list[str]) -> set[int]:
     """The stories of grouped items whose title has one of these signatures (title-match candidates)."""
     out: set[int] = set()
-    for start in range(0, len(sigs), 500):
-        inside, params = _in("g", sigs[start:start + 500])
+    for inside, params in in_lists(sigs, "g"):
         out |= {r["story"] for r in db.query(
             f"SELECT DISTINCT COALESCE(i.story_id, i.id) AS story FROM items i WHERE i.story_sig IN ({inside}) "
             "AND NOT EXISTS (SELECT 1 FROM story_queue q WHERE q.item_id = i.id)", params)}
@@ -83,8 +78,7 @@ def stories_of_signatures(db: Database, sigs: list[str]) -> set[int]:
 
 def stories_of_keys(db: Database, keys: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        inside, params = _in("k", keys[start:start + 500])
+    for inside, params in in_lists(keys, "k"):
         for r in db.query(f"SELECT key, story_id FROM story_keys WHERE key IN ({inside})", params):
             out[r["key"]] = r["story_id"]
     return out
@@ -92,8 +86,7 @@ def stories_of_keys(db: Database, keys: list[str]) -> dict[str, int]:
 
 def keys_of_stories(db: Database, story_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    for start in range(0, len(story_ids), 500):
-        inside, params = _in("s", story_ids[start:start + 500])
+    for inside, params in in_lists(story_ids, "s"):
         for r in db.query(f"SELECT key, story_id FROM story_keys WHERE story_id IN ({inside}) ORDER BY key", params):
             out.setdefault(r["story_id"], []).append(r["key"])
     return out
@@ -103,12 +96,11 @@ def members(db: Database, story_ids: Iterable[int]) -> dict[int, list[dict[str, 
     """story id -> its items (id, source, title, url, published, tags, arxiv_id, pinned), oldest first."""
     ids = list(dict.fromkeys(story_ids))
     out: dict[int, list[dict[str, Any]]] = {}
-    for start in range(0, len(ids), 500):
-        inside, params = _in("s", ids[start:start + 500])
-        for r in db.query("SELECT id, COALESCE(story_id, id) AS story, source, title, url, "
-                          "COALESCE(published, first_seen) AS published, tags, arxiv_id, story_pinned, story_sig "
+    for inside, params in in_lists(ids, "s"):
+        for r in db.query(f"SELECT id, COALESCE(story_id, id) AS story, source, title, url, {recency()} AS published, "
+                          "tags, arxiv_id, story_pinned, story_sig "
                           f"FROM items WHERE story_id IN ({inside}) OR (story_id IS NULL AND id IN ({inside})) "
-                          "ORDER BY COALESCE(published, first_seen), id", params):
+                          f"ORDER BY {oldest_first()}", params):
             r["tags"] = json.loads(r["tags"])
             out.setdefault(r.pop("story"), []).append(r)
     return out
@@ -173,8 +165,7 @@ def _relead(c: Conn, story_id: int) -> None:
     """A story left without a lead item gets its earliest one."""
     if c.execute("SELECT 1 AS x FROM items WHERE story_id = :s AND story_lead = 1", {"s": story_id}):
         return
-    first = c.execute("SELECT id FROM items WHERE story_id = :s ORDER BY COALESCE(published, first_seen), id "
-                      "LIMIT 1", {"s": story_id})
+    first = c.execute(f"SELECT id FROM items WHERE story_id = :s ORDER BY {oldest_first()} LIMIT 1", {"s": story_id})
     if first:
         _set_leads(c, {story_id: first[0]["id"]})
 
@@ -202,8 +193,7 @@ def leads_of(db: Database, item_ids: list[int]) -> list[int]:
     """The lead items of these items' stories, in the order the items came, each story once (a
     search lists stories, not every report of one)."""
     lead: dict[int, int] = {}
-    for start in range(0, len(item_ids), 500):
-        inside, params = _in("i", item_ids[start:start + 500])
+    for inside, params in in_lists(item_ids, "i"):
         for r in db.query("SELECT i.id, COALESCE(l.id, i.id) AS lead FROM items i LEFT JOIN items l "
                           f"ON l.story_id = i.story_id AND l.story_lead = 1 WHERE i.id IN ({inside})", params):
             lead[r["id"]] = r["lead"]

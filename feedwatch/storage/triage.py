@@ -12,10 +12,24 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from .db import Database
-from .rows import merged_tags
+from .params import in_lists
+from .predicates import (
+    AFFECTS_MIN_SCORE,
+    FOLLOWERS,
+    HIDDEN,
+    LEAD,
+    NEWEST_FIRST,
+    affects,
+    hidden,
+    linked,
+    oldest_first,
+    recency,
+    triaged,
+    triaged_probe,
+)
+from .rows import ListedItem, merged_tags
 
 NEEDS_EXPERIMENT = "needs-experiment"   # the user tag behind the "Needs experiment" view
-AFFECTS_MIN_SCORE = 0.5                 # topic-only links (0.4) show under their asset, not in "Affects our stack"
 
 
 # What a view can be: the sidebar's fixed views, one per tag/source/asset (with a value), and the
@@ -49,15 +63,14 @@ class View:
         params: dict[str, Any] = {"person": person}
         lead = [] if k == "source" else [LEAD]
         if k == "hidden":
-            return " AND ".join([*lead, _mine("t.hidden = 1")]), params
-        conditions = [*lead, f"NOT ({_mine('t.hidden = 1')})"]
+            return " AND ".join([*lead, _mine(HIDDEN)]), params
+        conditions = [*lead, f"NOT ({_mine(HIDDEN)})"]
         if k == "inbox":
             conditions = [*lead, _not_mine("(t.read = 1 OR t.hidden = 1)")]
         elif k == "starred":
             conditions.append(_mine("t.starred = 1"))
         elif k == "affects":   # confirmed links, and suggestions stronger than a shared topic
-            conditions.append(_story_linked("(l.status = 'confirmed' OR (l.status = 'suggested' AND "
-                                            "l.score >= :min_score))"))
+            conditions.append(_story_linked(affects("l")))
             params["min_score"] = AFFECTS_MIN_SCORE
         elif k == "needs-experiment":
             conditions.append("items.user_tags LIKE :ne")
@@ -71,17 +84,11 @@ class View:
             conditions.append("EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.source = :src)")
             params["src"] = v
         elif k == "asset":
-            conditions.append(_story_linked("l.asset = :asset AND l.status <> 'dismissed'"))
+            conditions.append(_story_linked(f"l.asset = :asset AND {linked('l')}"))
             params["asset"] = v
         elif k in ("header", "info"):
             raise ValueError(f"a sidebar {k} line lists no items")
         return " AND ".join(conditions), params
-
-
-# not one of a story's other reports: a NOT IN over the few of those (partial index, migration 0010),
-# which list and count queries can test without reading each row
-FOLLOWERS = "SELECT f.id FROM items f WHERE f.story_lead = 0"
-LEAD = f"items.id NOT IN ({FOLLOWERS})"
 
 
 def _story_linked(condition: str) -> str:
@@ -98,61 +105,62 @@ def _not_mine(condition: str) -> str:
     (one primary-key probe each): the inbox's read items are most of a database, and collecting
     them as a set first cost ~50 ms per page at 100,000 items where probing the rows a page walks
     past costs ~7."""
-    return f"NOT EXISTS (SELECT 1 FROM item_triage t WHERE t.person = :person AND t.item_id = items.id AND {condition})"
+    return f"NOT {triaged_probe(condition)}"
 
 
 def _mine(condition: str) -> str:
     """items.id is among the person's triage rows that satisfy `condition` (on alias t)."""
-    return f"items.id IN (SELECT t.item_id FROM item_triage t WHERE t.person = :person AND {condition})"
+    return f"items.id IN ({triaged(condition)})"
 
 
-ORDER = " ORDER BY COALESCE(items.published, items.first_seen) DESC, items.id DESC"
 LIST_COLUMNS = ("items.id, items.source, items.title, items.published, items.first_seen, items.tags, "
                 "items.enrich_tags, items.user_tags, items.relevance, items.story_id")
 
 
 def page(db: Database, view: View, person: str, *, offset: int = 0, limit: int = 200,
-         ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """One page of list rows for a view (or for the given ids, in that order) with their linked assets
-    and the person's state (`state` "unread" | "read", `starred`, `hidden`)."""
+         ids: list[int] | None = None) -> list[ListedItem]:
+    """One page of list rows for a view (or for the given ids, in that order: a search's results)
+    with their story, its linked assets and the person's state; the lighter `ListedItem` (no texts)."""
     where, params = view.where(person, db.dialect)
     if ids is not None:
         if not ids:
             return []
-        params = {f"i{n}": v for n, v in enumerate(ids)}
-        sql = f"SELECT {LIST_COLUMNS} FROM items WHERE items.id IN ({', '.join(':' + k for k in params)})"
-        rows = {r["id"]: r for r in db.query(sql, params)}
+        rows = {r["id"]: r for inside, params in in_lists(ids)
+                for r in db.query(f"SELECT {LIST_COLUMNS} FROM items WHERE items.id IN ({inside})", params)}
         ordered = [rows[i] for i in ids if i in rows]
     else:
         params = {**params, "limit": limit, "offset": offset}
-        ordered = db.query(f"SELECT {LIST_COLUMNS} FROM items WHERE {where}{ORDER} LIMIT :limit OFFSET :offset",
+        ordered = db.query(f"SELECT {LIST_COLUMNS} FROM items WHERE {where}{NEWEST_FIRST} LIMIT :limit OFFSET :offset",
                            params)
     from .enrichment import links_for
     item_ids = [r["id"] for r in ordered]
     stories = _story_members(db, ordered)
     links = links_for(db, list(dict.fromkeys(item_ids + [m for ms in stories.values() for m in ms])))
     mine = states(db, person, item_ids)
+    out = []
     for r in ordered:
-        members = stories.get(r.pop("story_id") or -1, [r["id"]])
-        r["members"] = members if r["id"] in members else [r["id"]]
-        r["story_size"] = len(r["members"])
+        members = stories.get(r["story_id"] or -1, [r["id"]])
+        if r["id"] not in members:
+            members = [r["id"]]
         for k in ("tags", "enrich_tags", "user_tags"):
             r[k] = json.loads(r[k])
-        r["tags"] = merged_tags(r)
-        r.pop("enrich_tags")
-        r["assets"] = list(dict.fromkeys(x["asset"] for m in r["members"] for x in links.get(m, [])))
-        r.update(mine.get(r["id"], UNTOUCHED))
-    return ordered
+        state = mine.get(r["id"], UNTOUCHED)
+        out.append(ListedItem(
+            id=r["id"], source=r["source"], title=r["title"], published=r["published"], first_seen=r["first_seen"],
+            tags=merged_tags(r), user_tags=r["user_tags"], relevance=r["relevance"],
+            assets=list(dict.fromkeys(x["asset"] for m in members for x in links.get(m, []))),
+            state=state["state"], starred=bool(state["starred"]), hidden=bool(state["hidden"]),
+            story=r["story_id"] or r["id"],
+            story_size=len(members), members=members))
+    return out
 
 
 def _story_members(db: Database, rows: list[dict[str, Any]]) -> dict[int, list[int]]:
     """story id -> its item ids, for the rows' stories that have more than one item."""
     sids = list({r["story_id"] for r in rows if r.get("story_id") is not None})
     out: dict[int, list[int]] = {}
-    for i in range(0, len(sids), 500):
-        p = {f"s{n}": v for n, v in enumerate(sids[i:i + 500])}
-        for r in db.query(f"SELECT id, story_id FROM items WHERE story_id IN ({', '.join(':' + k for k in p)}) "
-                          "ORDER BY id", p):
+    for inside, p in in_lists(sids, "s"):
+        for r in db.query(f"SELECT id, story_id FROM items WHERE story_id IN ({inside}) ORDER BY id", p):
             out.setdefault(r["story_id"], []).append(r["id"])
     return {k: v for k, v in out.items() if len(v) > 1}
 
@@ -163,11 +171,9 @@ UNTOUCHED = {"state": "unread", "starred": 0, "hidden": 0}   # an item the perso
 def states(db: Database, person: str, item_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The person's state of each item that has one (others are UNTOUCHED)."""
     out: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(item_ids), 500):
-        chunk = item_ids[i:i + 500]
-        p = {f"i{n}": v for n, v in enumerate(chunk)}
+    for inside, p in in_lists(item_ids):
         for r in db.query("SELECT item_id, read, starred, hidden FROM item_triage WHERE person = :person AND "
-                          f"item_id IN ({', '.join(':' + k for k in p)})", {"person": person, **p}):
+                          f"item_id IN ({inside})", {"person": person, **p}):
             out[r["item_id"]] = _state_of(r)
     return out
 
@@ -186,16 +192,15 @@ def count(db: Database, view: View, person: str) -> int:
 def counts(db: Database, person: str) -> dict[str, int]:
     """Counts for the sidebar (unread per source; not hidden everywhere), in a few queries."""
     p = {"person": person}
-    gone = "SELECT item_id FROM item_triage WHERE person = :person AND (read = 1 OR hidden = 1)"
-    hidden = "SELECT item_id FROM item_triage WHERE person = :person AND hidden = 1"
+    gone, hid = triaged(f"(t.read = 1 OR {HIDDEN})"), hidden()
     # stories are counted, by their lead item: all items less a story's other reports (few, indexed)
     total = (db.query("SELECT COUNT(*) AS n FROM items")[0]["n"]
              - db.query(f"SELECT COUNT(*) AS n FROM ({FOLLOWERS}) x")[0]["n"])
     out = {"inbox": total - db.query(f"SELECT COUNT(*) AS n FROM ({gone}) g WHERE g.item_id NOT IN ({FOLLOWERS})",
                                      p)[0]["n"],
-           "starred": db.query("SELECT COUNT(*) AS n FROM item_triage WHERE person = :person AND starred = 1 "
-                               f"AND hidden = 0 AND item_id NOT IN ({FOLLOWERS})", p)[0]["n"],
-           "hidden": db.query(f"SELECT COUNT(*) AS n FROM ({hidden}) h WHERE h.item_id NOT IN ({FOLLOWERS})",
+           "starred": db.query(f"SELECT COUNT(*) AS n FROM ({triaged('t.starred = 1 AND t.hidden = 0')}) s "
+                               f"WHERE s.item_id NOT IN ({FOLLOWERS})", p)[0]["n"],
+           "hidden": db.query(f"SELECT COUNT(*) AS n FROM ({hid}) h WHERE h.item_id NOT IN ({FOLLOWERS})",
                               p)[0]["n"],
            "affects": count(db, View("affects"), person),
            "needs-experiment": count(db, View("needs-experiment"), person)}
@@ -203,8 +208,8 @@ def counts(db: Database, person: str) -> dict[str, int]:
                       "GROUP BY s.source", p):
         out[f"source:{r['name']}"] = r["n"]
     for r in db.query("SELECT l.asset AS name, COUNT(DISTINCT COALESCE(i.story_id, i.id)) AS n FROM asset_links l "
-                      "JOIN items i ON i.id = l.item_id WHERE l.status <> 'dismissed' "
-                      f"AND l.item_id NOT IN ({hidden}) GROUP BY l.asset", p):
+                      f"JOIN items i ON i.id = l.item_id WHERE {linked('l')} "
+                      f"AND l.item_id NOT IN ({hid}) GROUP BY l.asset", p):
         out[f"asset:{r['name']}"] = r["n"]
     return out
 
@@ -237,9 +242,9 @@ def item_detail(db: Database, item_id: int, person: str) -> dict[str, Any] | Non
                         {"id": item_id})   # one query for this person's state and who starred it
     r.update(next((_state_of(t) for t in everyone if t["person"] == person), UNTOUCHED))
     r["starred_by"] = [t["person"] for t in everyone if t["starred"]]
-    r["story"] = db.query("SELECT o.id, o.source, o.title, o.url, COALESCE(o.published, o.first_seen) AS date "
+    r["story"] = db.query(f"SELECT o.id, o.source, o.title, o.url, {recency('o')} AS date "
                           "FROM items i JOIN items o ON o.story_id = i.story_id AND o.id <> i.id WHERE i.id = :id "
-                          "ORDER BY COALESCE(o.published, o.first_seen), o.id LIMIT 50", {"id": item_id})
+                          f"ORDER BY {oldest_first('o')} LIMIT 50", {"id": item_id})
     if r["story"]:      # a story's asset links show once: the item's own, then its other reports' for other assets
         others = links_for(db, [o["id"] for o in r["story"]])
         have = {x["asset"] for x in r["links"]}

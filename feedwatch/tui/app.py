@@ -318,12 +318,12 @@ class FeedwatchApp(ItemActions, StoryActions, BackgroundWork, ChangeWatcher, Que
             main.remove_class("full-preview")
             self.table.focus()
             return
-        if row["state"] == "unread":
-            self.table.update_item(row["id"], state="read")
-            self.write("read state", row["id"], triage.set_state, self.person, [row["id"]], "read")
+        if row.state == "unread":
+            self.table.update_item(row.id, state="read")
+            self.write("read state", row.id, triage.set_state, self.person, [row.id], "read")
         main.add_class("full-preview")
         preview = self.query_one(Preview)
-        preview.show(triage.item_detail(self.db, row["id"], self.person), full=True)
+        preview.show(triage.item_detail(self.db, row.id, self.person), full=True)
         preview.focus()
 
     def action_escape(self) -> None:

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ..storage import experiments as store
+from ..storage import experiment_rules as rules, experiments as store
 from . import safe
 
 
@@ -81,7 +81,7 @@ class OutcomePrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content("Outcome of the experiment"), classes="hint")
-            yield OptionList(*[Option(o, id=o) for o in store.OUTCOMES])
+            yield OptionList(*[Option(o, id=o) for o in rules.OUTCOMES])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -138,7 +138,7 @@ class ExperimentsScreen(Screen):
         for e in store.list_experiments(self.db):       # overdue ones first
             key = str(e.id)
             self.by_row[key] = e
-            overdue = store.is_overdue(e.due, e.status, today)
+            overdue = rules.is_overdue(e.due, e.status, today)
             due = Text(f"{e.due}!" if overdue else (e.due or ""), style="bold red" if overdue else "")
             table.add_row(Text(str(e.id)), Text(e.status), Text(e.outcome or ""), safe.line(e.owner or "", 40),
                           Text((e.updated_at or "").replace("T", " ")[:16]), due, safe.line(e.title, 200), key=key)
@@ -169,7 +169,7 @@ class ExperimentsScreen(Screen):
                  f"v{e.version}", style="dim")
         if e.due:
             from ..dates import utc_now_iso
-            overdue = store.is_overdue(e.due, e.status, utc_now_iso()[:10])
+            overdue = rules.is_overdue(e.due, e.status, utc_now_iso()[:10])
             t.append(f" · due {e.due}" + (" (overdue)" if overdue else ""), style="bold red" if overdue else "dim")
         t.append("\n")
         for label, value in (("Hypothesis", e.hypothesis), ("Notes", e.notes), ("Results", e.results)):
@@ -211,7 +211,7 @@ class ExperimentsScreen(Screen):
         try:
             with self.db.busy_wait(FORM_WAIT):   # another process's write lock: a bounded wait, then one line
                 change(e)
-        except store.ExperimentError as exc:   # invalid transition, conflict, bad URL: one clear line
+        except rules.ExperimentError as exc:   # invalid transition, conflict, bad URL: one clear line
             self.notify(str(exc), severity="error", markup=False)
         except Exception as exc:   # a locked database, a full disk
             self.notify(f"not saved: {describe_failure(exc)}", severity="error", markup=False)

@@ -14,6 +14,7 @@ from textual.app import App
 
 from ..config import Config
 from ..storage.db import Database
+from ..storage.rows import ListedItem
 from ..storage.triage import View
 from .widgets import ItemTable, StatusBar
 
@@ -47,5 +48,5 @@ class AppHost(App[Any]):
     def items_being_written(self) -> set[int]:
         raise NotImplementedError
 
-    def _current(self) -> dict[str, Any] | None:
+    def _current(self) -> ListedItem | None:
         raise NotImplementedError

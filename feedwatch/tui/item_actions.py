@@ -17,67 +17,68 @@ from .screens import LinkScreen, TagScreen
 from .widgets import Preview
 
 if TYPE_CHECKING:
+    from ..storage.rows import ListedItem
     from .host import AppHost as _AppHost  # the app this mixin is part of
 else:
     _AppHost = object
 
 
-def _story(row: dict) -> list[int]:
+def _story(row: ListedItem) -> list[int]:
     """The items a key press acts on: read, star and hide act on the row's whole story."""
-    return list(row.get("members") or [row["id"]])
+    return list(row.members or [row.id])
 
 
 class ItemActions(_AppHost):
     """Mixed into the app: needs `db`, `person`, `config`, `table`, `status` and the App's screens and notify."""
 
-    def _current(self) -> dict | None:
+    def _current(self) -> ListedItem | None:
         item_id = self.table.current_id
         return self.table.rows_by_id.get(item_id) if item_id is not None else None
 
     def action_toggle_read(self) -> None:
         row = self._current()
         if row:
-            state = "read" if row["state"] == "unread" else "unread"
-            self.table.update_item(row["id"], state=state)
-            self.write(f"{state} state", row["id"], triage.set_state, self.person, _story(row), state)
+            state = "read" if row.state == "unread" else "unread"
+            self.table.update_item(row.id, state=state)
+            self.write(f"{state} state", row.id, triage.set_state, self.person, _story(row), state)
             self.table.action_cursor_down()
 
     def action_star(self) -> None:
         row = self._current()
         if row:
-            starred = not row["starred"]
-            self.table.update_item(row["id"], starred=1 if starred else 0)
-            self.write("star" if starred else "unstar", row["id"], triage.set_starred, self.person, _story(row),
+            starred = not row.starred
+            self.table.update_item(row.id, starred=starred)
+            self.write("star" if starred else "unstar", row.id, triage.set_starred, self.person, _story(row),
                        starred)
 
     def action_hide(self) -> None:
         """h: hide the item from every view but Hidden (for you only); h there brings it back."""
         row = self._current()
         if row:
-            hidden = not row.get("hidden")
-            self.table.update_item(row["id"], hidden=1 if hidden else 0)
-            self.write("hide" if hidden else "unhide", row["id"], triage.set_hidden, self.person, _story(row), hidden)
+            hidden = not row.hidden
+            self.table.update_item(row.id, hidden=hidden)
+            self.write("hide" if hidden else "unhide", row.id, triage.set_hidden, self.person, _story(row), hidden)
             self.status.say(("hidden (the Hidden view has it; h there unhides): " if hidden else "unhidden: ")
-                            + row["title"])
+                            + row.title)
             self.table.action_cursor_down()
 
     def action_tags(self) -> None:
         row = self._current()
         if row is None:
             return
-        detail = triage.item_detail(self.db, row["id"], self.person)
+        detail = triage.item_detail(self.db, row.id, self.person)
         if detail is None:   # deleted since the list was drawn
             return
         vocab = [t.name for t in self.config.tags]
-        self.push_screen(TagScreen(row["title"], detail["user_tags"], vocab),
-                         partial(self._tags_done, row["id"], list(detail["user_tags"])))
+        self.push_screen(TagScreen(row.title, detail["user_tags"], vocab),
+                         partial(self._tags_done, row.id, list(detail["user_tags"])))
 
     def _tags_done(self, item_id: int, before: list[str], tags: list[str] | None) -> None:
         if tags is None:
             return
         row = self.table.rows_by_id.get(item_id)
         if row is not None:   # optimistic: the user's edit on top of what the row showed
-            shown = (set(row["tags"]) - set(before)) | set(tags)
+            shown = (set(row.tags) - set(before)) | set(tags)
             self.table.update_item(item_id, tags=sorted(shown), user_tags=sorted(tags))
         # a colleague's edit meanwhile is kept (`before`)
         self.write("tags", item_id, triage.set_user_tags, item_id, tags, before=before,
@@ -99,22 +100,22 @@ class ItemActions(_AppHost):
         row = self._current()
         if row is None:
             return
-        assets = [link["asset"] for link in (triage.item_detail(self.db, row["id"], self.person) or {}).get("links", [])
+        assets = [link["asset"] for link in (triage.item_detail(self.db, row.id, self.person) or {}).get("links", [])
                   if link["status"] != "dismissed"]
-        self.push_screen(ExperimentForm(f"Follow up: {row['title']}"[:200], assets),
-                         partial(self._experiment_created, row["id"]))
+        self.push_screen(ExperimentForm(f"Follow up: {row.title}"[:200], assets),
+                         partial(self._experiment_created, row.id))
 
     def _experiment_created(self, item_id: int, form: dict | None) -> None:
         if form is None:
             return
-        from ..storage import experiments
+        from ..storage import experiment_rules as rules, experiments
         who = self.person
         from .writes import FORM_WAIT
         try:
             with self.db.busy_wait(FORM_WAIT):
                 e = experiments.create(self.db, form["title"], form["hypothesis"], items=[item_id],
                                        assets=form["assets"], owner=who, who=who)
-        except experiments.ExperimentError as exc:
+        except rules.ExperimentError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         except Exception as exc:   # a locked database, a full disk: one line, the form's text is lost
@@ -134,11 +135,11 @@ class ItemActions(_AppHost):
         if not self.config.assets:
             self.notify("no [[assets]] in feeds.toml to link to", severity="warning")
             return
-        detail = triage.item_detail(self.db, row["id"], self.person)
+        detail = triage.item_detail(self.db, row.id, self.person)
         if detail is None:   # deleted since the list was drawn
             return
-        self.push_screen(LinkScreen(row["title"], [a.name for a in self.config.assets], detail["links"]),
-                         partial(self._link_done, row["id"]))
+        self.push_screen(LinkScreen(row.title, [a.name for a in self.config.assets], detail["links"]),
+                         partial(self._link_done, row.id))
 
     def _link_done(self, item_id: int, result: tuple[str, str] | None) -> None:
         if result is None:
@@ -147,7 +148,7 @@ class ItemActions(_AppHost):
         asset, status = result
         row = self.table.rows_by_id.get(item_id)
         if row is not None:   # optimistic: a dismissed link leaves the row, any other decision shows it
-            assets = [a for a in row["assets"] if a != asset] + ([asset] if status != "dismissed" else [])
+            assets = [a for a in row.assets if a != asset] + ([asset] if status != "dismissed" else [])
             self.table.update_item(item_id, assets=assets)
         self.write(f"{status} link", item_id, set_link_status, item_id, asset, status, self.person,
                    then=partial(self._show_saved, item_id))
@@ -156,7 +157,7 @@ class ItemActions(_AppHost):
         row = self._current()
         if row is None:
             return None
-        url = (triage.item_detail(self.db, row["id"], self.person) or {}).get("url")
+        url = (triage.item_detail(self.db, row.id, self.person) or {}).get("url")
         if not url or urlsplit(url).scheme not in ("http", "https"):
             self.notify("this item has no http(s) link", severity="warning")
             return None

@@ -58,18 +58,18 @@ class StoryActions(_AppHost):
         row = self._current()
         if row is None:
             return
-        if self.story_mark is not None and self.story_mark != row["id"]:
+        if self.story_mark is not None and self.story_mark != row.id:
             marked, self.story_mark = self.story_mark, None
-            self.write("merge", marked, stories.merge, marked, row["id"], then=self._stories_changed)
+            self.write("merge", marked, stories.merge, marked, row.id, then=self._stories_changed)
             self.status.say("merged into this story")
             return
-        members = row.get("members") or [row["id"]]
+        members = row.members or [row.id]
         if len(members) > 1:
-            found = stories.members(self.db, [stories.story_of(self.db, row["id"])[0]])
+            found = stories.members(self.db, [stories.story_of(self.db, row.id)[0]])
             choices = [m for ms in found.values() for m in ms]
             self.push_screen(SplitScreen(choices), self._split_chosen)
             return
-        self.story_mark = row["id"]
+        self.story_mark = row.id
         self.status.say("marked: press S on another item to put this one into its story")
 
     def _split_chosen(self, item_id: int | None) -> None:

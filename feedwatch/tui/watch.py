@@ -17,6 +17,7 @@ from textual.css.query import NoMatches
 
 from ..storage import triage
 from ..storage.db import Database
+from ..storage.rows import ListedItem
 from ..storage.triage import View
 from .widgets import Preview
 
@@ -73,7 +74,7 @@ class ChangeWatcher(_AppHost):
             counts, health = triage.counts(db, self.person), source_health(db)
             rows = triage.page(db, view, self.person, ids=shown) if shown else []
             detail = triage.item_detail(db, current, self.person) if current is not None else None
-            first = ([r["id"] for r in triage.page(db, view, self.person, limit=min(len(shown), 50) or 1)]
+            first = ([r.id for r in triage.page(db, view, self.person, limit=min(len(shown), 50) or 1)]
                      if top_shown else [])
             self._seen_changes = n   # only once read: a failed read is retried on the next tick
         except Exception:   # a database hiccup (server restarting, file busy): try again next tick
@@ -82,7 +83,7 @@ class ChangeWatcher(_AppHost):
             self._watch_lock.release()
         self.call_from_thread(self._changes_seen, view, counts, health, rows, current, detail, first, shown)
 
-    def _changes_seen(self, view: View, counts: dict, health: dict, rows: list[dict], current: int | None,
+    def _changes_seen(self, view: View, counts: dict, health: dict, rows: list[ListedItem], current: int | None,
                       detail: dict | None, first: list[int], shown: list[int]) -> None:
         """Main thread: apply what changed; never move the cursor under the user."""
         try:
@@ -95,11 +96,11 @@ class ChangeWatcher(_AppHost):
             return
         writing = self.items_being_written()
         for r in rows:
-            if r["id"] in writing:   # the row shows the user's change, still waiting to be saved
+            if r.id in writing:   # the row shows the user's change, still waiting to be saved
                 continue
-            old = table.rows_by_id.get(r["id"])
-            if old is not None and any(old.get(k) != r.get(k) for k in r):
-                table.update_item(r["id"], **r)
+            old = table.rows_by_id.get(r.id)
+            if old is not None and old != r:
+                table.show_row(r)
         if current is not None and current == table.current_id and detail != preview.detail \
                 and current not in writing:
             preview.show(detail, full=self.query_one("#main").has_class("full-preview"), keep_scroll=True)

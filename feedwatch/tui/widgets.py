@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..storage import triage
+from ..storage.rows import ListedItem
 from ..storage.triage import View
 from . import safe
 
@@ -100,7 +102,7 @@ class ItemTable(DataTable):
         self.ids: list[int] | None = None   # a search result, in order
         self.loaded = 0
         self.exhausted = False
-        self.rows_by_id: dict[int, dict] = {}
+        self.rows_by_id: dict[int, ListedItem] = {}
         self._loading = False
         self.start = 0
         self.person = ""   # whose read / starred / hidden state the rows show (set by the app)
@@ -154,7 +156,7 @@ class ItemTable(DataTable):
         self.post_message(self.ItemHighlighted(self.current_id))
         self.post_message(self.Loaded(self.row_count))
 
-    def _fetch(self, offset: int, limit: int) -> list[dict]:
+    def _fetch(self, offset: int, limit: int) -> list[ListedItem]:
         if self.db is None:   # not loaded yet
             return []
         if self.ids is not None:
@@ -166,10 +168,10 @@ class ItemTable(DataTable):
             return len(self.ids)
         return triage.count(self.db, self.view, self.person) if self.db is not None else 0
 
-    def _add(self, rows: list[dict]) -> None:
+    def _add(self, rows: list[ListedItem]) -> None:
         for r in rows:
-            self.rows_by_id[r["id"]] = r
-            self.add_row(*self._cells(r), key=str(r["id"]))
+            self.rows_by_id[r.id] = r
+            self.add_row(*self._cells(r), key=str(r.id))
 
     def load_more(self, limit: int | None = None) -> None:
         if self.exhausted or self.db is None or self._loading:
@@ -206,24 +208,30 @@ class ItemTable(DataTable):
             return
         super().action_cursor_up()
 
-    def _cells(self, r: dict) -> list:
-        mark = Text("★" if r["starred"] else ("●" if r["state"] == "unread" else ("h" if r.get("hidden") else " ")),
-                    style="yellow" if r["starred"] else "cyan")
-        date = (r.get("published") or r.get("first_seen") or "")[5 if self.compact else 0:10]
-        style = "bold" if r["state"] == "unread" else ""
-        title = safe.line(r["title"], 300, style)
-        if r.get("story_size", 1) > 1:      # a story: the lead's title, and how many more report it
-            title = Text.assemble(Text(f"+{r['story_size'] - 1} ", style="magenta"), title)
-        return [mark, Text(date, style="dim"), safe.line(r["source"], 40, "dim"), title,
-                safe.line(", ".join(r["tags"]), 100, "green"), safe.line(", ".join(r["assets"]), 100, "magenta")]
+    def _cells(self, r: ListedItem) -> list:
+        mark = Text("★" if r.starred else ("●" if r.state == "unread" else ("h" if r.hidden else " ")),
+                    style="yellow" if r.starred else "cyan")
+        date = r.when[5 if self.compact else 0:10]
+        style = "bold" if r.state == "unread" else ""
+        title = safe.line(r.title, 300, style)
+        if r.story_size > 1:      # a story: the lead's title, and how many more report it
+            title = Text.assemble(Text(f"+{r.story_size - 1} ", style="magenta"), title)
+        return [mark, Text(date, style="dim"), safe.line(r.source, 40, "dim"), title,
+                safe.line(", ".join(r.tags), 100, "green"), safe.line(", ".join(r.assets), 100, "magenta")]
 
     def update_item(self, item_id: int, **changes) -> None:
+        """Change fields of a row on screen (an optimistic write: the database follows)."""
         r = self.rows_by_id.get(item_id)
-        if r is None:
+        if r is not None:
+            self.show_row(replace(r, **changes))
+
+    def show_row(self, r: ListedItem) -> None:
+        """Show this version of a row that is on screen (a re-read after someone changed it)."""
+        if r.id not in self.rows_by_id:
             return
-        r.update(changes)
+        self.rows_by_id[r.id] = r
         for key, cell in zip(("mark", "date", "source", "title", "tags", "assets"), self._cells(r), strict=False):
-            self.update_cell(str(item_id), key, cell)
+            self.update_cell(str(r.id), key, cell)
 
     @property
     def current_id(self) -> int | None:

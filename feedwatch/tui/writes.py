@@ -100,4 +100,4 @@ class QueuedWrites(_AppHost):
         except Exception:
             return
         if rows:
-            self.table.update_item(item_id, **rows[0])
+            self.table.show_row(rows[0])
