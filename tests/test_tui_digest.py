@@ -19,8 +19,10 @@ def rendered(screen) -> list:
 async def open_week(app, pilot, db_url, today: date) -> DigestScreen:
     screen = DigestScreen(app.config, db_url, today=today)
     app.push_screen(screen)
+    await pilot.pause()                     # the screen mounts and starts its worker
     await app.workers.wait_for_complete()
     await pilot.pause()
+    await pilot.pause()                     # the Markdown mounts its blocks
     return screen
 
 
