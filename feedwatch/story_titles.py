@@ -49,7 +49,12 @@ def numbers(norm: str) -> tuple[str, ...]:
 
 
 def content_words(norm: str) -> frozenset[str]:
-    return frozenset(w for w in norm.split() if w not in STOPWORDS and not w[0].isdigit())
+    words = set(norm.split())
+    words -= STOPWORDS
+    return frozenset(w for w in words if w[0] not in _DIGITS)
+
+
+_DIGITS = frozenset("0123456789")
 
 
 def _variant(a: str, b: str) -> bool:

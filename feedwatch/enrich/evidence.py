@@ -19,7 +19,7 @@ from typing import Any
 
 from ..entry import Entry
 from ..sources.arxiv_ids import split_arxiv_id
-from ..storage.ingest import PAPER_LINKS, canonical_url
+from ..storage.ingest import canonical_url, links_paper
 from .mention_grammar import may_name_model
 
 _ARXIV_LINK = re.compile(r"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/)"
@@ -104,7 +104,7 @@ def entry_evidence(source: str, kind: str | None, repo: str | None, entry: Entry
     workers), so that the grouping pass after the fetch reads them instead of every new item's text.
     (A key with a line break in it, from a broken URL, is left out.)"""
     text = ""
-    if any(p in t for t in (entry.summary, entry.content) for p in PAPER_LINKS):
+    if links_paper(entry.summary) or links_paper(entry.content):
         text = entry.summary[:3000] + " " + entry.content[:6000]     # as storage.stories.pending reads it
     events = model_event_keys(source, entry.title, text, entry.extra, kind)
     found = keys(StoryItem(0, source, entry.title, entry.url, text, entry.arxiv_id, "", repo, events))

@@ -22,7 +22,7 @@ from time import monotonic, time
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import httpx  # (without its command-line tool: see feedwatch/ingest/__init__.py)
 
 from .. import __version__
 from ..errors import FetchError as FetchError  # defined with the family; named here as before

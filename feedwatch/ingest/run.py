@@ -314,6 +314,7 @@ class FetchRun:
         # in each worker (~30 ms apiece); only a run with a body to parse gets this far
         from multiprocessing import util  # noqa: F401
 
+        from ..enrich import evidence  # noqa: F401
         from ..sources import jsonfeed, parse, xmlfeed  # noqa: F401
         self.db.close()
         executor = default_executor("process")

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import Source
 from ..dates import utc_now_iso
-from ..enrich.evidence import entry_evidence
 from ..entry import Entry
 from ..storage.db import Database, StorageError
 from ..storage.ingest import lock_for_ingest, record_fetch, write_entries
@@ -112,6 +111,7 @@ def store_source(db: Database, source: Source, url: str, title: str, entries: li
 def _write_source(c: Conn, source: Source, url: str, title: str, entries: list[Entry], etag: str | None,
                   last_modified: str | None, status: int, next_due: str, now: str) -> WriteCounts:
     """A source's entries and its successful fetch, inside the caller's transaction."""
+    from ..enrich.evidence import entry_evidence  # here: a run that stores nothing never needs it
     evidence = partial(entry_evidence, source.name, source.kind, source.repo if source.kind == "github" else None)
     counts = write_entries(c, source.name, entries, list(source.tags), now, evidence)
     record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,

@@ -134,12 +134,14 @@ def _row(e: Entry, source: str, tags: list[str], now: str, h: str, canon: str | 
         "published": e.published, "updated": e.updated, "now": now, "content_hash": h,
         "tags": _json_list(sorted(set(tags))),
         # whether the text links a paper (story grouping then reads the body; most items it never has to)
-        "story_links": 1 if any(p in t for t in (e.summary, e.content) for p in PAPER_LINKS) else 0,
+        "story_links": 1 if links_paper(e.summary) or links_paper(e.content) else 0,
         "story_sig": signature(e.title),        # what a near-identical title shares (story grouping)
     }
 
 
-PAPER_LINKS = ("arxiv.org/", "huggingface.co/papers/")
+def links_paper(text: str) -> bool:
+    """Whether a text may link a paper (an arXiv or Hugging Face papers page): then grouping reads it."""
+    return "arxiv.org/" in text or "huggingface.co/papers/" in text
 
 
 def _json_list(values: list[str]) -> str:
