@@ -136,3 +136,27 @@ def test_the_pre_test_never_rules_out_a_name_the_grammar_finds():
             assert may_name_model(text.lower()), text
     assert found > 1000
     assert not may_name_model("python 3.12 release notes") and not may_name_model("linux 6.8 is out")
+
+
+def test_a_feed_repeating_one_title_is_grouped_in_bounded_stories(tmp_path):
+    """300 copies of one title from one feed and 300 from another: copies from one source never join
+    each other (each b copy joins one a copy), and the title counts as grouped only once it is."""
+    from feedwatch.storage import stories as store
+    db = open_database(str(tmp_path / "h.db"))
+    try:
+        for source in ("spam-a", "spam-b"):
+            with db.transaction() as c:
+                write_entries(c, source, [Entry(guid=f"{source}{i}", title="Breaking: the same headline again",
+                                                published="2026-11-20T10:00:00Z") for i in range(300)], [],
+                              "2026-11-20T10:00:00Z", partial(entry_evidence, source, "feed", None))
+            if source == "spam-a":
+                assert store.grouped_signatures(db) == set()          # queued only: nothing to join yet
+                assert group_pending(db).items == 300
+        assert store.grouped_signatures(db) == {signature("Breaking: the same headline again")}
+        summary = group_pending(db)
+        assert summary.items == 300 and store.queued(db) == []
+        sizes = [r["n"] for r in db.query("SELECT COUNT(*) AS n, COUNT(DISTINCT source) AS s FROM items "
+                                         "GROUP BY COALESCE(story_id, id)")]
+        assert max(sizes) == 2 and sum(sizes) == 600      # each b copy joined one a copy, one per story
+    finally:
+        db.close()

@@ -41,9 +41,12 @@ def queued(db: Database) -> list[Queued]:
 
 def grouped_signatures(db: Database) -> set[str]:
     """The title signatures of queued items that an item already grouped has too."""
+    # each distinct signature once: a hostile feed queues 10,000 items of one title, and a join of the
+    # queue with the items would pair them all with each other (10^8 rows)
     return {r["sig"] for r in db.query(
-        "SELECT DISTINCT q.sig AS sig FROM story_queue q JOIN items i ON i.story_sig = q.sig "
-        "WHERE q.sig IS NOT NULL AND NOT EXISTS (SELECT 1 FROM story_queue o WHERE o.item_id = i.id)")}
+        "SELECT q.sig AS sig FROM (SELECT DISTINCT sig FROM story_queue WHERE sig IS NOT NULL) q "
+        "WHERE EXISTS (SELECT 1 FROM items i WHERE i.story_sig = q.sig "
+        "AND NOT EXISTS (SELECT 1 FROM story_queue o WHERE o.item_id = i.id))")}
 
 
 def pending(db: Database, ids: list[int]) -> list[dict[str, Any]]:
