@@ -38,8 +38,10 @@ def normalise(title: str) -> str:
     if not text.isascii():                     # accents folded (the common ASCII title skips the pass)
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _TAG.sub("", text)
-    text = _SOURCE.sub("", text, count=1)
+    if text.lstrip()[:1] in ("[", "("):
+        text = _TAG.sub("", text)
+    if ":" in text:
+        text = _SOURCE.sub("", text, count=1)
     text = text.lower().replace("-", " ").replace("_", " ").replace("’", "'")
     return " ".join(_WORD.findall(text))
 
@@ -95,7 +97,16 @@ def signature(title: str) -> str | None:
     five letters of each content word ("optimisation" and "optimization" agree); None for a title too
     short to match by (fewer than three content words)."""
     norm = normalise(title)
-    words = content_words(norm)
+    has_digit = _HAS_DIGIT.search(norm) is not None
+    words = set(norm.split()) - STOPWORDS       # content_words, inline: this runs for every stored item
+    if has_digit:
+        words = {w for w in words if w[0] not in _DIGITS}
     if len(words) < 3:
         return None
-    return " ".join(sorted({w[:5] for w in words} | set(numbers(norm))))[:400]
+    prefixes = {w[:5] for w in words}
+    if has_digit:
+        prefixes.update(_NUMBER.findall(norm))
+    return " ".join(sorted(prefixes))[:400]
+
+
+_HAS_DIGIT = re.compile(r"\d")

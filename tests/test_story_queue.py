@@ -160,3 +160,18 @@ def test_a_feed_repeating_one_title_is_grouped_in_bounded_stories(tmp_path):
         assert max(sizes) == 2 and sum(sizes) == 600      # each b copy joined one a copy, one per story
     finally:
         db.close()
+
+
+def test_the_pre_tests_trie_matches_what_the_flat_alternation_matches():
+    """The leads are compiled as a trie for speed; it must match exactly where the plain
+    alternation of the same leads matches (every lead, every catalogue name, near misses)."""
+    import re
+
+    from feedwatch.enrich import mention_grammar as grammar
+    flat = re.compile("|".join(grammar._LEADS))
+    leads = [re.sub(r"\[[^\]]*\]", "-", re.sub(r"\\(.)", r"\1", lead)) for lead in grammar._LEADS]
+    texts = leads + [lead[:-1] for lead in leads] + [f"x {lead} y" for lead in leads] + _catalogue_names()
+    texts += ["python 3.12 release notes", "claude", "claud", "codex-", "o9", "o-1", ""]
+    for text in texts:
+        text = text.lower()
+        assert (flat.search(text) is None) == (grammar._LEADS_RX.search(text) is None), text

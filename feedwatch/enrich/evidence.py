@@ -57,24 +57,32 @@ def project_key(name: str) -> str:
 
 
 def release_key(item: StoryItem) -> str | None:
-    if item.repo:
-        m = _TAG_RELEASE.match(item.title) or _TITLE_RELEASE.match(item.title)
+    return _release_key(item.title, item.repo)
+
+
+def _release_key(title: str, repo: str | None) -> str | None:
+    if repo:
+        m = _TAG_RELEASE.match(title) or _TITLE_RELEASE.match(title)
         if m:
-            return f"release:{project_key(item.repo)}:{m.groups()[-1].lower()}"
+            return f"release:{project_key(repo)}:{m.groups()[-1].lower()}"
         return None
-    m = _TITLE_RELEASE.match(item.title)
+    m = _TITLE_RELEASE.match(title)
     if m is None:
         return None
     said = (m.group(0).rstrip().rsplit(None, 1)[-1][:1] in "vV"          # "v0.14.0"
             or m.group(0).lstrip().lower().startswith("release")           # "Release llama.cpp 1.2"
-            or _RELEASE_AFTER.match(item.title, m.end()) is not None)      # "0.14.0 released", "0.14.1 patch release"
+            or _RELEASE_AFTER.match(title, m.end()) is not None)           # "0.14.0 released", "0.14.1 patch release"
     return f"release:{project_key(m.group(1))}:{m.group(2).lower()}" if said else None
 
 
 def arxiv_key(item: StoryItem) -> str | None:
-    if item.arxiv_id:
-        return f"arxiv:{item.arxiv_id}"
-    where = (item.url or "") + " " + item.text[:20000]
+    return _arxiv_key(item.arxiv_id, item.url, item.text)
+
+
+def _arxiv_key(arxiv_id: str | None, url: str | None, text: str) -> str | None:
+    if arxiv_id:
+        return f"arxiv:{arxiv_id}"
+    where = (url or "") + " " + text[:20000]
     if "arxiv.org/" not in where and "huggingface.co/papers/" not in where:     # most items: no regex pass
         return None
     found = set()
@@ -88,26 +96,37 @@ def arxiv_key(item: StoryItem) -> str | None:
 
 
 def keys(item: StoryItem) -> tuple[str, ...]:
-    out = []
-    for key in (arxiv_key(item), release_key(item)):
-        if key:
-            out.append(key)
-    canon = canonical_url(item.url)
+    return _keys(_arxiv_key(item.arxiv_id, item.url, item.text), _release_key(item.title, item.repo),
+                 canonical_url(item.url), item.model_events)
+
+
+def _keys(arxiv: str | None, release: str | None, canon: str | None, events: tuple[str, ...]) -> tuple[str, ...]:
+    out = [k for k in (arxiv, release) if k]
     if canon:
         out.append(f"url:{canon}")
-    out.extend(item.model_events)
-    return tuple(dict.fromkeys(out))
+    if events:
+        out.extend(events)
+        return tuple(dict.fromkeys(out))
+    return tuple(out)      # an arXiv key, a release key and a URL key never equal each other
 
 
-def entry_evidence(source: str, kind: str | None, repo: str | None, entry: Entry) -> str:
+_UNSET: Any = object()
+
+
+def entry_evidence(source: str, kind: str | None, repo: str | None, entry: Entry, canon: str | None = _UNSET,
+                   links: bool | None = None) -> str:
     """An entry's evidence keys, one per line, worked out as it is stored (in a fetch's parse
     workers), so that the grouping pass after the fetch reads them instead of every new item's text.
-    (A key with a line break in it, from a broken URL, is left out.)"""
-    text = ""
-    if links_paper(entry.summary) or links_paper(entry.content):
-        text = entry.summary[:3000] + " " + entry.content[:6000]     # as storage.stories.pending reads it
+    (A key with a line break in it, from a broken URL, is left out.)
+
+    `canon` (its canonical URL) and `links` (whether it may link a paper) save working them out
+    again when the caller has them: this runs for every new item of a fetch."""
+    if links is None:
+        links = links_paper(entry.summary) or links_paper(entry.content)
+    text = entry.summary[:3000] + " " + entry.content[:6000] if links else ""   # as storage.stories.pending reads it
     events = model_event_keys(source, entry.title, text, entry.extra, kind)
-    found = keys(StoryItem(0, source, entry.title, entry.url, text, entry.arxiv_id, "", repo, events))
+    found = _keys(_arxiv_key(entry.arxiv_id, entry.url, text), _release_key(entry.title, repo),
+                  canonical_url(entry.url) if canon is _UNSET else canon, events)
     return "\n".join(k for k in found if "\n" not in k)
 
 
@@ -120,13 +139,13 @@ def model_event_keys(source: str, title: str, text: str, extra: dict[str, Any] |
                      kind: str | None = None) -> tuple[str, ...]:
     """`model:ID:EVENT` when the title names exactly one model and announces its release or its
     deprecation (a deprecations.info record names its model exactly)."""
-    from .base import ItemText
-    from .events import detect_event
-    extra = extra or {}
-    dep = extra.get("_deprecation")
+    dep = extra.get("_deprecation") if extra else None
     named = isinstance(dep, dict) and isinstance(dep.get("model_id"), str)
     if not named and not (_DIGIT.search(title) and may_name_model(title.lower())):
         return ()            # a model name has a version number, and one of the grammar's leading words
+    from .base import ItemText  # here: most titles never get this far
+    from .events import detect_event
+    extra = extra or {}
     # what the title (or the record) announces; a new Hugging Face model or a GitHub release is a release
     if kind in ("huggingface", "github"):
         event = "release"

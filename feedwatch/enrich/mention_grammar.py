@@ -200,7 +200,34 @@ def _lead(alternative: str) -> str:
 # Every name the grammar can find contains one of these (an HF repo id its "org/"): a cheap test that
 # rules out most titles before the grammar is compiled or run.
 _LEADS = sorted({_lead(a) for a in _ALTERNATIVES}, key=len, reverse=True)
-_LEADS_RX = re.compile("|".join(_LEADS)) if all(_LEADS) else re.compile("")
+_ATOM = re.compile(r"\\.|\[[^\]]*\]|.", re.S)   # one character of a lead: escaped, a class, or itself
+
+
+_Node = dict[str, "_Node"]
+
+
+def _trie(leads: list[str]) -> str:
+    """The leads as one regex that shares their common beginnings ("c(?:laude|ode(?:stral|x))").
+
+    A flat alternation of ~100 leads tries every one of them at every position of a title (~16 µs
+    a title); the trie tries one branch per character (~4 µs). Both match the same texts."""
+    root: _Node = {}
+    for lead in leads:
+        node = root
+        for atom in _ATOM.findall(lead):
+            node = node.setdefault(atom, {})
+        node[""] = {}     # a lead ends here
+
+    def emit(node: _Node) -> str:
+        alternatives = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body    # "": a shorter lead ends here, the rest is optional
+    return emit(root)
+
+
+_LEADS_RX = re.compile(_trie(_LEADS)) if all(_LEADS) else re.compile("")
 
 
 def may_name_model(lowered: str) -> bool:

@@ -149,11 +149,11 @@ def _json_list(values: list[str]) -> str:
 
 
 def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], now: str,
-                  evidence: Callable[[Entry], str] | None = None) -> WriteCounts:
+                  evidence: Callable[[Entry, str | None, bool], str] | None = None) -> WriteCounts:
     """Store one source's entries (inside the caller's transaction, which holds the write lock).
 
-    Each new item is queued for story grouping, with `evidence(entry)` (its grouping keys, see
-    enrich.evidence) when the caller gives it: a fetch's workers work them out beside each other,
+    Each new item is queued for story grouping, with `evidence(entry, canonical_url, links_paper)` (its
+    grouping keys, see enrich.evidence) when the caller gives it: a fetch's workers work them out beside each other,
     and the pass after the fetch need not read the items again."""
     counts = WriteCounts()
     seen: set[str] = set()
@@ -210,8 +210,9 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
             _merge_tags(c, item_id, tags)
             links.append({"source": source, "guid": e.guid, "item_id": item_id, "content_hash": h})
             continue
-        inserts.append(_row(e, source, tags, now, h, canon[e.guid], extra))
-        keys.append(evidence(e) if evidence is not None else None)
+        row = _row(e, source, tags, now, h, canon[e.guid], extra)
+        inserts.append(row)
+        keys.append(evidence(e, canon[e.guid], row["story_links"] == 1) if evidence is not None else None)
         if e.arxiv_id:
             pending[e.arxiv_id] = e.guid
         counts.new += 1
