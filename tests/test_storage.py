@@ -260,3 +260,19 @@ def test_whoever_runs_an_upgrade_is_only_asked_when_one_runs(tmp_path):
         assert db.query("SELECT person, read FROM item_triage") == [{"person": "ana", "read": 1}]
     finally:
         db.close()
+
+
+def test_json_lists_are_what_json_dumps_gives():
+    """Authors, categories and tags are stored as JSON lists; the fast path must not change a byte."""
+    import json
+
+    from hypothesis import given, settings, strategies as st
+
+    from feedwatch.storage.ingest import _json_list
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.lists(st.text(alphabet=st.sampled_from('a "\\\t\né\u2028\x7f\x00\u00a0/<\u200b\ufeff日'), max_size=6),
+                    max_size=4))
+    def check(values):
+        assert _json_list(values) == json.dumps(values, ensure_ascii=False)
+    check()

@@ -25,8 +25,8 @@ def split_authors(text: str) -> list[str]:
         return []
     if "," in text or " and " in text:
         parts = [p.strip() for chunk in text.split(",") for p in chunk.split(" and ")]
-        return [clean_line(p, 200) for p in parts if p.strip()][:200]
-    return [clean_line(text, 200)]
+        return [clean_line(p, 200) for p in parts if p][:200]
+    return [text if len(text) <= 200 else clean_line(text, 200)]   # clean already: only the cap is left
 
 
 def fallback_guid(title: str, summary: str) -> str:

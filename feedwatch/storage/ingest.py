@@ -145,7 +145,13 @@ def links_paper(text: str) -> bool:
 
 
 def _json_list(values: list[str]) -> str:
-    return _JSON(values) if values else "[]"
+    """JSON for a list of strings (authors, categories, tags: cleaned text, so mostly nothing to escape)."""
+    if not values:
+        return "[]"
+    joined = '", "'.join(values)
+    if '"' in joined or "\\" in joined or not joined.isprintable():
+        return _JSON(values)
+    return f'["{joined}"]'     # what json.dumps(values, ensure_ascii=False) gives: nothing needs escaping
 
 
 def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], now: str,

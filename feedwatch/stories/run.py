@@ -65,7 +65,7 @@ def group_pending(db: Database, config: Config | None = None, window_days: float
                    alone)
         summary.items += len(alone)
     left = set(alone)
-    rest = [q.id for q in waiting if q.id not in left]
+    rest = [q.id for q in sorted((q for q in waiting if q.id not in left), key=lambda q: (q.published, q.id))]
     for start in range(0, len(rest), BATCH):
         rows = store.pending(db, rest[start:start + BATCH])
         rows.sort(key=lambda r: (r["published"], r["id"]))
