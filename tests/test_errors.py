@@ -78,3 +78,17 @@ def test_an_unknown_view_kind_is_an_error_not_everything():
     with pytest.raises(ValueError, match="lists no items"):
         View("header").where("me", "sqlite")
     assert View("all").where("me", "sqlite")[1] == {"person": "me"}   # "all": every item not hidden, nothing more
+
+
+def test_the_command_line_builds_only_what_a_core_command_needs(capsys):
+    """A fetch builds only the core parsers; any other command, or none, gets the whole command line."""
+    from feedwatch.cli import build_parser, command_in
+    assert command_in(["--config", "fetch", "--db", "x", "items", "--limit", "3"]) == "items"
+    assert command_in(["-v", "--config=c.toml", "fetch"]) == "fetch"
+    assert command_in(["--help"]) is None
+    core = build_parser("fetch")
+    assert core.parse_args(["fetch", "--due"]).due
+    whole = build_parser(None)
+    assert whole.parse_args(["stack", "--propose"]).propose
+    with pytest.raises(SystemExit):
+        core.parse_args(["stack"])          # only reached if command_in said "fetch" for a stack command
