@@ -93,7 +93,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     bodies = corpus(args.feeds, args.items, args.work)
     calls = fragments(bodies)
-    fast = sum(1 for value, _ in calls if text._printable(value) and text._fast_flat(value) is not None)
+    fast = sum(1 for value, n in calls if text._printable(value) and text._fast_text(value, n) is not None)
     times: dict[str, list[float]] = {"parse": [], "html_to_text": [], "store": []}
     items = 0
     for _ in range(args.reps):

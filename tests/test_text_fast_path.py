@@ -47,8 +47,7 @@ fragments = st.lists(fragment, min_size=1, max_size=6).map("".join)
 
 
 def _both(html: str, max_len: int = 20000) -> tuple[str | None, str]:
-    flat = text._fast_flat(html) if text._printable(html) else None
-    fast = None if flat is None else text._laid_out(flat, max_len)
+    fast = text._fast_text(html, max_len) if text._printable(html) else None
     return fast, _slow(html, max_len)
 
 
@@ -125,7 +124,7 @@ def test_simple_fragments_take_the_fast_path_and_agree(html):
     ("x<br>y<br/>z", "x\ny\nz"),
 ])
 def test_what_the_fast_path_takes(html, expected):
-    assert text._fast_flat(html) is not None
+    assert text._fast_text(html, 20000) is not None
     assert html_to_text(html) == expected == _slow(html)
 
 
@@ -140,7 +139,7 @@ def test_what_the_fast_path_takes(html, expected):
     "<div>" * 70 + "x" + "</div>" * 70,
 ])
 def test_what_the_fast_path_leaves_to_lxml(html):
-    assert text._fast_flat(html) is None or not text._printable(html)
+    assert text._fast_text(html, 20000) is None or not text._printable(html)
     assert html_to_text(html) == _slow(html)
 
 
