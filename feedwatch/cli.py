@@ -32,9 +32,17 @@ def command_in(argv: list[str]) -> str | None:
     return None
 
 
+def needs_whole_parser(argv: list[str]) -> bool:
+    """Whether parsing argv needs the other commands' parsers: a fetch from cron or the app's start
+    should not import and build the experiments', digest's and catalogue's parsers (~12 ms)."""
+    command = command_in(argv)
+    if command is None:
+        return "-h" in argv or "--help" in argv
+    return command not in _CORE
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line, or for one of the core commands only that part of it (a fetch from
-    cron should not import and build the experiments', digest's and catalogue's parsers: ~15 ms)."""
+    """The whole command line, or for one of the core commands (`command`) only that part of it."""
     p = argparse.ArgumentParser(prog="feedwatch", description="Keep up with papers, posts and model releases "
                                 "that affect your prompts and pipelines.")
     p.add_argument("--version", action="version", version=f"feedwatch {__version__}")
@@ -294,7 +302,7 @@ def _demo_at(build_demo, path: Path, *, kept: bool) -> int:
 def cmd_default(args, parser) -> int:
     """No command: the triage TUI on a terminal, help otherwise."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        parser.print_help()
+        build_parser().print_help()     # every command (main built only the core ones)
         return EXIT_OK
     from .storage.db import open_database, resolve_db_url
     from .tui.app import run_tui
@@ -328,7 +336,7 @@ COMMANDS["notify"] = _lazy("cli_notify", "cmd_notify")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(command_in(sys.argv[1:] if argv is None else argv))
+    parser = build_parser(None if needs_whole_parser(sys.argv[1:] if argv is None else argv) else "fetch")
     args = parser.parse_args(argv)
     try:
         if args.command is None:

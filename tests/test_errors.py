@@ -82,10 +82,12 @@ def test_an_unknown_view_kind_is_an_error_not_everything():
 
 def test_the_command_line_builds_only_what_a_core_command_needs(capsys):
     """A fetch builds only the core parsers; any other command, or none, gets the whole command line."""
-    from feedwatch.cli import build_parser, command_in
+    from feedwatch.cli import build_parser, command_in, needs_whole_parser
     assert command_in(["--config", "fetch", "--db", "x", "items", "--limit", "3"]) == "items"
     assert command_in(["-v", "--config=c.toml", "fetch"]) == "fetch"
     assert command_in(["--help"]) is None
+    assert not needs_whole_parser(["--config", "c.toml"]) and not needs_whole_parser(["fetch", "--help"])
+    assert needs_whole_parser(["--help"]) and needs_whole_parser(["stack"]) and needs_whole_parser(["fetchx"])
     core = build_parser("fetch")
     assert core.parse_args(["fetch", "--due"]).due
     whole = build_parser(None)
