@@ -144,14 +144,6 @@ def _init_worker(write_lock: Any = None, parent: int | None = None) -> None:
             pass
         if os.getppid() != parent:   # the parent died before prctl took effect
             os._exit(1)
-    # what every worker needs to parse and store (~25 ms of imports), imported here rather than in the
-    # main process before the fork: the workers import it side by side while the main process sends
-    # its first requests, and the first bodies find it ready (a failure shows where it is used)
-    try:
-        from ..enrich import evidence  # noqa: F401
-        from ..sources import jsonfeed, parse, xmlfeed  # noqa: F401
-    except Exception:  # pragma: no cover - our own modules
-        pass
 
 
 def _worker_database(db_url: str) -> Database:
