@@ -148,7 +148,10 @@ def _json_list(values: list[str]) -> str:
     """JSON for a list of strings (authors, categories, tags: cleaned text, so mostly nothing to escape)."""
     if not values:
         return "[]"
-    joined = '", "'.join(values)
+    try:
+        joined = '", "'.join(values)
+    except TypeError:          # not all strings: let the encoder say what they are
+        return _JSON(values)
     if '"' in joined or "\\" in joined or not joined.isprintable():
         return _JSON(values)
     return f'["{joined}"]'     # what json.dumps(values, ensure_ascii=False) gives: nothing needs escaping
