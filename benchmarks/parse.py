@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from feedwatch import text  # noqa: E402
+from feedwatch import html_text  # noqa: E402
 from feedwatch.config import Source  # noqa: E402
 from feedwatch.dates import utc_now_iso  # noqa: E402
 from feedwatch.ingest.worker import _write_source, parse_body  # noqa: E402
@@ -93,7 +93,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     bodies = corpus(args.feeds, args.items, args.work)
     calls = fragments(bodies)
-    fast = sum(1 for value, n in calls if text._printable(value) and text._fast_text(value, n) is not None)
+    fast = sum(1 for value, n in calls if html_text._printable(value) and html_text._fast_text(value, n) is not None)
     times: dict[str, list[float]] = {"parse": [], "html_to_text": [], "store": []}
     items = 0
     for _ in range(args.reps):
@@ -103,7 +103,7 @@ def main() -> None:
         items = sum(len(p.entries) for p in parsed)
         start = time.process_time()
         for value, max_len in calls:
-            text.html_to_text(value, max_len)
+            html_text.html_to_text(value, max_len)
         times["html_to_text"].append(time.process_time() - start)
         with tempfile.TemporaryDirectory() as tmp:
             start = time.process_time()

@@ -37,10 +37,11 @@ if not FIXTURES.is_dir():
 
 import feedparser  # noqa: E402
 
+from feedwatch.html_text import html_to_text  # noqa: E402
 from feedwatch.sources.fallback import parse_with_feedparser  # noqa: E402
 from feedwatch.sources.parse import parse_document  # noqa: E402
 from feedwatch.sources.xmlfeed import parse_xml_feed  # noqa: E402
-from feedwatch.text import CONTROL_RE, html_to_text  # noqa: E402
+from feedwatch.text import CONTROL_RE  # noqa: E402
 
 DIRS = ("arxiv-api", "arxiv-rss", "blog-feeds", "encoding-edge", "github-releases", "vendor-changelog")
 DOCS = sorted(

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
-from feedwatch import text
-from feedwatch.text import clean_body, clean_line, html_to_text, safe_url
+from feedwatch import html_lxml
+from feedwatch.html_text import html_to_text
+from feedwatch.text import clean_body, clean_line, safe_url
 from tests.servers.http import Reply
 
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -286,7 +287,7 @@ def test_html_to_text_never_reads_files_or_network(tmp_path, http_server):
         out = html_to_text(doc)
         assert "TOPSECRET" not in out
         # The parser itself, without the doctype pre-stripping, must not resolve anything either.
-        root = etree.fromstring(doc.encode(), text._parser())
+        root = etree.fromstring(doc.encode(), html_lxml._parser())
         assert b"TOPSECRET" not in etree.tostring(root, method="text")
     assert http_server.requests == []
 
@@ -308,7 +309,7 @@ def test_html_to_text_deep_nesting_keeps_text():
 def test_html_to_text_linear_time_on_adversarial_input(evil):
     start = time.perf_counter()
     html_to_text(evil)
-    text._fallback(evil, 20000)
+    html_lxml.fallback(evil, 20000)
     assert time.perf_counter() - start < 3.0
 
 
@@ -316,7 +317,7 @@ def test_html_to_text_falls_back_when_lxml_fails(monkeypatch):
     def boom(*args, **kwargs):
         raise ValueError("parser exploded")
 
-    from lxml import etree  # feedwatch.text imports it where it parses (not at start-up)
+    from lxml import etree  # feedwatch.html_lxml imports it where it parses (not at start-up)
     monkeypatch.setattr(etree, "fromstring", boom)
     out = html_to_text("<p>one &amp; <b>two</b></p><script>alert(1)</script><div>three\x1b[31m</div>")
     assert out == "one & two\n\nthree"  # cruder layout, same safety

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from feedwatch import text
-from feedwatch.text import html_to_text
+from feedwatch import html_lxml, html_text
+from feedwatch.html_text import html_to_text
 
 TAGS = ["p", "ul", "ol", "li", "a", "em", "strong", "b", "i", "code", "span", "div", "blockquote", "h2",
         "h3", "sub", "pre", "table", "tr", "td", "script", "style", "font", "section", "dl", "dt", "q"]
@@ -47,16 +47,16 @@ fragments = st.lists(fragment, min_size=1, max_size=6).map("".join)
 
 
 def _both(html: str, max_len: int = 20000) -> tuple[str | None, str]:
-    fast = text._fast_text(html, max_len) if text._printable(html) else None
+    fast = html_text._fast_text(html, max_len) if html_text._printable(html) else None
     return fast, _slow(html, max_len)
 
 
 def _slow(html: str, max_len: int = 20000) -> str:
     """html_to_text without its fast path."""
     try:
-        return text._via_lxml(html, max_len)
+        return html_lxml.via_lxml(html, max_len)
     except Exception:
-        return text._fallback(html, max_len)
+        return html_lxml.fallback(html, max_len)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -124,7 +124,7 @@ def test_simple_fragments_take_the_fast_path_and_agree(html):
     ("x<br>y<br/>z", "x\ny\nz"),
 ])
 def test_what_the_fast_path_takes(html, expected):
-    assert text._fast_text(html, 20000) is not None
+    assert html_text._fast_text(html, 20000) is not None
     assert html_to_text(html) == expected == _slow(html)
 
 
@@ -139,7 +139,7 @@ def test_what_the_fast_path_takes(html, expected):
     "<div>" * 70 + "x" + "</div>" * 70,
 ])
 def test_what_the_fast_path_leaves_to_lxml(html):
-    assert text._fast_text(html, 20000) is None or not text._printable(html)
+    assert html_text._fast_text(html, 20000) is None or not html_text._printable(html)
     assert html_to_text(html) == _slow(html)
 
 

@@ -13,7 +13,8 @@ from typing import Any
 from ..dates import parse_date
 from ..entry import Entry, ParsedFeed
 from ..errors import FeedwatchError
-from ..text import clean_body, clean_line, html_to_text, safe_url
+from ..html_text import html_to_text
+from ..text import clean_body, clean_line, safe_url
 from .entry_rules import CONTENT_MAX, SUMMARY_MAX, arxiv_listing, display_title, fallback_guid, split_authors
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from feedwatch.dates import parse_date
 from feedwatch.entry import Entry, ParsedFeed
-from feedwatch.text import clean_body, clean_line, html_to_text, safe_url
+from feedwatch.html_text import html_to_text
+from feedwatch.text import clean_body, clean_line, safe_url
 
 __all__ = ["looks_like_json_feed", "parse_json_feed"]
 

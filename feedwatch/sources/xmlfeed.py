@@ -27,7 +27,8 @@ from lxml import etree
 
 from ..dates import parse_date
 from ..entry import Entry, ParsedFeed
-from ..text import clean_body, clean_line, html_to_text, safe_url
+from ..html_text import html_to_text
+from ..text import clean_body, clean_line, safe_url
 from .entry_rules import CONTENT_MAX, SUMMARY_MAX, arxiv_listing, display_title, fallback_guid, split_authors
 from .text_repairs import expand_entities, looks_like_html, repair, repair_is_identity
 from .xml_fields import (
