@@ -41,8 +41,8 @@ def needs_whole_parser(argv: list[str]) -> bool:
     return command not in _CORE
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line, or for one of the core commands (`command`) only that part of it."""
+def build_parser(core_only: bool = False) -> argparse.ArgumentParser:
+    """The whole command line, or (`core_only`) only the global options and the core commands."""
     p = argparse.ArgumentParser(prog="feedwatch", description="Keep up with papers, posts and model releases "
                                 "that affect your prompts and pipelines.")
     p.add_argument("--version", action="version", version=f"feedwatch {__version__}")
@@ -88,7 +88,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="open the app on a bundled demo dataset (temporary database, no network)")
     d.add_argument("--keep", type=Path, metavar="PATH", help="build the demo database at PATH (a new file) and "
                    "keep it, e.g. to inspect it later with `feedwatch --db PATH items`")
-    if command in _CORE:
+    if core_only:
         return p
     from .cli_assets import _add_assets_parser
     from .cli_data import _add_digest_parser, _add_transfer_parsers
@@ -336,7 +336,7 @@ COMMANDS["notify"] = _lazy("cli_notify", "cmd_notify")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(None if needs_whole_parser(sys.argv[1:] if argv is None else argv) else "fetch")
+    parser = build_parser(core_only=not needs_whole_parser(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     try:
         if args.command is None:

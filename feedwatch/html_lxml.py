@@ -127,7 +127,7 @@ def _plant_markers(root: etree._Element) -> bool:
     return drop
 
 
-def _layout(flat: str) -> tuple[str, bool]:
+def _layout(flat: str) -> tuple[str, bool]:    # html_text._fast_text lays out its runs the same way
     """Turn the marked-up flat text into lines; also says whether they are already clean.
 
     Splitting once on the markers leaves inline runs, each collapsed with str.split(); a run of

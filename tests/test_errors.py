@@ -88,9 +88,9 @@ def test_the_command_line_builds_only_what_a_core_command_needs(capsys):
     assert command_in(["--help"]) is None
     assert not needs_whole_parser(["--config", "c.toml"]) and not needs_whole_parser(["fetch", "--help"])
     assert needs_whole_parser(["--help"]) and needs_whole_parser(["stack"]) and needs_whole_parser(["fetchx"])
-    core = build_parser("fetch")
+    core = build_parser(core_only=True)
     assert core.parse_args(["fetch", "--due"]).due
-    whole = build_parser(None)
+    whole = build_parser()
     assert whole.parse_args(["stack", "--propose"]).propose
     with pytest.raises(SystemExit):
         core.parse_args(["stack"])          # only reached if command_in said "fetch" for a stack command

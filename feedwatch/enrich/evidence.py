@@ -19,7 +19,7 @@ from typing import Any
 
 from ..entry import Entry
 from ..sources.arxiv_ids import split_arxiv_id
-from ..storage.ingest import canonical_url, links_paper
+from ..storage.ingest import canonical_url
 from .mention_grammar import may_name_model
 
 _ARXIV_LINK = re.compile(r"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/)"
@@ -110,23 +110,18 @@ def _keys(arxiv: str | None, release: str | None, canon: str | None, events: tup
     return tuple(out)      # an arXiv key, a release key and a URL key never equal each other
 
 
-_UNSET: Any = object()
-
-
-def entry_evidence(source: str, kind: str | None, repo: str | None, entry: Entry, canon: str | None = _UNSET,
-                   links: bool | None = None) -> str:
+def entry_evidence(source: str, kind: str | None, repo: str | None, entry: Entry, canon: str | None,
+                   links: bool) -> str:
     """An entry's evidence keys, one per line, worked out as it is stored (in a fetch's parse
     workers), so that the grouping pass after the fetch reads them instead of every new item's text.
     (A key with a line break in it, from a broken URL, is left out.)
 
-    `canon` (its canonical URL) and `links` (whether it may link a paper) save working them out
-    again when the caller has them: this runs for every new item of a fetch."""
-    if links is None:
-        links = links_paper(entry.summary) or links_paper(entry.content)
+    `canon` (its canonical URL) and `links` (whether it may link a paper) come from the row being
+    stored (`storage.ingest.write_entries`), which has worked them out already."""
     text = entry.summary[:3000] + " " + entry.content[:6000] if links else ""   # as storage.stories.pending reads it
     events = model_event_keys(source, entry.title, text, entry.extra, kind)
     found = _keys(_arxiv_key(entry.arxiv_id, entry.url, text), _release_key(entry.title, repo),
-                  canonical_url(entry.url) if canon is _UNSET else canon, events)
+                  canon, events)
     return "\n".join(k for k in found if "\n" not in k)
 
 
