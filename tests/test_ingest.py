@@ -416,14 +416,14 @@ def test_a_worker_batch_is_one_transaction_and_a_failing_source_fails_alone(tmp_
         assert database.change_count() == before + 1              # three sources, one commit
         assert {r["name"] for r in database.query("SELECT name FROM sources")} == {"s0", "s1", "s2"}
 
-        real = ingest_worker.write_entries
+        real = ingest_worker.write_prepared
 
-        def write_entries(c, source, *args):
+        def write_prepared(c, source, *args):
             if source == "bad":
                 raise KeyError("a bug met by this source's entries")
             return real(c, source, *args)
 
-        monkeypatch.setattr(ingest_worker, "write_entries", write_entries)
+        monkeypatch.setattr(ingest_worker, "write_prepared", write_prepared)
         results = ingest_worker.parse_and_store_batch(database.url, [job(config.sources[4]), job(config.sources[3])])
         assert results[0].error.startswith("internal error: KeyError") and results[1].error is None
         assert results[1].new == 3

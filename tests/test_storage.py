@@ -276,3 +276,63 @@ def test_json_lists_are_what_json_dumps_gives():
     def check(values):
         assert _json_list(values) == json.dumps(values, ensure_ascii=False)
     check()
+
+
+def _entries(prefix: str, n: int) -> list:
+    from feedwatch.entry import Entry
+    return [Entry(guid=f"{prefix}{i}", title=f"vLLM v0.{i}.0 released: {prefix}", url=f"https://e.org/{prefix}/{i}",
+                  summary=f"See https://arxiv.org/abs/2611.0{i:04d} for {prefix}", authors=["A. B"],
+                  published="2026-12-01T00:00:00Z", extra={"k": i} if i % 2 else {}) for i in range(n)]
+
+
+def _stored(db: Database) -> list[dict]:
+    return db.query("SELECT i.source, i.guid, i.url, i.canonical_url, i.title, i.summary, i.authors, i.extra, "
+                    "i.tags, i.content_hash, i.story_sig, i.story_links, q.evidence FROM items i "
+                    "LEFT JOIN story_queue q ON q.item_id = i.id ORDER BY i.source, i.guid")
+
+
+def test_rows_prepared_before_the_lock_store_what_write_entries_stores(tmp_path):
+    """The fetch's workers prepare rows outside the write transaction; the result must be the same."""
+    from functools import partial
+
+    from feedwatch.enrich.evidence import entry_evidence
+    from feedwatch.storage.ingest import known_guids, prepare_entries, write_entries, write_prepared
+    now, tags = "2026-12-03T00:00:00Z", ["lab", "a"]
+    dbs = [open_database(str(tmp_path / f"{n}.db")) for n in ("plain", "prepared")]
+    try:
+        for source in ("s1", "s2"):
+            evidence = partial(entry_evidence, source, "rss", None)
+            entries = _entries(source, 12) + _entries(source, 3)     # repeated guids: the first one counts
+            with dbs[0].transaction() as c:
+                plain = write_entries(c, source, entries, tags, now, evidence)
+            prepared = prepare_entries(source, entries, sorted(set(tags)), now, evidence,
+                                       known_guids(dbs[1], [source])[source])
+            assert all(p.row is not None for p in prepared) and len(prepared) == 12
+            with dbs[1].transaction() as c:
+                assert write_prepared(c, source, prepared, tags, now) == plain
+        assert _stored(dbs[0]) == _stored(dbs[1]) and len(_stored(dbs[0])) == 24
+        assert all(r["evidence"] for r in _stored(dbs[1]))
+    finally:
+        for d in dbs:
+            d.close()
+
+
+def test_a_row_prepared_before_another_writer_stored_it_is_not_inserted_twice(tmp_path):
+    """Between preparing (no lock) and writing (under the lock), another process may store the
+    same entries: the write decides from what is stored then, not from what was read before."""
+    from feedwatch.storage.ingest import known_guids, prepare_entries, write_entries, write_prepared
+    now = "2026-12-03T00:00:00Z"
+    db = open_database(str(tmp_path / "race.db"))
+    try:
+        entries = _entries("s", 5)
+        prepared = prepare_entries("s", entries, [], now, None, known_guids(db, ["s"])["s"])
+        assert all(p.row is not None for p in prepared)           # nothing stored yet: all look new
+        with db.transaction() as c:                                 # meanwhile, another fetch of the same feed
+            assert write_entries(c, "s", entries[:3], [], now).new == 3
+        with db.transaction() as c:
+            counts = write_prepared(c, "s", prepared, [], now)
+        assert (counts.new, counts.unchanged) == (2, 3)
+        assert db.query("SELECT COUNT(*) AS n FROM items")[0]["n"] == 5
+        assert db.query("SELECT COUNT(*) AS n FROM item_sources")[0]["n"] == 5
+    finally:
+        db.close()

@@ -20,12 +20,12 @@ from ..config import Source
 from ..dates import utc_now_iso
 from ..entry import Entry
 from ..storage.db import Database, StorageError
-from ..storage.ingest import lock_for_ingest, record_fetch, write_entries
+from ..storage.ingest import known_guids, lock_for_ingest, prepare_entries, record_fetch, write_prepared
 
 if TYPE_CHECKING:
     from ..entry import ParsedFeed
     from ..storage.db import Conn
-    from ..storage.ingest import WriteCounts
+    from ..storage.ingest import Prepared, WriteCounts
 
 
 def default_executor(kind: str | None = None) -> Executor:
@@ -102,18 +102,27 @@ def filter_entries(source: Source, entries: list[Entry]) -> tuple[list[Entry], i
 
 def store_source(db: Database, source: Source, url: str, title: str, entries: list[Entry], etag: str | None,
                  last_modified: str | None, status: int, next_due: str) -> WriteCounts:
-    """One source's entries and fetch state, in one transaction."""
+    """One source's entries and fetch state, in one transaction (prepared before it: see _prepare)."""
+    now = utc_now_iso()
+    prepared = _prepare(source, entries, now, known_guids(db, [source.name])[source.name])
     with db.transaction() as c:
         lock_for_ingest(c, db.dialect)
-        return _write_source(c, source, url, title, entries, etag, last_modified, status, next_due, utc_now_iso())
+        return _write_source(c, source, url, title, prepared, etag, last_modified, status, next_due, now)
 
 
-def _write_source(c: Conn, source: Source, url: str, title: str, entries: list[Entry], etag: str | None,
-                  last_modified: str | None, status: int, next_due: str, now: str) -> WriteCounts:
-    """A source's entries and its successful fetch, inside the caller's transaction."""
+def _prepare(source: Source, entries: list[Entry], now: str, known: set[str] | None) -> list[Prepared]:
+    """A source's entries made ready to store, outside the write transaction: hashes, canonical
+    URLs, and the rows and story evidence of those not stored yet. This is most of storing's CPU;
+    done before the lock, the workers parse and prepare beside each other and queue only for the SQL."""
     from ..enrich.evidence import entry_evidence  # here: a run that stores nothing never needs it
     evidence = partial(entry_evidence, source.name, source.kind, source.repo if source.kind == "github" else None)
-    counts = write_entries(c, source.name, entries, list(source.tags), now, evidence)
+    return prepare_entries(source.name, entries, sorted(set(source.tags)), now, evidence, known)
+
+
+def _write_source(c: Conn, source: Source, url: str, title: str, prepared: list[Prepared], etag: str | None,
+                  last_modified: str | None, status: int, next_due: str, now: str) -> WriteCounts:
+    """A source's prepared entries and its successful fetch, inside the caller's transaction."""
+    counts = write_prepared(c, source.name, prepared, sorted(set(source.tags)), now)
     record_fetch(c, name=source.name, kind=source.kind, url=url, title=title, etag=etag,
                  last_modified=last_modified, attempt=now, success=True, status=status, error=None,
                  consecutive_errors=0, next_due=next_due)
@@ -190,40 +199,55 @@ def parse_and_store_batch(db_url: str, jobs: list[ParseJob]) -> list[Any]:
                                                           status, next_due)))
     if not parsed_jobs:
         return results
+    now = utc_now_iso()
     try:
         db = _worker_database(db_url)
+        known = known_guids(db, [write.source.name for _, write in parsed_jobs])   # a read: no lock
+        ready: list[tuple[int, SourceWrite, list[Prepared]]] = []
+        for i, write in parsed_jobs:
+            try:
+                ready.append((i, write, _prepare(write.source, write.entries, now, known[write.source.name])))
+            except Exception as exc:   # a bug met by one source's entries stays that source's
+                results[i].error = f"internal error: {type(exc).__name__}: {exc}"
+        if not ready:
+            return results
         if _worker_write_lock is None:
-            _store_batch(db, parsed_jobs, results)
+            _store_batch(db, ready, results, now)
         else:
             with _worker_write_lock:
-                _store_batch(db, parsed_jobs, results)
+                _store_batch(db, ready, results, now)
     except StorageError as exc:
         for i, _ in parsed_jobs:
-            results[i].error = str(exc)
+            if results[i].error is None:
+                results[i].error = str(exc)
     return results
 
 
-def _store_batch(db: Database, parsed_jobs: list[tuple[int, SourceWrite]], results: list[Any]) -> None:
-    """Every parsed source of a batch in one transaction; if storing one of them fails with
+def _store_batch(db: Database, ready: list[tuple[int, SourceWrite, list[Prepared]]], results: list[Any],
+                 now: str) -> None:
+    """Every prepared source of a batch in one transaction; if storing one of them fails with
     anything but a storage error (a bug met by its entries), the batch is rolled back and each
     source is stored in a transaction of its own, so only that source fails. (Savepoints would
     isolate them too, but cost a sub-journal write for every page: ~6x the writes.)"""
-    now = utc_now_iso()
     try:
         with db.transaction() as c:
             lock_for_ingest(c, db.dialect)
-            for i, write in parsed_jobs:
-                _count(results[i], _write_source(c, *write, now))
+            for i, write, prepared in ready:
+                _count(results[i], _write_source(c, write.source, write.url, write.title, prepared, write.etag,
+                                                 write.last_modified, write.status, write.next_due, now))
         return
     except StorageError:
         raise
     except Exception:
-        if len(parsed_jobs) == 1:
+        if len(ready) == 1:
             raise
-    for i, write in parsed_jobs:
+    for i, write, prepared in ready:
         results[i].new = results[i].updated = results[i].unchanged = 0
         try:
-            _count(results[i], store_source(db, *write))
+            with db.transaction() as c:
+                lock_for_ingest(c, db.dialect)
+                _count(results[i], _write_source(c, write.source, write.url, write.title, prepared, write.etag,
+                                                 write.last_modified, write.status, write.next_due, now))
         except StorageError:
             raise
         except Exception as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -157,6 +157,53 @@ def _json_list(values: list[str]) -> str:
     return f'["{joined}"]'     # what json.dumps(values, ensure_ascii=False) gives: nothing needs escaping
 
 
+@dataclass(slots=True)
+class Prepared:
+    """What storing an entry needs that no other writer can change, worked out before the write lock
+    is taken (see prepare_entries): the fetch's workers then hold the lock only for the SQL."""
+    entry: Entry
+    extra: str                         # entry.extra as sorted JSON ("" when empty)
+    hash: str
+    canon: str | None
+    row: dict[str, Any] | None = None  # the insert row, when the entry looked new
+    evidence: str | None = None        # its grouping evidence, with the row
+
+
+def known_guids(db: Database, sources: list[str]) -> dict[str, set[str]]:
+    """The guids each of these sources has stored: a read that takes no write lock (see prepare_entries)."""
+    out: dict[str, set[str]] = {name: set() for name in sources}
+    for inside, params in in_lists(sorted(set(sources)), "s"):
+        for r in db.query(f"SELECT source, guid FROM item_sources WHERE source IN ({inside})", params):
+            out[r["source"]].add(r["guid"])
+    return out
+
+
+def prepare_entries(source: str, entries: list[Entry], tags: list[str], now: str,
+                    evidence: Callable[[Entry, str | None, bool], str] | None = None,
+                    known: Container[str] | None = None) -> list[Prepared]:
+    """One source's entries, the first of each guid, with their hash and canonical URL, and, for
+    each entry whose guid is not in `known` (the source's guids as read before the lock), the row
+    that inserts it and its evidence. With `known` None, rows are built later, as they are needed.
+
+    Storing then re-reads what is stored under the lock and decides from that; a row built here
+    for an entry that turned out to be known already is not used."""
+    out: list[Prepared] = []
+    seen: set[str] = set()
+    for e in entries:
+        if e.guid in seen:
+            continue
+        seen.add(e.guid)
+        extra = _JSON_SORTED(e.extra) if e.extra else ""
+        canon = canonical_url(e.url)
+        p = Prepared(e, extra, content_hash(e, extra), canon)
+        if known is not None and e.guid not in known:
+            p.row = _row(e, source, tags, now, p.hash, canon, extra)
+            if evidence is not None:
+                p.evidence = evidence(e, canon, p.row["story_links"] == 1)
+        out.append(p)
+    return out
+
+
 def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], now: str,
                   evidence: Callable[[Entry, str | None, bool], str] | None = None) -> WriteCounts:
     """Store one source's entries (inside the caller's transaction, which holds the write lock).
@@ -164,42 +211,41 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
     Each new item is queued for story grouping, with `evidence(entry, canonical_url, links_paper)` (its
     grouping keys, see enrich.evidence) when the caller gives it: a fetch's workers work them out beside each other,
     and the pass after the fetch need not read the items again."""
+    return write_prepared(c, source, prepare_entries(source, entries, tags, now), tags, now, evidence)
+
+
+def write_prepared(c: Conn, source: str, batch: list[Prepared], tags: list[str], now: str,
+                   evidence: Callable[[Entry, str | None, bool], str] | None = None) -> WriteCounts:
+    """`write_entries` of entries already prepared with the same `tags` and `now` (see prepare_entries)."""
     counts = WriteCounts()
-    seen: set[str] = set()
-    batch: list[Entry] = []
-    for e in entries:
-        if e.guid not in seen:
-            seen.add(e.guid)
-            batch.append(e)
     if not batch:
         return counts
-    canon = {e.guid: canonical_url(e.url) for e in batch}
     known = {r["guid"]: r for r in c.execute(
         "SELECT s.guid, s.item_id, s.content_hash, i.arxiv_version FROM item_sources s "
         "JOIN items i ON i.id = s.item_id WHERE s.source = :source", {"source": source})}
-    fresh = [e for e in batch if e.guid not in known]
+    fresh = [p.entry for p in batch if p.entry.guid not in known]
     by_arxiv = _lookup(c, "arxiv_id", [e.arxiv_id for e in fresh if e.arxiv_id]) if fresh else {}
     url_counts: dict[str, int] = {}
-    for cu in canon.values():
-        if cu:
-            url_counts[cu] = url_counts.get(cu, 0) + 1
-    unique_urls = [cu for e in fresh if not e.arxiv_id and (cu := canon[e.guid]) and url_counts[cu] == 1]
+    for p in batch:
+        if p.canon:
+            url_counts[p.canon] = url_counts.get(p.canon, 0) + 1
+    unique_urls = [p.canon for p in batch if p.entry.guid not in known and not p.entry.arxiv_id and p.canon
+                   and url_counts[p.canon] == 1]
     by_url = _lookup(c, "canonical_url", unique_urls, unique_only=True) if unique_urls else {}
     links: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
     keys: list[str | None] = []               # the grouping evidence of each insert
     pending: dict[str, str] = {}          # arXiv id -> guid of the entry inserting it in this batch
     attach: list[tuple[str, str, str]] = []   # (guid, guid of the inserting entry, hash)
-    for e in batch:
-        extra = _JSON_SORTED(e.extra) if e.extra else ""
-        h = content_hash(e, extra)
+    for p in batch:
+        e, h = p.entry, p.hash
         prev = known.get(e.guid)
         if prev is not None:
             if prev["content_hash"] == h:
                 counts.unchanged += 1
                 continue
             note = _version_note(prev["arxiv_version"], e.arxiv_version)
-            _update(c, prev["item_id"], e, source, tags, now, h, note, canon[e.guid])
+            _update(c, prev["item_id"], e, source, tags, now, h, note, p.canon)
             links.append({"source": source, "guid": e.guid, "item_id": prev["item_id"], "content_hash": h})
             counts.updated += 1
             continue
@@ -207,21 +253,25 @@ def write_entries(c: Conn, source: str, entries: list[Entry], tags: list[str], n
             attach.append((e.guid, pending[e.arxiv_id], h))
             counts.unchanged += 1
             continue
-        match = by_arxiv.get(e.arxiv_id) if e.arxiv_id else by_url.get(canon[e.guid] or "")
+        match = by_arxiv.get(e.arxiv_id) if e.arxiv_id else by_url.get(p.canon or "")
         if match is not None:
             item_id = match["id"]
             note = _version_note(match["arxiv_version"], e.arxiv_version)
             if note:
-                _update(c, item_id, e, source, tags, now, h, note, canon[e.guid])
+                _update(c, item_id, e, source, tags, now, h, note, p.canon)
                 counts.updated += 1
             else:
                 counts.unchanged += 1
             _merge_tags(c, item_id, tags)
             links.append({"source": source, "guid": e.guid, "item_id": item_id, "content_hash": h})
             continue
-        row = _row(e, source, tags, now, h, canon[e.guid], extra)
-        inserts.append(row)
-        keys.append(evidence(e, canon[e.guid], row["story_links"] == 1) if evidence is not None else None)
+        if p.row is not None:
+            inserts.append(p.row)
+            keys.append(p.evidence)
+        else:
+            row = _row(e, source, tags, now, h, p.canon, p.extra)
+            inserts.append(row)
+            keys.append(evidence(e, p.canon, row["story_links"] == 1) if evidence is not None else None)
         if e.arxiv_id:
             pending[e.arxiv_id] = e.guid
         counts.new += 1
