@@ -137,6 +137,34 @@ def test_a_platform_retiring_its_deployment_does_not_retire_the_vendors_model():
     assert (azure.status, azure.shutdown_date, azure.provider) == ("deprecated", "2026-10-01", "azure")
 
 
+def test_a_scanned_cloud_deployment_keeps_its_platforms_dates():
+    """A repository that calls "azure/gpt-4o-mini" runs on Azure's schedule, not OpenAI's: the scanner
+    keeps the platform, so the asset's model retires when Azure retires it (here a month earlier)."""
+    from feedwatch.scan.recognise import Recognizer
+    cat = _cat(make_entry("di", "gpt-4o-mini", provider="Azure", shutdown_date="2026-10-01"),
+               make_entry("md", "openai/gpt-4o-mini", provider="openai", shutdown_date="2026-11-01"),
+               make_entry("md", "anthropic.claude-3-haiku-20240307-v1:0", provider="bedrock",
+                          shutdown_date="2026-08-01"),
+               make_entry("md", "anthropic/claude-3-haiku-20240307", provider="anthropic", shutdown_date="2026-12-01"))
+    r = Recognizer()
+    for written, shutdown in (("azure/gpt-4o-mini", "2026-10-01"), ("azure:chat:gpt-4o-mini", "2026-10-01"),
+                              ("openai/gpt-4o-mini", "2026-11-01"), ("gpt-4o-mini", "2026-11-01"),
+                              ("us.anthropic.claude-3-haiku-20240307-v1:0", "2026-08-01"),
+                              ("claude-3-haiku-20240307", "2026-12-01")):
+        model = r.model(written, "model")
+        assert model is not None and cat.lifecycle(model, D).shutdown_date == shutdown, (written, model)
+
+
+def test_a_vendors_own_cloud_speaks_with_the_vendor():
+    """Vertex is Google's own platform: "vertex_ai/gemini-1.5-pro-002" takes Google's dates for its
+    family, as the bare id does, rather than none."""
+    cat = _cat(make_entry("di", "gemini-1.5-pro", provider="Google", shutdown_date="2025-09-29"))
+    for written in ("gemini-1.5-pro-002", "vertex_ai/gemini-1.5-pro-002", "gemini-1.5-pro@002"):
+        life = cat.lifecycle(written, D)
+        assert (life.status, life.shutdown_date) == ("retired", "2025-09-29"), written
+    assert cat.lifecycle("bedrock/gemini-1.5-pro-002", D).status == "retired"   # another platform: better than none
+
+
 def test_an_alias_takes_the_lifecycle_of_the_id_it_points_to():
     cat = _cat(make_entry("md", "anthropic/claude-3-5-haiku-20241022", provider="anthropic",
                           shutdown_date="2026-02-19", aliases=("claude-3-5-haiku-latest",)),

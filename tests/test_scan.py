@@ -17,8 +17,9 @@ FIXTURE = Path(__file__).parent / "scan_fixture" / "acme"
 
 # (path, line, canonical model, text as written): every model the scanner reports on the fixture.
 EXPECTED_MODELS = [
-    ("config/litellm.yaml", 4, "gpt-4o-mini", "azure/gpt-4o-mini"),
-    ("config/litellm.yaml", 7, "claude-3-5-sonnet-20240620", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0"),
+    ("config/litellm.yaml", 4, "azure/gpt-4o-mini", "azure/gpt-4o-mini"),
+    ("config/litellm.yaml", 7, "bedrock/claude-3-5-sonnet-20240620",
+     "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0"),
     ("config/litellm.yaml", 10, "deepseek-r1", "ollama/deepseek-r1:14b"),
     ("config/models.toml", 3, "mistral-large-latest", "mistral-large-latest"),
     ("config/models.toml", 4, "gpt-4.1-nano", "openai/gpt-4.1-nano"),
@@ -26,16 +27,18 @@ EXPECTED_MODELS = [
     ("deploy/docker-compose.yml", 11, "Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct"),
     ("evals/promptfooconfig.yaml", 5, "gpt-4o-mini", "openai:gpt-4o-mini"),
     ("evals/promptfooconfig.yaml", 6, "claude-3-5-haiku-20241022", "anthropic:messages:claude-3-5-haiku-20241022"),
-    ("evals/promptfooconfig.yaml", 7, "gemini-1.5-flash", "vertex:gemini-1.5-flash"),
+    ("evals/promptfooconfig.yaml", 7, "vertex_ai/gemini-1.5-flash", "vertex:gemini-1.5-flash"),
     ("evals/promptfooconfig.yaml", 8, "Qwen/Qwen2.5-7B", "ollama:chat:qwen2.5:7b"),
-    ("infra/terraform/openai.tf", 6, "gpt-3.5-turbo", "gpt-35-turbo"),
+    ("infra/terraform/openai.tf", 6, "azure/gpt-3.5-turbo", "gpt-35-turbo"),
     ("infra/terraform/openai.tf", 13, "text-embedding-ada-002", "text-embedding-ada-002"),
     ("services/ingest/main.go", 5, "text-embedding-3-large", "text-embedding-3-large"),
-    ("services/ingest/main.go", 7, "gemini-1.5-pro-002",
+    ("services/ingest/main.go", 7, "vertex_ai/gemini-1.5-pro-002",
      "projects/acme/locations/us-central1/publishers/google/models/gemini-1.5-pro-002"),
-    ("services/ingest/main.go", 9, "claude-3-5-sonnet-20241022", "claude-3-5-sonnet-v2@20241022"),
-    ("services/search-api/src/bedrock.ts", 4, "claude-3-haiku-20240307", "anthropic.claude-3-haiku-20240307-v1:0"),
-    ("services/search-api/src/bedrock.ts", 6, "meta-llama/Llama-3.1-70B-Instruct", "meta.llama3-1-70b-instruct-v1:0"),
+    ("services/ingest/main.go", 9, "vertex_ai/claude-3-5-sonnet-20241022", "claude-3-5-sonnet-v2@20241022"),
+    ("services/search-api/src/bedrock.ts", 4, "bedrock/claude-3-haiku-20240307",
+     "anthropic.claude-3-haiku-20240307-v1:0"),
+    ("services/search-api/src/bedrock.ts", 6, "bedrock/meta-llama/Llama-3.1-70B-Instruct",
+     "meta.llama3-1-70b-instruct-v1:0"),
     ("services/search-api/src/rerank.ts", 3, "BAAI/bge-reranker-v2-m3", "BAAI/bge-reranker-v2-m3"),
     ("services/search-api/src/rerank.ts", 4, "sentence-transformers/all-MiniLM-L6-v2",
      "sentence-transformers/all-MiniLM-L6-v2"),
@@ -47,7 +50,7 @@ EXPECTED_MODELS = [
     ("services/support-bot/support_bot/llm.py", 11, "o1", "o1"),
 ]
 # Only with the model catalogue: an id the grammar does not parse.
-CATALOGUE_ONLY = ("services/search-api/src/bedrock.ts", 5, "nova-premier", "amazon.nova-premier-v1:0")
+CATALOGUE_ONLY = ("services/search-api/src/bedrock.ts", 5, "bedrock/nova-premier", "amazon.nova-premier-v1:0")
 # Real model ids in the fixture that neither the grammar nor a catalogue without them know (recall misses).
 KNOWN_MISSES = [("deploy/docker-compose.yml", 8, "nomic-embed-text"), ("config/models.toml", 7, "voyage-3")]
 
@@ -112,9 +115,12 @@ def test_traps_are_not_models():
 
 @pytest.mark.parametrize("token,expected", [
     ("openai:chat:gpt-4o", "gpt-4o"),
-    ("bedrock:us.anthropic.claude-3-5-sonnet-20241022-v2:0", "claude-3-5-sonnet-20241022"),
-    ("vertex_ai/gemini-1.5-pro", "gemini-1.5-pro"),
-    ("azure/gpt-35-turbo-16k", "gpt-3.5-turbo-16k"),
+    ("bedrock:us.anthropic.claude-3-5-sonnet-20241022-v2:0", "bedrock/claude-3-5-sonnet-20241022"),
+    ("vertex_ai/gemini-1.5-pro", "vertex_ai/gemini-1.5-pro"),
+    ("azure/gpt-35-turbo-16k", "azure/gpt-3.5-turbo-16k"),
+    ("gpt-35-turbo", "azure/gpt-3.5-turbo"),                    # only Azure spells it so
+    ("ollama/deepseek-r1:14b", "deepseek-r1"),                 # a local server: no cloud's dates
+    ("openai/gpt-4.1-nano", "gpt-4.1-nano"),
     ("openrouter/meta-llama/llama-3.1-70b-instruct", "meta-llama/Llama-3.1-70B-Instruct"),
     ("gemma2:9b", "google/gemma-2-9b"),
     ("models/gemini-2.0-flash-001", "gemini-2.0-flash-001"),

@@ -43,7 +43,7 @@ def test_jsonl_output(setup, capsys):
     # name that is also a catalogue id) is not one of them: without a digit it needs a model key
     assert len(rows) == 36
     assert {(r["path"], r["model"]) for r in rows} >= {("deploy/docker-compose.yml", "nomic-embed-text"),
-                                                      ("services/search-api/src/bedrock.ts", "nova-premier")}
+                                                      ("services/search-api/src/bedrock.ts", "bedrock/nova-premier")}
     assert not any(r["path"].endswith("package.json") for r in rows)
     assert {"path": "services/ingest/main.go", "line": 5, "kind": "model", "model": "text-embedding-3-large",
             "text": "text-embedding-3-large", "asset": "acme-ingest"} in rows

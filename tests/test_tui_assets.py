@@ -63,8 +63,8 @@ async def test_asset_view_shows_evidence_and_rescans(tmp_path):
         await pilot.pause()
         text = screen.detail_text()
         assert "acme-ingest: models gone: gpt-4-turbo" in text
-        assert "seen by this re-scan: models claude-3-5-sonnet-20241022, gemini-1.5-pro-002, text-embedding-3-large" \
-            in text
+        assert ("seen by this re-scan: models text-embedding-3-large, vertex_ai/claude-3-5-sonnet-20241022, "
+                "vertex_ai/gemini-1.5-pro-002") in text
         assert "acme:services/ingest/main.go:9" in text
         await pilot.press("up")
         await pilot.pause()

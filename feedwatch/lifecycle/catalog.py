@@ -4,9 +4,10 @@ together of one model on one day.
 Matching: a model as an asset writes it ("azure/gpt-4o-mini", a Bedrock or Vertex id, any case) is
 looked up by its `catalog_key`, which every entry also has, so spellings meet. Platforms are kept
 apart: a spelling that names one ("azure/...", a Bedrock id, a Vertex "@date") takes that
-platform's entries, a bare id its vendor's own (OpenAI's gpt-4o-mini is not retired because Azure
-retires a deployment of it); entries that name no platform speak for all, and when no entry of the
-wanted platform exists, every platform's entries are used rather than none. An id that is only
+platform's entries (all of the vendor's own when it is the vendor's own cloud: Vertex for Gemini), a
+bare id its vendor's own (OpenAI's gpt-4o-mini is not retired because Azure retires a deployment of
+it); entries that name no platform speak for all, and when no entry of the wanted platform exists
+for the id or its family, every platform's entries are used rather than none. An id that is only
 an alias (LiteLLM `alias_of`, modeldeprecations.dev `aliases`) takes the lifecycle of the id it
 points to, unless the catalogues say something of the alias itself. A dated snapshot nobody lists
 takes its family's lifecycle (deprecations.info lists Vertex models without their @date), a
@@ -48,14 +49,19 @@ _FIRST_PARTY = (
 
 
 def _platforms(facts: dict) -> frozenset[str] | None:
-    """The platforms whose entries speak for a model as written; None: every platform's."""
-    if facts["hint"] is not None:
-        return frozenset({facts["hint"]})
+    """The platforms whose entries speak for a model as written; None: every platform's.
+
+    A spelling that names a platform takes that platform's entries, or all of the vendor's own when
+    it names one of those ("vertex_ai/gemini-1.5-pro" is Google's Gemini on Google's own cloud)."""
+    first = None
     for low in (facts["key"].lower(), facts["family"]):      # the second: a fine-tune's base model
-        found = next((p for rx, p in _FIRST_PARTY if rx.match(low)), None)
-        if found is not None:
-            return found
-    return None
+        first = next((p for rx, p in _FIRST_PARTY if rx.match(low)), None)
+        if first is not None:
+            break
+    hint = facts["hint"]
+    if hint is not None:
+        return first if first is not None and hint in first else frozenset({hint})
+    return first
 
 
 def _mine(found: list[CatalogEntry], platforms: frozenset[str] | None) -> list[CatalogEntry]:
@@ -153,6 +159,10 @@ class Catalogue:
                 return key, snaps, None, "snapshots"
         if own_all:                                            # only another platform lists it: better than none
             return key, own_all, target, "another platform"
+        if family_key and family_key.lower() != key.lower():   # ... or only another platform's family
+            found = [e for e in self.by_key.get(family_key, []) if e.has_lifecycle]
+            if found:
+                return key, found, None, "another platform"
         return key, [], target, None
 
     def lifecycle(self, model: str, as_of: date) -> Lifecycle:

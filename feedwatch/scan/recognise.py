@@ -16,6 +16,7 @@ from collections.abc import Collection
 
 from ..enrich.mention_grammar import HF_ORGS, name_rx
 from ..enrich.mentions import find_mentions, normalize_model
+from ..enrich.model_ids import ROUTING, platform_hint
 
 # promptfoo provider ids (`openai:gpt-4o`, `openai:chat:gpt-4o`, `ollama:chat:llama3.1:8b`, `bedrock:...`).
 _PROMPTFOO = re.compile(
@@ -40,6 +41,11 @@ _SUFFIX = re.compile(r"^(?:-v\d+(?::\d+)?|:[\w.-]+|@[\w.-]+)?$")   # Bedrock -v1
 _SHAPE = re.compile(r"^[\w.:/@+-]{2,160}$")
 _FILE_EXT = re.compile(r"\.(?:csv|tsv|jsonl?|txt|md|py|ya?ml|toml|png|jpe?g|log|html?|pkl|parquet|zip|gz|ipynb"
                        r"|js|ts|go|sh|bin|pt|onnx|gguf|safetensors|db|sqlite)$", re.I)
+# The clouds that host other vendors' models on retirement schedules of their own (Azure often retires
+# a model months before OpenAI does): a literal that names one keeps it, in LiteLLM's spelling, so
+# the asset's model gets that platform's dates ("azure/gpt-4o-mini", see lifecycle/catalog.py).
+_HOSTS = {"azure": "azure", "bedrock": "bedrock", "vertex": "vertex_ai"}
+_PROMPTFOO_HOSTS = {"azure": "azure", "azureopenai": "azure", "bedrock": "bedrock", "vertex": "vertex"}
 #: Keys under which a bare, ambiguous id is still a model.
 MODEL_KEYS = re.compile(r"model|engine|deployment|(?:^|[_.-])llm$", re.I)
 
@@ -66,6 +72,30 @@ def peel(token: str) -> str:
     return t
 
 
+def host_of(token: str) -> str | None:
+    """The cloud platform (azure | bedrock | vertex) a literal says its model is served on, if any:
+    a promptfoo or LiteLLM prefix, a Bedrock invoke id, a Vertex "@version" or model path, or
+    Azure's own "gpt-35-turbo" spelling."""
+    t = token.strip()
+    m = _PROMPTFOO.match(t)
+    if m:
+        host = _PROMPTFOO_HOSTS.get(t.split(":", 1)[0].lower())
+        if host:
+            return host
+        t = t[m.end():]
+    if _VERTEX_PATH.search(t):
+        return "vertex"
+    hint = platform_hint(t)
+    if hint in _HOSTS:
+        return hint
+    return "azure" if _AZURE_35.match(ROUTING.sub("", t)) else None
+
+
+def on_host(model: str, host: str | None) -> str:
+    """`model` as served on `host`: "azure/gpt-4o-mini"; the model itself with no host."""
+    return f"{_HOSTS[host]}/{model}" if host in _HOSTS else model
+
+
 class Recognizer:
     """Decides whether literals are model ids; `known` is the catalogue's canonical ids (or None)."""
 
@@ -74,12 +104,15 @@ class Recognizer:
         self._cache: dict[tuple[str, bool], str | None] = {}
 
     def model(self, token: str, key: str = "") -> str | None:
-        """The canonical id when `token` (a whole literal or value) is a model id, else None."""
+        """The canonical id when `token` (a whole literal or value) is a model id, else None; prefixed
+        with the cloud that serves it when the literal names one ("azure/gpt-4o-mini", see _HOSTS)."""
         keyed = bool(key) and MODEL_KEYS.search(key) is not None
         ck = (token, keyed)
         if ck in self._cache:
             return self._cache[ck]
         out = self._model(token, keyed)
+        if out is not None:
+            out = on_host(out, host_of(token))
         if len(self._cache) < 100_000:
             self._cache[ck] = out
         return out
