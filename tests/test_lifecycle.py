@@ -589,3 +589,42 @@ def test_hostile_catalogues_over_http_cost_one_line_each_and_show_clean(tmp_path
     assert "\x1b" not in shown and "\u202e" not in shown and "\x00" not in shown and "javascript" not in shown
     assert "  deprecations-info: gpt-4o-mini [OpenAI] -; replacement [bold]gpt-5[/]\n" in shown   # OSC 8 link gone
     assert "replacement [bold]gpt-5[/]" in shown           # markup is text
+
+
+def test_stored_catalogues_are_re_keyed_when_the_grammar_learns_a_spelling(tmp_path, db_url):
+    """Rows stored before the grammar read Azure's "gpt-35-turbo" as gpt-3.5-turbo (or knew Phi) are
+    keyed the old way; on first use they are keyed again from their model ids, once (migration 0012)."""
+    from feedwatch.config import load_config
+    from feedwatch.lifecycle.names import fingerprint
+    from feedwatch.lifecycle.source import load_catalogue
+    from feedwatch.storage.catalogs import replace_models
+
+    def row(model_id, key, shutdown):
+        return {"provider": "azure", "model_id": model_id, "model_key": key, "status": None,
+                "deprecation_date": None, "shutdown_date": shutdown, "earliest_shutdown": None, "replacement": None,
+                "release_date": None, "source_url": None, "aliases": (), "alias_of": None, "family": None,
+                "alias_keys": (), "alias_of_key": None}
+    (tmp_path / "feeds.toml").write_text('[[catalogs]]\nname = "litellm"\nkind = "litellm"\n'
+                                         'url = "https://example.com/l.json"\n')
+    config = load_config(tmp_path / "feeds.toml")
+    db = open_database(db_url)
+    try:
+        replace_models(db, "litellm", "litellm", "https://example.com/l.json",
+                       [row("azure/gpt-35-turbo-0613", "gpt-35-turbo-0613", "2026-09-01"),    # keys of an older grammar
+                        row("azure_ai/Phi-4", "phi-4", "2027-01-17")],
+                       etag=None, last_modified=None, status=200, now="2026-11-01T00:00:00Z", next_due=None)
+        assert db.query("SELECT keys_of FROM catalogs")[0]["keys_of"] is None
+        cat, bundled = load_catalogue(db, config, ["azure/gpt-3.5-turbo-0613", "microsoft/phi-4"])
+        assert not bundled
+        assert cat.lifecycle("azure/gpt-3.5-turbo-0613", D).shutdown_date == "2026-09-01"
+        assert cat.lifecycle("microsoft/phi-4", D).shutdown_date == "2027-01-17"
+        stored = {r["model_id"]: r for r in db.query("SELECT model_id, model_key, family FROM catalog_models")}
+        assert stored["azure/gpt-35-turbo-0613"]["model_key"] == "gpt-3.5-turbo-0613"
+        assert stored["azure/gpt-35-turbo-0613"]["family"] == "gpt-3.5-turbo"
+        assert stored["azure_ai/Phi-4"]["model_key"] == "microsoft/Phi-4"
+        assert db.query("SELECT keys_of FROM catalogs")[0]["keys_of"] == fingerprint()
+        before = db.change_count()
+        load_catalogue(db, config)
+        assert db.change_count() == before                         # keyed by today's grammar: nothing to do
+    finally:
+        db.close()

@@ -189,6 +189,14 @@ POSITIVES = [
     ("ibm-granite/granite-3.1-8b-instruct", "ibm-granite/granite-3.1-8b-instruct", None),
     ("https://huggingface.co/google/gemma-2-9b-it/tree/main", "google/gemma-2-9b-it", None),
     ("openai/gpt-4o via a router", "gpt-4o", None),
+    # Azure's spelling of GPT-3.5 Turbo, and Microsoft's Phi (Hugging Face ids under microsoft/)
+    ("Azure OpenAI: gpt-35-turbo (0613) retires", "gpt-3.5-turbo", None),
+    ("gpt-35-turbo-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-0613"),
+    ("Microsoft retires Phi-4 on Azure AI Foundry", "microsoft/Phi-4", None),
+    ("We tested Phi 3.5 mini on", "microsoft/Phi-3.5-mini", None),
+    ("Phi-3.5-MoE-instruct", "microsoft/Phi-3.5-MoE-instruct", None),
+    ("Introducing Phi-4-mini-reasoning", "microsoft/Phi-4-mini-reasoning", None),
+    ("microsoft/phi-4", "microsoft/Phi-4", None),
 ]
 
 
@@ -277,6 +285,10 @@ NEGATIVES = [
     "microsoft/vscode and google/protobuf",
     "Sabia 3 (Maritaca)",
     "SWE-1.6 and GLM 4",
+    "the golden ratio phi 1.618",
+    "phi 2 is the angle",
+    "Phi Beta Kappa",
+    "gpt-35 is not a model",
     "",
 ]
 
@@ -417,6 +429,9 @@ def test_normalized_names_are_what_find_mentions_reports():
 # --------------------------------------------------------------------------------------------------
 
 SAME = [
+    ("azure/gpt-3.5-turbo", "gpt-35-turbo retires on Azure", True),
+    ("azure_ai/Phi-4", "Phi-4 retires on Azure", True),
+    ("microsoft/Phi-4", "Phi-4-mini-instruct is out", False),
     ("claude-3-5-sonnet", "claude-3-5-sonnet-20241022", True),
     ("claude-3-5-sonnet", "Claude 3.5 Sonnet", True),
     ("Claude 3.5 Sonnet", "claude-3-5-sonnet-latest", True),
@@ -585,6 +600,8 @@ def test_real_documents_positions():
     ("openai/gpt-oss-120b", "openai/gpt-oss-120b"),  # a Hugging Face repo id stays whole
     ("mistralai/Mistral-7B-Instruct-v0.3", "mistralai/Mistral-7B-Instruct-v0.3"),
     ("gpt-4o-2024-05-13", "gpt-4o-2024-05-13"), ("DeepSeek-R1", "deepseek-r1"),
+    ("azure/gpt-35-turbo-0613", "gpt-3.5-turbo-0613"), ("azure_ai/Phi-4", "microsoft/Phi-4"),
+    ("deepinfra/microsoft/phi-4", "microsoft/Phi-4"),
 ])
 def test_catalog_key_looks_through_routing_prefixes_and_platform_spellings(written, key):
     from feedwatch.enrich.mentions import catalog_key

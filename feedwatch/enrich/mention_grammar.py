@@ -19,6 +19,7 @@ _NUM = rf"\d(?!\d)(?:\.\d(?!\d)|{_H}\d(?![\w.]))?"          # 3 | 3.5 | 3-5 (API
 
 # OpenAI ------------------------------------------------------------------------------------------
 _GPT_CORE = (rf"(?:oss(?:{_S}\d+b(?!\w))?|(?:image|realtime|audio)(?:{_H}\d(?:\.\d)?(?!\d))?"
+             rf"|35(?={_H}turbo(?!\w))"                    # Azure's name for gpt-3.5-turbo
              rf"|[3-9]{_H}\d(?![\w.])|\d(?:\.\d{{1,2}})?o?(?!\d))")
 _GPT_TOK = (rf"(?:turbo|mini|nano|pro|codex(?:{_SP}(?:max|mini)(?!\w))?|max|spark|preview|realtime|audio|transcribe"
             rf"|diarize|tts|search|instruct|chat|vision|deep{_H}research|\d{{1,3}}k|latest|hd|{_YMD}|{_MMDD})(?!\w)")
@@ -123,6 +124,13 @@ _OTHERS = [
     rf"command{_H}(?:light|nightly){_END}",
 ]
 
+# Microsoft Phi -----------------------------------------------------------------------------------
+_PHI_TOK = r"(?:mini|medium|small|vision|moe|multimodal|reasoning|plus|instruct|flash|\d{1,3}k|onnx|gguf)(?!\w)"
+_PHI = [
+    rf"phi{_S}?[1-9](?:\.5)?(?!\w|\.\d)(?:[-\u2010\u2011_]{_PHI_TOK}){{0,6}}"
+    rf"(?:{_SP}(?:mini|medium|small|vision|moe|multimodal|reasoning)(?!\w)){{0,2}}{_END}",
+]
+
 # Hugging Face repo ids ---------------------------------------------------------------------------
 #: Known model orgs, in their usual spelling (ids are case-insensitive on the Hub).
 HF_ORGS = (
@@ -145,7 +153,7 @@ _HF = [rf"{re.escape(o)}/(?<!\.{re.escape(o)}/)(?<!github\.com/{re.escape(o)}/)(
 # Families whose ids an org may canonicalise inside "org/name" (its own models).
 ORG_FAMILIES = {
     "meta-llama": {"llama"}, "qwen": {"qwen"}, "google": {"gemma", "gemini"}, "openai": {"openai"},
-    "mistralai": {"mistral"},
+    "mistralai": {"mistral"}, "microsoft": {"phi"},
 }
 
 
@@ -176,7 +184,7 @@ def _build(alternatives: list[str]) -> re.Pattern[str]:
     return re.compile(f"{_BOUNDARY}({body})")
 
 
-_ALTERNATIVES = [*_HF, *_OPENAI, *_ANTHROPIC, *_GOOGLE, *_META, *_QWEN, *_MISTRAL, *_OTHERS]
+_ALTERNATIVES = [*_HF, *_OPENAI, *_ANTHROPIC, *_GOOGLE, *_META, *_QWEN, *_MISTRAL, *_PHI, *_OTHERS]
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,9 @@ Canonical ids
   Llama -> "meta-llama/Llama-3.1-70B-Instruct" ("Meta-Llama-3-8B-Instruct" for Llama 3.0, lower-case
   sizes "Llama-2-7b-chat-hf" for Llama 2, "Meta-Llama-3.1-..." is read as its new name "Llama-3.1-...",
   "Llama 4 Scout" -> "meta-llama/Llama-4-Scout"); Qwen -> "Qwen/Qwen2.5-7B-Instruct", "Qwen/QwQ-32B";
-  Gemma -> "google/gemma-2-9b-it"; gpt-oss -> "openai/gpt-oss-120b".
+  Gemma -> "google/gemma-2-9b-it"; gpt-oss -> "openai/gpt-oss-120b"; Phi -> "microsoft/Phi-4-mini-instruct"
+  (a prose "Phi 3.5 mini" needs the capital: "phi 2" may be the Greek letter). Azure's "gpt-35-turbo"
+  is "gpt-3.5-turbo".
 * A Hugging Face repo id "org/Name" of a known model org keeps its exact id (org in its usual
   spelling, e.g. "Qwen", "deepseek-ai"), except that a name of the org's own family is canonicalised
   as above ("meta-llama/meta-llama-3.1-8b-instruct" -> "meta-llama/Llama-3.1-8B-Instruct",

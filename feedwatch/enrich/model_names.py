@@ -39,6 +39,7 @@ def _openai(s: str) -> tuple[str, str | None] | None:
     s = s.replace(" ", "-")
     if s.startswith("gpt"):
         s = re.sub(r"^gpt-?", "gpt-", s)
+        s = re.sub(r"^gpt-35-turbo", "gpt-3.5-turbo", s)                  # Azure's spelling
         s = re.sub(r"^gpt-([3-9])-(\d)(?=-|$)", r"gpt-\1.\2", s)          # URL slug "gpt-4-1" = GPT-4.1
         if s.startswith("gpt-oss"):
             return "openai/" + s, None
@@ -143,6 +144,21 @@ def _qwen(s: str) -> tuple[str, str | None]:
     return "Qwen/" + "-".join([head, *parts]), None
 
 
+_PHI_WORDS = {"moe": "MoE"}
+
+
+def _phi(s: str, orig: str) -> tuple[str, str | None] | None:
+    """Hugging Face's id under microsoft/: "Phi 3.5 mini" -> "microsoft/Phi-3.5-mini". Prose with a
+    space needs the capital ("phi 2" may be the Greek letter)."""
+    if s[3:4] == " " and orig[:1] != "P":
+        return None
+    m = re.match(r"phi[-\s]?(\d(?:\.5)?)", s)
+    if m is None:
+        return None
+    parts = [_PHI_WORDS.get(t, t) for t in re.split(r"[-\s_]+", s[m.end():]) if t]
+    return "microsoft/" + "-".join([f"Phi-{m.group(1)}", *parts]), None
+
+
 def _mistral(s: str) -> tuple[str, str | None]:
     toks = re.sub(r"^open-", "", s.replace(" ", "-")).split("-")
     last = toks[-1]
@@ -200,7 +216,7 @@ _FAMILY_PREFIXES = (
     ("codex", "openai"), ("computer", "openai"), ("claude", "anthropic"), ("sonnet", "anthropic"),
     ("opus", "anthropic"), ("haiku", "anthropic"), ("gemini", "gemini"), ("gemma", "gemma"), ("llama", "llama"),
     ("meta", "llama"), ("qwen", "qwen"), ("qwq", "qwen"), ("deepseek", "deepseek"), ("grok", "grok"),
-    ("command", "cohere"),
+    ("command", "cohere"), ("phi", "phi"),
 )
 
 
@@ -238,6 +254,8 @@ def canonical(orig: str) -> tuple[tuple[str, str | None], str | None, str] | Non
         res = _deepseek(s)
     elif family == "grok":
         res = _grok(s, orig)
+    elif family == "phi":
+        res = _phi(s, orig)
     elif family == "cohere":
         out = _cohere(s, orig)
         if out is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 
 def clean_line(value: str, max_len: int) -> str:
@@ -142,12 +143,18 @@ def platform_of(provider: str) -> str:
     return _PLATFORM_NAMES.get(low, low)
 
 
-def make_entry(catalog: str, model_id: str, **fields) -> CatalogEntry:
+def entry_keys(model_id: str, aliases: tuple[str, ...] = (), alias_of: str | None = None) -> dict[str, Any]:
+    """What an entry is matched on, worked out by the canonicaliser from its ids: `model_key`,
+    `family` (of a dated snapshot, else None), `alias_keys` and `alias_of_key`."""
     from ..enrich.mentions import catalog_key, split_model
     key = catalog_key(model_id)
     family, version = split_model(key)
-    aliases = fields.get("aliases", ())
-    alias_of = fields.get("alias_of")
-    return CatalogEntry(catalog=catalog, model_id=model_id, key=key, family=family.lower() if version else None,
-                        alias_keys=tuple(catalog_key(a) for a in aliases),
-                        alias_of_key=catalog_key(alias_of) if alias_of else None, **fields)
+    return {"model_key": key, "family": family.lower() if version else None,
+            "alias_keys": tuple(catalog_key(a) for a in aliases),
+            "alias_of_key": catalog_key(alias_of) if alias_of else None}
+
+
+def make_entry(catalog: str, model_id: str, **fields) -> CatalogEntry:
+    keys = entry_keys(model_id, fields.get("aliases", ()), fields.get("alias_of"))
+    return CatalogEntry(catalog=catalog, model_id=model_id, key=keys["model_key"], family=keys["family"],
+                        alias_keys=keys["alias_keys"], alias_of_key=keys["alias_of_key"], **fields)

@@ -8,7 +8,8 @@ mirror). Its entries all carry the catalogue name `bundled`, so every row built 
 Rebuild it from the catalogues' real files (LiteLLM's JSON, deprecations.info's JSON, the
 modeldeprecations.dev and models.dev source trees) with
 `python -m feedwatch.lifecycle.snapshot DIR` (DIR laid out as shared/fixtures/real/catalog;
-needs PyYAML). A test checks every stored key is what the canonicaliser gives today.
+needs PyYAML); after a change to the model-name grammar, `... snapshot --rekey` works its match
+keys out again and keeps the data. A test checks every stored key is what the canonicaliser gives today.
 """
 
 from __future__ import annotations
@@ -71,10 +72,27 @@ def build(root: Path, as_of: str) -> dict:
             "feedwatch/lifecycle/snapshot.py", "catalogs": parts}
 
 
-if __name__ == "__main__":
+def rekeyed(doc: dict) -> dict:
+    """The snapshot document with every entry's match keys worked out again by today's canonicaliser
+    (after a change to the model-name grammar: the data itself stays as it was built)."""
+    from .entries import entry_keys
+    i = {name: n for n, name in enumerate(_FIELDS)}
+    for part in doc["catalogs"]:
+        for row in part["entries"]:
+            keys = entry_keys(row[i["model_id"]], tuple(row[i["aliases"]]), row[i["alias_of"]])
+            row[i["key"]], row[i["family"]] = keys["model_key"], keys["family"]
+            row[i["alias_keys"]], row[i["alias_of_key"]] = list(keys["alias_keys"]), keys["alias_of_key"]
+    return doc
+
+
+if __name__ == "__main__":   # python -m feedwatch.lifecycle.snapshot DIR | --rekey
     import sys
     from datetime import date
-    doc = build(Path(sys.argv[1]), date.today().isoformat())
+    if sys.argv[1] == "--rekey":
+        with gzip.open(PATH, "rt", encoding="utf-8") as fh:
+            doc = rekeyed(json.load(fh))
+    else:
+        doc = build(Path(sys.argv[1]), date.today().isoformat())
     with gzip.open(PATH, "wt", encoding="utf-8", compresslevel=9) as fh:
         json.dump(doc, fh, separators=(",", ":"))
     print(f"wrote {PATH} ({PATH.stat().st_size // 1024} KB, {sum(len(p['entries']) for p in doc['catalogs'])} entries)")

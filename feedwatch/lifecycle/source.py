@@ -20,11 +20,21 @@ def load_catalogue(db: Database, config: Config, models: Iterable[str] | None = 
     if not names or not store.any_catalog_stored(db, names):
         _, entries = snapshot.load()
         return Catalogue(entries, [snapshot.NAME]), True
+    rekey_stale(db, names)
     keys = None
     if models is not None:
         from .names import model_facts
         keys = {k for f in model_facts(models).values() for k in (f["key"], f["family_key"], f["base_key"]) if k}
     return Catalogue(_entries(store.load_models(db, names, keys)), names), False
+
+
+def rekey_stale(db: Database, names: list[str]) -> None:
+    """Re-key the stored catalogues whose match keys an older canonicaliser worked out (migration
+    0012): once after the model-name grammar changes, so stored rows meet the ids it now gives."""
+    from .entries import entry_keys
+    from .names import fingerprint
+    for name in store.stale_keys(db, names, fingerprint()):
+        store.rekey(db, name, fingerprint(), entry_keys)
 
 
 def asset_models(config: Config) -> list[str]:

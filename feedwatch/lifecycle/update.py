@@ -22,6 +22,7 @@ from ..storage import catalogs as store
 from ..storage.db import Database, StorageError
 from .alias_moves import record_alias_moves
 from .formats import CatalogFormatError, parse_catalog
+from .names import fingerprint
 from .propose import Proposal, propose_due
 
 RETRY_BASE = 15 * 60       # a failing catalogue is retried after 15 min, doubling, at most its interval
@@ -119,7 +120,8 @@ async def _one(config: Config, db: Database, catalog: Catalog, state: store.Cata
         old_aliases = await write(
             store.replace_models, db, catalog.name, catalog.kind, catalog.url, rows,
             etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
-            status=response.status, now=format_iso(now), next_due=_next(now, catalog.interval))
+            status=response.status, now=format_iso(now), next_due=_next(now, catalog.interval),
+            keys_of=fingerprint())
         moved = await write(record_alias_moves, db, config, catalog.name, old_aliases, entries,
                                         format_iso(now)) if old_aliases else 0
         return CatalogResult(catalog.name, "updated", len(rows), tally.note(), response.status, moved)

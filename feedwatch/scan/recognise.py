@@ -163,7 +163,7 @@ def prefilter_words(known: Collection[str] | None = None) -> list[str]:
     words = {"gpt", "chatgpt", "o1", "o3", "o4", "o5", "text-embedding", "text-davinci", "davinci", "babbage",
              "whisper", "tts-1", "dall", "sora", "omni-moderation", "codex", "computer-use", "claude", "sonnet",
              "opus", "haiku", "gemini", "gemma", "llama", "qwen", "qwq", "mistral", "mixtral", "ministral",
-             "codestral", "pixtral", "magistral", "devstral", "deepseek", "grok", "command", "prompt"}
+             "codestral", "pixtral", "magistral", "devstral", "deepseek", "grok", "command", "phi", "prompt"}
     words.update(o.lower() + "/" for o in HF_ORGS)
     for k in known or ():
         name = re.sub(r"^[a-z-]+\.(?=[a-z])", "", k.lower().rsplit("/", 1)[-1])   # "amazon.nova-pro" -> "nova-pro"

@@ -9,6 +9,7 @@ columns (`lifecycle.entries` turns them into entries): storage knows nothing of 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,9 +62,11 @@ def _upsert_state(c: Conn, name: str, kind: str, url: str, now: str) -> None:
 
 
 def replace_models(db: Database, name: str, kind: str, url: str, rows: list[dict[str, Any]], *, etag: str | None,
-                   last_modified: str | None, status: int, now: str, next_due: str | None) -> dict[str, str]:
+                   last_modified: str | None, status: int, now: str, next_due: str | None,
+                   keys_of: str | None = None) -> dict[str, str]:
     """Store a catalogue's new data instead of its old; returns the old alias map (`alias_map`) so the
-    caller can tell which aliases moved."""
+    caller can tell which aliases moved. `keys_of` names the canonicaliser that worked out the rows'
+    keys (see stale_keys)."""
     with db.transaction() as c:
         _upsert_state(c, name, kind, url, now)
         old = alias_map(c, name)
@@ -73,10 +76,43 @@ def replace_models(db: Database, name: str, kind: str, url: str, rows: list[dict
             c.executemany(sql, [{**r, "catalog": name, "aliases": json.dumps(list(r["aliases"])),
                                  "alias_keys": json.dumps(list(r["alias_keys"]))} for r in rows[start:start + 2000]])
         c.execute("UPDATE catalogs SET etag = :etag, last_modified = :lm, last_success = :now, last_status = :st, "
-                  "last_error = NULL, consecutive_errors = 0, next_due = :due, models = :m WHERE name = :n",
+                  "last_error = NULL, consecutive_errors = 0, next_due = :due, models = :m, keys_of = :ko "
+                  "WHERE name = :n",
                   {"etag": etag, "lm": last_modified, "now": now, "st": status, "due": next_due, "m": len(rows),
-                   "n": name})
+                   "ko": keys_of, "n": name})
     return old
+
+
+def stale_keys(db: Database, names: list[str], keys_of: str) -> list[str]:
+    """The stored catalogues (of these) whose match keys another canonicaliser worked out (migration 0012)."""
+    out: list[str] = []
+    for inside, params in in_lists(names, "c"):
+        out += [r["name"] for r in db.query(
+            f"SELECT name FROM catalogs WHERE name IN ({inside}) AND models > 0 "
+            "AND (keys_of IS NULL OR keys_of <> :ko)", {**params, "ko": keys_of})]
+    return out
+
+
+def rekey(db: Database, name: str, keys_of: str,
+          keys: Callable[[str, tuple[str, ...], str | None], dict[str, Any]]) -> None:
+    """Work a stored catalogue's match keys out again from its model ids, in one transaction.
+
+    `keys(model_id, aliases, alias_of)` gives the new `model_key`, `family`, `alias_keys` (a tuple)
+    and `alias_of_key`; only rows whose keys changed are written."""
+    with db.transaction() as c:
+        changed = []
+        for r in c.execute("SELECT provider, model_id, model_key, family, aliases, alias_of, alias_keys, "
+                           "alias_of_key FROM catalog_models WHERE catalog = :n", {"n": name}):
+            new = keys(r["model_id"], tuple(json.loads(r["aliases"])), r["alias_of"])
+            new_alias_keys = json.dumps(list(new["alias_keys"]))
+            if (new["model_key"], new["family"], new_alias_keys, new["alias_of_key"]) != \
+                    (r["model_key"], r["family"], r["alias_keys"], r["alias_of_key"]):
+                changed.append({"n": name, "p": r["provider"], "m": r["model_id"], "k": new["model_key"],
+                                "f": new["family"], "ak": new_alias_keys, "aok": new["alias_of_key"]})
+        if changed:
+            c.executemany("UPDATE catalog_models SET model_key = :k, family = :f, alias_keys = :ak, "
+                          "alias_of_key = :aok WHERE catalog = :n AND provider = :p AND model_id = :m", changed)
+        c.execute("UPDATE catalogs SET keys_of = :ko WHERE name = :n", {"ko": keys_of, "n": name})
 
 
 def record_not_modified(db: Database, name: str, kind: str, url: str, *, now: str, next_due: str | None) -> None:

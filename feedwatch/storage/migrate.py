@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .connection import Database, StorageError
 
-HEAD = "0011"   # tests check this equals the newest revision in migrations/versions
+HEAD = "0012"   # tests check this equals the newest revision in migrations/versions
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

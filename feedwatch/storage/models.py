@@ -257,6 +257,7 @@ class CatalogRow(SQLModel, table=True):
     consecutive_errors: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     next_due: str | None = Field(default=None, sa_column=Column(Text))
     models: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    keys_of: str | None = Field(default=None, sa_column=Column(Text))   # see migration 0012
 
 
 class CatalogModelRow(SQLModel, table=True):

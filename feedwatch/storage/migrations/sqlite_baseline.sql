@@ -174,7 +174,7 @@ CREATE TABLE catalogs (
 	last_error TEXT, 
 	consecutive_errors INTEGER DEFAULT '0' NOT NULL, 
 	next_due TEXT, 
-	models INTEGER DEFAULT '0' NOT NULL, 
+	models INTEGER DEFAULT '0' NOT NULL, keys_of TEXT, 
 	PRIMARY KEY (name)
 );
 CREATE TABLE catalog_models (
@@ -262,4 +262,4 @@ CREATE UNIQUE INDEX ix_items_arxiv_id ON items (arxiv_id) WHERE arxiv_id IS NOT 
 CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
 CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (old.id); END;
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary, ai_summary, content, authors, tags, enrich_tags, user_tags ON items BEGIN INSERT OR IGNORE INTO search_queue (item_id) VALUES (new.id); END;
-INSERT INTO alembic_version (version_num) VALUES ('0011');
+INSERT INTO alembic_version (version_num) VALUES ('0012');
