@@ -205,6 +205,25 @@ def test_the_bundled_snapshot_keys_are_what_the_canonicaliser_gives_today():
     assert not stale, f"rebuild the snapshot (python -m feedwatch.lifecycle.snapshot DIR): {stale[:5]}"
 
 
+def test_reading_only_what_is_looked_up_from_the_snapshot_gives_the_same_answers():
+    """`stack` before any update builds only the snapshot entries its models need (see entries_for)."""
+    import random
+
+    from feedwatch.lifecycle import snapshot
+    from feedwatch.lifecycle.names import model_facts
+    _, entries = snapshot.load()
+    models = ["gpt-4o-mini", "azure/gpt-4o-mini", "claude-3-5-haiku-latest", "claude-3-5-haiku@20241022",
+              "anthropic.claude-3-5-haiku-20241022-v1:0", "ft:gpt-4o-mini-2024-07-18:acme::x", "nova-premier",
+              "bedrock/claude-opus-latest", "vertex_ai/gemini-1.5-pro-002", "azure_ai/Phi-4", "no-such-model"]
+    models += [e.model_id for e in random.Random(18).sample(entries, 300)]
+    models += [a for e in entries for a in e.aliases][:50]
+    keys = {k for f in model_facts(models).values() for k in (f["key"], f["family_key"], f["base_key"]) if k}
+    part, full = Catalogue(snapshot.entries_for(keys), ["bundled"]), Catalogue(entries, ["bundled"])
+    assert len(part) < len(full) / 4
+    for m in models:
+        assert part.lifecycle(m, D) == full.lifecycle(m, D), m
+
+
 # --- updates over HTTP ----------------------------------------------------------------------------
 
 ASSETS = '''

@@ -39,18 +39,53 @@ ATTRIBUTION = (
 
 
 @lru_cache(maxsize=1)
-def load() -> tuple[dict, tuple[CatalogEntry, ...]]:
-    """(header without entries, every entry), read once per process."""
+def _document() -> tuple[dict, list[list]]:
+    """(header without entries, every entry as its stored row, in `_FIELDS` order), read once."""
     with gzip.open(PATH, "rt", encoding="utf-8") as fh:
         doc = json.load(fh)
-    entries = []
-    for part in doc.pop("catalogs"):
-        for row in part["entries"]:
-            values = dict(zip(_FIELDS, row, strict=False))
-            values["aliases"] = tuple(values["aliases"])
-            values["alias_keys"] = tuple(values["alias_keys"])
-            entries.append(CatalogEntry(catalog=NAME, **values))
-    return doc, tuple(entries)
+    rows = [row for part in doc.pop("catalogs") for row in part["entries"]]
+    return doc, rows
+
+
+def _entry(row: list) -> CatalogEntry:
+    values = dict(zip(_FIELDS, row, strict=False))
+    values["aliases"] = tuple(values["aliases"])
+    values["alias_keys"] = tuple(values["alias_keys"])
+    return CatalogEntry(catalog=NAME, **values)
+
+
+@lru_cache(maxsize=1)
+def load() -> tuple[dict, tuple[CatalogEntry, ...]]:
+    """(header without entries, every entry), read once per process."""
+    header, rows = _document()
+    return header, tuple(_entry(row) for row in rows)
+
+
+_KEY, _FAMILY, _ALIAS_KEYS, _ALIAS_OF_KEY = (_FIELDS.index(f) for f in ("key", "family", "alias_keys", "alias_of_key"))
+
+
+def entries_for(keys: set[str]) -> tuple[CatalogEntry, ...]:
+    """Only the entries a lookup of these match keys can need, chosen as `storage.catalogs.load_models`
+    chooses stored rows: the entries of those keys and of their families' snapshots, every entry with
+    aliases, and the entries the matched aliases point to. `stack` looks up a few dozen models; making
+    all ~5,300 entries took most of its time before any `catalog update`."""
+    _, rows = _document()
+    chosen: dict[int, list] = {}
+    pending, done, first = set(keys), set(), True
+    while pending:
+        batch, pending = pending, set()
+        for n, row in enumerate(rows):
+            if n in chosen or not (row[_KEY] in batch or row[_FAMILY] in batch or (first and row[_ALIAS_KEYS])):
+                continue
+            chosen[n] = row
+            if row[_ALIAS_OF_KEY] and row[_KEY] in keys and row[_ALIAS_OF_KEY] not in done | batch:
+                pending.add(row[_ALIAS_OF_KEY])     # an alias we look up: also the id it points to
+            if row[_ALIAS_KEYS] and set(row[_ALIAS_KEYS]) & keys and row[_KEY] not in done | batch:
+                pending.add(row[_KEY])
+        done |= batch
+        pending -= done
+        first = False
+    return tuple(_entry(chosen[n]) for n in sorted(chosen))
 
 
 def build(root: Path, as_of: str) -> dict:

@@ -17,14 +17,14 @@ def load_catalogue(db: Database, config: Config, models: Iterable[str] | None = 
     """(the merged catalogue, whether it is the bundled snapshot). With `models`, only what looking
     those up needs is read from the database (all of it otherwise)."""
     names = [c.name for c in config.catalogs]
-    if not names or not store.any_catalog_stored(db, names):
-        _, entries = snapshot.load()
-        return Catalogue(entries, [snapshot.NAME]), True
-    rekey_stale(db, names)
     keys = None
     if models is not None:
         from .names import model_facts
         keys = {k for f in model_facts(models).values() for k in (f["key"], f["family_key"], f["base_key"]) if k}
+    if not names or not store.any_catalog_stored(db, names):
+        entries = snapshot.load()[1] if keys is None else snapshot.entries_for(keys)
+        return Catalogue(entries, [snapshot.NAME]), True
+    rekey_stale(db, names)
     return Catalogue(_entries(store.load_models(db, names, keys)), names), False
 
 
