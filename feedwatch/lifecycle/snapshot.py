@@ -71,7 +71,8 @@ def entries_for(keys: set[str]) -> tuple[CatalogEntry, ...]:
     all ~5,300 entries took most of its time before any `catalog update`."""
     _, rows = _document()
     chosen: dict[int, list] = {}
-    pending, done, first = set(keys), set(), True
+    pending, first = set(keys), True
+    done: set[str] = set()
     while pending:
         batch, pending = pending, set()
         for n, row in enumerate(rows):
