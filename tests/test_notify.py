@@ -156,6 +156,8 @@ def test_affects_sent_once_grouped_by_asset(tmp_path, db_url, hook, capsys):
     assert capsys.readouterr().out == "team-hook: sent affects (1 item, 1 asset)\n"
     bodies = _bodies(hook)
     assert len(bodies) == 2 and "New reranker paper" in bodies[1]["message"]
+    keys = [r.headers["idempotency-key"] for r in hook.requests if r.route == HOOK]
+    assert len(set(keys)) == 2                                     # another message, another key
     assert "Rerankers compared" not in bodies[1]["message"]
     assert {r["state"] for r in _ledger(db_url)} == {"sent"} and len(_ledger(db_url)) == 3
 
@@ -200,6 +202,9 @@ def test_a_500_stays_pending_and_is_retried_after_backoff(tmp_path, db_url, hook
         db.close()
     assert hook.hits(HOOK) == 2 and "Item A" in _bodies(hook)[1]["message"]
     assert [r["state"] for r in _ledger(db_url)] == ["sent"]
+    # the retry is the same message: a receiver that keeps idempotency keys can tell
+    keys = [r.headers.get("idempotency-key") for r in hook.requests if r.route == HOOK]
+    assert keys[0] and len(keys[0]) == 32 and keys == [keys[0]] * 2
 
 
 def test_refused_and_timed_out_deliveries_are_failures(tmp_path, http_server, monkeypatch, capsys):

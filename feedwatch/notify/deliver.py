@@ -11,9 +11,11 @@ when on an event loop.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 CONNECT_TIMEOUT = 5.0     # seconds, per connection (Apprise's `cto`)
@@ -86,19 +88,31 @@ class Delivery:
     error: str | None = None       # a short, secret-free reason
 
 
-def send(url: str, title: str, markdown: str, html: str) -> Delivery:
-    """Post one message; HTML to services that take it, Markdown otherwise."""
+def send(url: str, title: str, markdown: str, html: str, key: str | None = None) -> Delivery:
+    """Post one message; HTML to services that take it, Markdown otherwise.
+
+    `key` (see `message_key`) goes to webhook targets (json://, form://, xml://) as an
+    `Idempotency-Key` header: a message sent again after a run died before recording its delivery
+    carries the same key, so a receiver that keeps keys can drop the second copy."""
     quiet_apprise()
     parts = secret_parts(url)
     with _lock:
         _secrets.update(parts)
     try:
-        return _send(url, title, markdown, html)
+        return _send(url, title, markdown, html, key)
     except Exception as exc:   # Apprise or a plugin broke: say what kind, never its text
         return Delivery(False, f"delivery failed ({type(exc).__name__})")
 
 
-def _send(url: str, title: str, markdown: str, html: str) -> Delivery:
+def message_key(target: str, events: Iterable[str]) -> str:
+    """The same for the same target and ledger events, whenever it is sent."""
+    digest = hashlib.sha256(target.encode("utf-8", "surrogatepass"))
+    for event in sorted(events):
+        digest.update(b"\x00" + event.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def _send(url: str, title: str, markdown: str, html: str, key: str | None = None) -> Delivery:
     import apprise
     from apprise import AppriseAsset, NotifyFormat
     from apprise.common import PersistentStoreMode
@@ -109,6 +123,9 @@ def _send(url: str, title: str, markdown: str, html: str) -> Delivery:
         return Delivery(False, "not a URL Apprise understands (see README: notifications)")
     plugin.socket_connect_timeout = min(float(plugin.socket_connect_timeout or CONNECT_TIMEOUT), CONNECT_TIMEOUT)
     plugin.socket_read_timeout = min(float(plugin.socket_read_timeout or READ_TIMEOUT), READ_TIMEOUT)
+    headers = getattr(plugin, "headers", None)      # the webhook plugins' extra headers (a dict)
+    if key and isinstance(headers, dict):
+        headers.setdefault("Idempotency-Key", key)
     wants_html = _resolve_format(plugin, NotifyFormat) == NotifyFormat.HTML
     ap = apprise.Apprise(asset=asset)
     ap.add(plugin)

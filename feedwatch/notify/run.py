@@ -14,7 +14,7 @@ from ..config_notify import NotifyTarget, TargetUnusable
 from ..storage import notifications as ledger
 from ..storage.db import Database
 from . import events
-from .deliver import scrub, send
+from .deliver import message_key, scrub, send
 from .render import Message
 
 
@@ -84,7 +84,7 @@ def notify_target(db: Database, config, target: NotifyTarget, now: datetime, *, 
                 ledger.reopen(db, target.name, c.key)
         claimed = set(ledger.claim(db, target.name, [(c.key, c.kind) for c in candidates], now))
         for message in events.messages(db, config, kind, [c for c in candidates if c.key in claimed]):
-            result = send(url, message.title, message.markdown, message.html)
+            result = send(url, message.title, message.markdown, message.html, message_key(target.name, message.events))
             error = None if result.ok else scrub(result.error or "delivery failed", url)
             ledger.finish(db, target.name, list(message.events), now, error)
             if error is None:
