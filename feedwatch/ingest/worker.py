@@ -110,7 +110,7 @@ def store_source(db: Database, source: Source, url: str, title: str, entries: li
         return _write_source(c, source, url, title, prepared, etag, last_modified, status, next_due, now)
 
 
-def _prepare(source: Source, entries: list[Entry], now: str, known: set[str] | None) -> list[Prepared]:
+def _prepare(source: Source, entries: list[Entry], now: str, known: set[str]) -> list[Prepared]:
     """A source's entries made ready to store, outside the write transaction: hashes, canonical
     URLs, and the rows and story evidence of those not stored yet. This is most of storing's CPU;
     done before the lock, the workers parse and prepare beside each other and queue only for the SQL."""
@@ -233,8 +233,7 @@ def _store_batch(db: Database, ready: list[tuple[int, SourceWrite, list[Prepared
         with db.transaction() as c:
             lock_for_ingest(c, db.dialect)
             for i, write, prepared in ready:
-                _count(results[i], _write_source(c, write.source, write.url, write.title, prepared, write.etag,
-                                                 write.last_modified, write.status, write.next_due, now))
+                _count(results[i], _write_prepared(c, write, prepared, now))
         return
     except StorageError:
         raise
@@ -246,12 +245,16 @@ def _store_batch(db: Database, ready: list[tuple[int, SourceWrite, list[Prepared
         try:
             with db.transaction() as c:
                 lock_for_ingest(c, db.dialect)
-                _count(results[i], _write_source(c, write.source, write.url, write.title, prepared, write.etag,
-                                                 write.last_modified, write.status, write.next_due, now))
+                _count(results[i], _write_prepared(c, write, prepared, now))
         except StorageError:
             raise
         except Exception as exc:
             results[i].error = f"internal error: {type(exc).__name__}: {exc}"
+
+
+def _write_prepared(c: Conn, write: SourceWrite, prepared: list[Prepared], now: str) -> WriteCounts:
+    return _write_source(c, write.source, write.url, write.title, prepared, write.etag, write.last_modified,
+                         write.status, write.next_due, now)
 
 
 def _count(stored: Stored, counts: WriteCounts) -> None:
