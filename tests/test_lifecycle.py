@@ -647,3 +647,38 @@ def test_stored_catalogues_are_re_keyed_when_the_grammar_learns_a_spelling(tmp_p
         assert db.change_count() == before                         # keyed by today's grammar: nothing to do
     finally:
         db.close()
+
+
+def test_a_catalogue_that_cannot_be_re_keyed_now_is_read_as_it_is(tmp_path):
+    """Re-keying writes; while another process holds SQLite's write lock (a fetch), reading the
+    catalogue must not wait for it: the rows are used with their old keys and re-keyed next time."""
+    import sqlite3
+
+    from feedwatch.config import load_config
+    from feedwatch.lifecycle.source import load_catalogue
+    from feedwatch.storage.catalogs import replace_models
+    (tmp_path / "feeds.toml").write_text('[[catalogs]]\nname = "litellm"\nkind = "litellm"\n'
+                                         'url = "https://example.com/l.json"\n')
+    config = load_config(tmp_path / "feeds.toml")
+    path = tmp_path / "busy.db"
+    db = open_database(str(path))
+    try:
+        replace_models(db, "litellm", "litellm", "https://example.com/l.json", [{
+            "provider": "azure", "model_id": "azure/gpt-4o-mini", "model_key": "gpt-4o-mini", "status": None,
+            "deprecation_date": None, "shutdown_date": "2026-10-01", "earliest_shutdown": None, "replacement": None,
+            "release_date": None, "source_url": None, "aliases": (), "alias_of": None, "family": None,
+            "alias_keys": (), "alias_of_key": None}], etag=None, last_modified=None, status=200,
+            now="2026-11-01T00:00:00Z", next_due=None)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")                       # another process writing
+        try:
+            cat, _ = load_catalogue(db, config, ["azure/gpt-4o-mini"])
+            assert cat.lifecycle("azure/gpt-4o-mini", D).shutdown_date == "2026-10-01"
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert db.query("SELECT keys_of FROM catalogs")[0]["keys_of"] is None      # not re-keyed yet
+        load_catalogue(db, config)
+        assert db.query("SELECT keys_of FROM catalogs")[0]["keys_of"] is not None  # the next read did it
+    finally:
+        db.close()

@@ -33,8 +33,13 @@ def rekey_stale(db: Database, names: list[str]) -> None:
     0012): once after the model-name grammar changes, so stored rows meet the ids it now gives."""
     from .entries import entry_keys
     from .names import fingerprint
-    for name in store.stale_keys(db, names, fingerprint()):
-        store.rekey(db, name, fingerprint(), entry_keys)
+    try:
+        stale = store.stale_keys(db, names, fingerprint())
+        with db.busy_wait(0.5):      # the app's stack screen reads on the UI thread: never wait long
+            for name in stale:
+                store.rekey(db, name, fingerprint(), entry_keys)
+    except Exception:   # busy, a read-only role: keys of the older grammar still match all but what it learned
+        pass           # since, and the next read tries again
 
 
 def asset_models(config: Config) -> list[str]:
