@@ -165,6 +165,21 @@ def test_a_vendors_own_cloud_speaks_with_the_vendor():
     assert cat.lifecycle("bedrock/gemini-1.5-pro-002", D).status == "retired"   # another platform: better than none
 
 
+def test_open_weights_served_by_the_team_do_not_retire_with_a_clouds_deployment():
+    """A bare Hugging Face id is the weights, which a team may serve itself: Azure retiring its Phi-4
+    deployment is Azure's users' deadline, not theirs. Written with the platform, it is."""
+    cat = _cat(make_entry("ll", "azure_ai/Phi-4", provider="azure_ai", shutdown_date="2027-01-17"),
+               make_entry("md", "meta.llama3-1-70b-instruct-v1:0", provider="bedrock", shutdown_date="2027-03-30"),
+               make_entry("md", "Qwen/Qwen2.5-7B-Instruct", shutdown_date="2027-02-01"))   # names no platform
+    for bare in ("microsoft/Phi-4", "Phi-4", "meta-llama/Llama-3.1-70B-Instruct", "Llama 3.1 70B Instruct"):
+        assert cat.lifecycle(bare, D).status == "unknown", bare
+    for hosted, shutdown in (("azure_ai/Phi-4", "2027-01-17"), ("azure/phi-4", "2027-01-17"),
+                             ("bedrock/meta-llama/Llama-3.1-70B-Instruct", "2027-03-30"),
+                             ("meta.llama3-1-70b-instruct-v1:0", "2027-03-30"),
+                             ("Qwen/Qwen2.5-7B-Instruct", "2027-02-01")):
+        assert cat.lifecycle(hosted, D).shutdown_date == shutdown, hosted
+
+
 def test_an_alias_takes_the_lifecycle_of_the_id_it_points_to():
     cat = _cat(make_entry("md", "anthropic/claude-3-5-haiku-20241022", provider="anthropic",
                           shutdown_date="2026-02-19", aliases=("claude-3-5-haiku-latest",)),
@@ -633,10 +648,10 @@ def test_stored_catalogues_are_re_keyed_when_the_grammar_learns_a_spelling(tmp_p
                         row("azure_ai/Phi-4", "phi-4", "2027-01-17")],
                        etag=None, last_modified=None, status=200, now="2026-11-01T00:00:00Z", next_due=None)
         assert db.query("SELECT keys_of FROM catalogs")[0]["keys_of"] is None
-        cat, bundled = load_catalogue(db, config, ["azure/gpt-3.5-turbo-0613", "microsoft/phi-4"])
+        cat, bundled = load_catalogue(db, config, ["azure/gpt-3.5-turbo-0613", "azure_ai/phi-4"])
         assert not bundled
         assert cat.lifecycle("azure/gpt-3.5-turbo-0613", D).shutdown_date == "2026-09-01"
-        assert cat.lifecycle("microsoft/phi-4", D).shutdown_date == "2027-01-17"
+        assert cat.lifecycle("azure_ai/phi-4", D).shutdown_date == "2027-01-17"
         stored = {r["model_id"]: r for r in db.query("SELECT model_id, model_key, family FROM catalog_models")}
         assert stored["azure/gpt-35-turbo-0613"]["model_key"] == "gpt-3.5-turbo-0613"
         assert stored["azure/gpt-35-turbo-0613"]["family"] == "gpt-3.5-turbo"

@@ -7,7 +7,9 @@ apart: a spelling that names one ("azure/...", a Bedrock id, a Vertex "@date") t
 platform's entries (all of the vendor's own when it is the vendor's own cloud: Vertex for Gemini), a
 bare id its vendor's own (OpenAI's gpt-4o-mini is not retired because Azure retires a deployment of
 it); entries that name no platform speak for all, and when no entry of the wanted platform exists
-for the id or its family, every platform's entries are used rather than none. An id that is only
+for the id or its family, every platform's entries are used rather than none. A Hugging Face repo id
+written without a platform is open weights a team may serve itself: a cloud's retirement of its
+deployment does not retire it. An id that is only
 an alias (LiteLLM `alias_of`, modeldeprecations.dev `aliases`) takes the lifecycle of the id it
 points to, unless the catalogues say something of the alias itself. A dated snapshot nobody lists
 takes its family's lifecycle (deprecations.info lists Vertex models without their @date), a
@@ -61,7 +63,16 @@ def _platforms(facts: dict) -> frozenset[str] | None:
     hint = facts["hint"]
     if hint is not None:
         return first if first is not None and hint in first else frozenset({hint})
+    if first is None and "/" in facts["key"]:
+        return _SELF_HOSTED
     return first
+
+
+# A Hugging Face repo id with no platform ("microsoft/Phi-4", "meta-llama/Llama-3.1-8B-Instruct") names
+# open weights, which a team may serve itself: a cloud retiring its deployment of them is not their
+# retirement (that is written with the platform: "azure_ai/Phi-4", a Bedrock id). Only entries that
+# name no platform speak for them, and no other platform's data stands in.
+_SELF_HOSTED: frozenset[str] = frozenset()
 
 
 def _mine(found: list[CatalogEntry], platforms: frozenset[str] | None) -> list[CatalogEntry]:
@@ -157,6 +168,8 @@ class Catalogue:
             snaps = [e for e in _mine(self.by_family.get(key.lower(), []), platforms) if e.has_lifecycle]
             if snaps:
                 return key, snaps, None, "snapshots"
+        if platforms is _SELF_HOSTED:
+            return key, [], target, None
         if own_all:                                            # only another platform lists it: better than none
             return key, own_all, target, "another platform"
         if family_key and family_key.lower() != key.lower():   # ... or only another platform's family
