@@ -168,7 +168,7 @@ class Catalogue:
             snaps = [e for e in _mine(self.by_family.get(key.lower(), []), platforms) if e.has_lifecycle]
             if snaps:
                 return key, snaps, None, "snapshots"
-        if platforms is _SELF_HOSTED:
+        if platforms == _SELF_HOSTED:                         # open weights: no other platform stands in
             return key, [], target, None
         if own_all:                                            # only another platform lists it: better than none
             return key, own_all, target, "another platform"
